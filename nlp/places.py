@@ -1,0 +1,75 @@
+"""Place extraction against the registry: which township and village a report is about.
+
+Rules (SPEC "Import rules" and issue 4):
+- a township or village is found by its full name, alias or short name (tokens);
+- a village name shared by two townships (石桥村) resolves only with its township
+  mentioned, or from the group the report came from; otherwise it gives no village;
+- a report from a village group defaults to that group's village when it names none.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from nlp.registry import RegistryIndex, Village
+
+
+@dataclass(frozen=True)
+class Place:
+    township: str = ""
+    village: str = ""
+    ambiguous: bool = False  # a village was named but could not be resolved
+    mentioned: tuple[str, ...] = ()  # the place words found, for the reason line
+    from_group: bool = False
+
+    @property
+    def known(self) -> bool:
+        return bool(self.township)
+
+
+def extract_place(
+    tokens: Sequence[str], registry: RegistryIndex, *, group_village: str | None = None
+) -> Place:
+    tnames, vnames = registry.township_names, registry.village_names
+    towns: list[str] = []
+    village_mentions: list[tuple[str, tuple[str, ...]]] = []
+    for tok in tokens:
+        if tok in tnames:
+            for code in tnames[tok]:
+                if code not in towns:
+                    towns.append(code)
+        if tok in vnames:
+            village_mentions.append((tok, vnames[tok]))
+    mentioned = tuple(dict.fromkeys([t for t in tokens if t in tnames or t in vnames]))
+    group = registry.villages.get(group_village or "")
+
+    ambiguous = False
+    for _, candidates in village_mentions:
+        chosen = _resolve(candidates, towns, group, registry)
+        if chosen:
+            return Place(registry.township_of(chosen), chosen, False, mentioned)
+        ambiguous = True
+    if towns:
+        # With several townships named, the first is the one the report is about.
+        if group and group.township == towns[0]:
+            return Place(group.township, group.code if not ambiguous else "", False, mentioned, True)
+        return Place(towns[0], "", False, mentioned)
+    if group and not ambiguous:
+        return Place(group.township, group.code, False, mentioned, True)
+    return Place("", "", True, mentioned)
+
+
+def _resolve(
+    candidates: tuple[str, ...], towns: list[str], group: Village | None, registry: RegistryIndex
+) -> str:
+    if len(candidates) == 1:
+        return candidates[0]
+    in_towns = [c for c in candidates if registry.township_of(c) in towns]
+    if len(in_towns) == 1:
+        return in_towns[0]
+    code = group.code if group else ""
+    if code in candidates:
+        return code
+    group_town = group.township if group else ""
+    in_group_town = [c for c in candidates if registry.township_of(c) == group_town]
+    return in_group_town[0] if len(in_group_town) == 1 else ""

@@ -1,0 +1,15 @@
+"""Text normalisation shared by every analysis step."""
+from __future__ import annotations
+
+import unicodedata
+
+# Bound the work per message: WeChat needs an answer within 5 s, and what decides the
+# category and place of a report is in its first few thousand characters.
+MAX_CHARS = 5000
+
+
+def normalize(text: str | None) -> str:
+    """NFKC folds full-width digits/letters (１２３, ＡＢＣ) to ASCII; lower-case pinyin."""
+    if not text:
+        return ""
+    return unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])[:MAX_CHARS].strip().lower()
