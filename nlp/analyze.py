@@ -1,0 +1,92 @@
+"""One call that does everything a new report needs: category, place, level, route."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlp import engine
+from nlp.category import CategoryResult, score
+from nlp.exclusion import detect_exclusion
+from nlp.level import detect_level
+from nlp.places import extract_place
+from nlp.registry import RegistryIndex
+from nlp.routing import route
+from nlp.text import normalize
+
+_PLACE_MASK = "□"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    category: str
+    confidence: float
+    keywords: tuple[str, ...]
+    township: str  # registry code or ""
+    village: str  # registry code or ""
+    place_ambiguous: bool  # nothing found or not resolvable: the chat may ask once
+    level: str  # village | township | county | unknown
+    route_to: str  # township code, county code, or "" for other
+    route_reason: str
+    route_rule: int
+    ask_place: bool  # only with asked_already=False: ask the reporter before routing
+    exclude_township: bool
+    titles: tuple[str, ...] = ()  # the titles that decided the level
+    tokens: tuple[str, ...] = ()
+
+
+def classify_category(text: str) -> CategoryResult:
+    """The category alone (no registry needed; place names are not removed)."""
+    eng = engine.get()
+    if eng.model is None:
+        raise RuntimeError("no category model: run `qingfeng nlp train`")
+    tokens = eng.segmenter.cut(normalize(text))
+    return score(tokens, eng.segmenter.places, eng.model, eng.keywords)
+
+
+def analyze(
+    text: str,
+    registry: RegistryIndex,
+    *,
+    group_village: str | None = None,
+    exclude_township: bool | None = None,
+    asked_already: bool = True,
+) -> Analysis:
+    """Classify a report and decide where it goes.
+
+    group_village: the village the report's WeChat group is bound to (the default place).
+    exclude_township: None detects "不要转给镇上" in the text; True/False overrides it.
+    asked_already: False when the chat could still ask for the place once (rule 5).
+    """
+    eng = engine.get()
+    if eng.model is None:
+        raise RuntimeError("no category model: run `qingfeng nlp train`")
+    seg = eng.segmenter
+    seg.set_places(registry)
+    norm = normalize(text)
+    tokens = seg.cut(norm)
+    places = seg.places
+    cat = score(tokens, places, eng.model, eng.keywords)
+    place = extract_place(tokens, registry, group_village=group_village)
+    # Place names are masked so that 南坝镇上坝村 is not read as "镇上" (a township office).
+    masked = "".join(_PLACE_MASK if t in places else t for t in tokens)
+    lvl = detect_level(masked)
+    excl = detect_exclusion(norm) if exclude_township is None else exclude_township
+    decision = route(
+        cat.category, place.township, place.village, lvl.level, registry,
+        exclude_township=excl, asked_already=asked_already,
+    )
+    return Analysis(
+        category=cat.category,
+        confidence=cat.confidence,
+        keywords=cat.keywords,
+        township=place.township,
+        village=place.village,
+        place_ambiguous=not place.known,
+        level=lvl.level,
+        route_to=decision.route_to,
+        route_reason=decision.reason,
+        route_rule=decision.rule,
+        ask_place=decision.ask_place,
+        exclude_township=excl,
+        titles=lvl.titles,
+        tokens=tuple(tokens),
+    )

@@ -1,0 +1,117 @@
+"""Category model: trained naive Bayes over jieba tokens plus the admins' keyword file.
+
+score(c) = NB log-posterior(c) + keyword_scale · Σ weights of keywords of c in the text.
+The NB part generalises past the keyword list; the keywords make the decision readable
+and let admins correct it without retraining. The model is a small JSON file
+(nlp/data/model.json, written by `qingfeng nlp train`) of per-token log-likelihoods,
+so loading it needs neither sklearn nor numpy.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import AbstractSet, Sequence
+
+from nlp.categories import CATEGORY_IDS, OTHER
+from nlp.features import features
+
+MODEL_PATH = Path(__file__).parent / "data" / "model.json"
+N = len(CATEGORY_IDS)
+_OTHER_IDX = CATEGORY_IDS.index(OTHER)
+MAX_REASONS = 5
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    category: str
+    confidence: float  # softmax probability of the chosen category, 0–1
+    keywords: tuple[str, ...]  # the words that decided it (keyword hits first)
+
+
+@dataclass
+class NBModel:
+    prior: list[float]
+    loglik: dict[str, tuple[float, ...]]  # token → per-category log p(token|c), centred
+    keyword_scale: float = 1.0
+    temperature: float = 1.0
+
+    @classmethod
+    def load(cls, path: str | Path = MODEL_PATH) -> "NBModel":
+        with open(path, encoding="utf-8") as fh:
+            d = json.load(fh)
+        if list(d["categories"]) != list(CATEGORY_IDS):
+            raise ValueError(f"{path}: model categories do not match CATEGORY_IDS; retrain")
+        return cls(
+            prior=list(d["prior"]),
+            loglik={k: tuple(v) for k, v in d["loglik"].items()},
+            keyword_scale=float(d.get("keyword_scale", 1.0)),
+            temperature=float(d.get("temperature", 1.0)),
+        )
+
+    def save(self, path: str | Path, meta: dict[str, object] | None = None) -> None:
+        d = {
+            "categories": list(CATEGORY_IDS),
+            "prior": [round(p, 5) for p in self.prior],
+            "keyword_scale": self.keyword_scale,
+            "temperature": self.temperature,
+            "meta": meta or {},
+            "loglik": {k: [round(x, 4) for x in v] for k, v in sorted(self.loglik.items())},
+        }
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(d, fh, ensure_ascii=False, separators=(",", ":"))
+
+
+def score(
+    tokens: Sequence[str],
+    places: AbstractSet[str],
+    model: NBModel,
+    keywords: dict[str, tuple[tuple[int, float], ...]],
+) -> CategoryResult:
+    return score_features(features(tokens, places), model, keywords)
+
+
+def score_features(
+    feats: set[str], model: NBModel, keywords: dict[str, tuple[tuple[int, float], ...]]
+) -> CategoryResult:
+    loglik = model.loglik
+    known = [t for t in feats if t in loglik]
+    hits = [t for t in feats if t in keywords]
+    if not known and not hits:
+        # Nothing we recognise (empty text, a greeting, emoji only): not a tip.
+        return CategoryResult(OTHER, 0.5, ())
+    if known:
+        scores = [p + sum(col) for p, col in zip(model.prior, zip(*(loglik[t] for t in known)))]
+    else:
+        scores = list(model.prior)
+    for phrase in hits:
+        for idx, weight in keywords[phrase]:
+            scores[idx] += model.keyword_scale * weight
+    best = max(range(N), key=scores.__getitem__)
+    t = model.temperature
+    top = scores[best]
+    confidence = 1.0 / sum(math.exp((s - top) / t) for s in scores)
+    return CategoryResult(CATEGORY_IDS[best], round(confidence, 4), _reasons(best, hits, known, keywords, loglik))
+
+
+def _reasons(
+    best: int,
+    hits: list[str],
+    known: list[str],
+    keywords: dict[str, tuple[tuple[int, float], ...]],
+    loglik: dict[str, tuple[float, ...]],
+) -> tuple[str, ...]:
+    kw = sorted(
+        ((w, p) for p in hits for i, w in keywords[p] if i == best and w > 0), key=lambda x: (-x[0], x[1])
+    )
+    reasons = [p for _, p in kw]
+    if len(reasons) < MAX_REASONS:
+        # Tokens the model found most typical of the chosen category, beyond the keywords.
+        def margin(tok: str) -> float:
+            v = loglik[tok]
+            return v[best] - max(x for i, x in enumerate(v) if i != best)
+
+        extra = sorted((t for t in known if t not in reasons and len(t) > 1 and t[0] != "#"), key=margin, reverse=True)
+        reasons += [t for t in extra if margin(t) > 0][: MAX_REASONS - len(reasons)]
+    return tuple(reasons[:MAX_REASONS])

@@ -1,0 +1,97 @@
+"""Training the naive Bayes category model (`qingfeng nlp train`) — pure Python.
+
+Multinomial NB over binary token features with Laplace smoothing. keyword_scale and the
+softmax temperature are chosen by 5-fold cross-validation on the training split only,
+so the held-out test split stays untouched.
+"""
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Sequence
+
+from nlp import engine
+from nlp.categories import CATEGORY_IDS
+from nlp.category import MODEL_PATH, NBModel, score_features
+from nlp.dataset import Example, load_split, registries
+from nlp.features import features
+from nlp.metrics import macro_f1
+
+ALPHA = 0.3
+KEYWORD_SCALES = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
+ALPHAS = (0.3, 1.0)
+MIN_COUNT = 1
+
+
+def tokenize(examples: Sequence[Example]) -> list[list[str]]:
+    """Segment each example with its own registry's place names as tokens."""
+    seg = engine.get().segmenter
+    regs = registries()
+    out = []
+    for ex in examples:
+        seg.set_places(regs[ex.registry])
+        out.append(seg.cut(ex.text.lower()))
+    return out
+
+
+def fit(docs: Sequence[set[str]], labels: Sequence[str], alpha: float = ALPHA) -> NBModel:
+    n = len(CATEGORY_IDS)
+    counts = [Counter() for _ in range(n)]
+    class_n = [0] * n
+    for feats, label in zip(docs, labels):
+        c = CATEGORY_IDS.index(label)
+        class_n[c] += 1
+        counts[c].update(feats)
+    vocab = {t for cnt in counts for t, k in cnt.items() if k >= MIN_COUNT}
+    totals = [sum(cnt[t] for t in vocab) for cnt in counts]
+    loglik: dict[str, tuple[float, ...]] = {}
+    for tok in vocab:
+        row = [math.log((counts[c][tok] + alpha) / (totals[c] + alpha * len(vocab))) for c in range(n)]
+        mean = sum(row) / n  # centring keeps scores small; the argmax is unchanged
+        loglik[tok] = tuple(x - mean for x in row)
+    total = sum(class_n)
+    prior = [math.log((k + 1) / (total + n)) for k in class_n]
+    return NBModel(prior=prior, loglik=loglik)
+
+
+def _cv_choose(docs: list[list[str]], feats: list[set[str]], labels: list[str], folds: int = 5) -> tuple[float, float, float]:
+    """(alpha, keyword_scale, cv macro-F1) with the best cross-validated macro-F1."""
+    kw = engine.get().keywords
+    order = list(range(len(docs)))
+    random.Random(7).shuffle(order)
+    best = (-1.0, ALPHA, 1.0)
+    for alpha in ALPHAS:
+        models = []
+        for f in range(folds):
+            held = set(order[f::folds])
+            train_idx = [i for i in order if i not in held]
+            models.append((held, fit([feats[i] for i in train_idx], [labels[i] for i in train_idx], alpha)))
+        for scale in KEYWORD_SCALES:
+            pred = [""] * len(docs)
+            for held, model in models:
+                model.keyword_scale = scale
+                for i in held:
+                    pred[i] = score_features(feats[i], model, kw).category
+            f1 = macro_f1(labels, pred)
+            if f1 > best[0]:
+                best = (f1, alpha, scale)
+    return best[1], best[2], best[0]
+
+
+def train(model_path: str | Path = MODEL_PATH) -> dict[str, float]:
+    engine.load(require_model=False)
+    examples = load_split("train")
+    docs = tokenize(examples)
+    regs = registries()
+    feats = [features(d, regs[ex.registry].place_words()) for d, ex in zip(docs, examples)]
+    labels = [ex.category for ex in examples]
+    alpha, scale, cv_f1 = _cv_choose(docs, feats, labels)
+    model = fit(feats, labels, alpha)
+    model.keyword_scale = scale
+    model.temperature = 2.0  # NB is over-confident on short texts; soften the softmax
+    meta = {"examples": len(examples), "alpha": alpha, "keyword_scale": scale, "cv_macro_f1": round(cv_f1, 4)}
+    model.save(model_path, meta)
+    engine.load()
+    return {"examples": float(len(examples)), "vocab": float(len(model.loglik)), "alpha": alpha, "keyword_scale": scale, "cv_macro_f1": cv_f1}
