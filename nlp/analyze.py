@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from nlp import engine
 from nlp.category import CategoryResult, score
 from nlp.exclusion import detect_exclusion
-from nlp.level import detect_level
+from nlp.level import TOWNSHIP_MASK, VILLAGE_MASK, detect_level
 from nlp.places import extract_place
 from nlp.registry import RegistryIndex
 from nlp.routing import route
 from nlp.text import normalize
 
-_PLACE_MASK = "□"
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,10 @@ def analyze(
     cat = score(tokens, places, eng.model, eng.keywords)
     place = extract_place(tokens, registry, group_village=group_village)
     # Place names are masked so that 南坝镇上坝村 is not read as "镇上" (a township office).
-    masked = "".join(_PLACE_MASK if t in places else t for t in tokens)
+    tnames = registry.township_names
+    masked = "".join(
+        (TOWNSHIP_MASK if t in tnames else VILLAGE_MASK) if t in places else t for t in tokens
+    )
     lvl = detect_level(masked)
     excl = detect_exclusion(norm) if exclude_township is None else exclude_township
     decision = route(
