@@ -72,15 +72,15 @@ def score(
     return score_features(features(tokens, places), model, keywords)
 
 
-def score_features(
+def raw_scores(
     feats: set[str], model: NBModel, keywords: dict[str, tuple[tuple[int, float], ...]]
-) -> CategoryResult:
+) -> tuple[list[float], list[str], list[str]] | None:
+    """Per-category scores, the known tokens and the keyword hits; None: nothing known."""
     loglik = model.loglik
     known = [t for t in feats if t in loglik]
     hits = [t for t in feats if t in keywords]
     if not known and not hits:
-        # Nothing we recognise (empty text, a greeting, emoji only): not a tip.
-        return CategoryResult(OTHER, 0.5, ())
+        return None
     if known:
         scores = [p + sum(col) for p, col in zip(model.prior, zip(*(loglik[t] for t in known)))]
     else:
@@ -88,11 +88,27 @@ def score_features(
     for phrase in hits:
         for idx, weight in keywords[phrase]:
             scores[idx] += model.keyword_scale * weight
+    return scores, known, hits
+
+
+def softmax_top(scores: list[float], temperature: float) -> tuple[int, float]:
     best = max(range(N), key=scores.__getitem__)
-    t = model.temperature
     top = scores[best]
-    confidence = 1.0 / sum(math.exp((s - top) / t) for s in scores)
-    return CategoryResult(CATEGORY_IDS[best], round(confidence, 4), _reasons(best, hits, known, keywords, loglik))
+    return best, 1.0 / sum(math.exp((s - top) / temperature) for s in scores)
+
+
+def score_features(
+    feats: set[str], model: NBModel, keywords: dict[str, tuple[tuple[int, float], ...]]
+) -> CategoryResult:
+    raw = raw_scores(feats, model, keywords)
+    if raw is None:
+        # Nothing we recognise (empty text, a greeting, emoji only): not a tip.
+        return CategoryResult(OTHER, 0.5, ())
+    scores, known, hits = raw
+    best, confidence = softmax_top(scores, model.temperature)
+    return CategoryResult(
+        CATEGORY_IDS[best], round(confidence, 4), _reasons(best, hits, known, keywords, model.loglik)
+    )
 
 
 def _reasons(

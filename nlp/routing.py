@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlp.categories import CATEGORY_NAMES, OTHER
+from nlp.categories import OTHER
 from nlp.registry import RegistryIndex
 
 _LEVEL_NAMES = {"village": "村级", "township": "乡镇级", "county": "县直部门", "unknown": "未明确"}
@@ -40,7 +40,7 @@ def route(
     county = registry.county_code
     county_name = registry.county_commission
     if category == OTHER:
-        return RouteDecision("", f"不属受理范围（{CATEGORY_NAMES[OTHER]}），告知反映人其他渠道（如12345）", 1)
+        return RouteDecision("", "不属受理范围（其他类），告知反映人向其他渠道反映（如12345热线）", 1)
     if exclude_township:
         return RouteDecision(county, f"反映人要求不转乡镇，由{county_name}受理", 6)
     place = registry.place_label(township, village) or "地点不明"

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from nlp import engine
 from nlp.categories import CATEGORY_IDS
-from nlp.category import MODEL_PATH, NBModel, score_features
+from nlp.category import MODEL_PATH, NBModel, raw_scores, score_features
 from nlp.dataset import Example, load_split, registries
 from nlp.features import features
 from nlp.metrics import macro_f1
@@ -22,6 +22,7 @@ from nlp.metrics import macro_f1
 ALPHA = 0.3
 KEYWORD_SCALES = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
 ALPHAS = (0.3, 1.0)
+TEMPERATURES = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
 MIN_COUNT = 1
 
 
@@ -80,6 +81,34 @@ def _cv_choose(docs: list[list[str]], feats: list[set[str]], labels: list[str], 
     return best[1], best[2], best[0]
 
 
+def _cv_temperature(feats: list[set[str]], labels: list[str], alpha: float, scale: float, folds: int = 5) -> float:
+    """The softmax temperature with the lowest cross-validated log-loss, so that the
+    confidence shown to staff means roughly what it says."""
+    kw = engine.get().keywords
+    order = list(range(len(feats)))
+    random.Random(7).shuffle(order)
+    held_scores: list[tuple[list[float], int]] = []
+    for f in range(folds):
+        held = set(order[f::folds])
+        train_idx = [i for i in order if i not in held]
+        model = fit([feats[i] for i in train_idx], [labels[i] for i in train_idx], alpha)
+        model.keyword_scale = scale
+        for i in held:
+            raw = raw_scores(feats[i], model, kw)
+            if raw is not None:
+                held_scores.append((raw[0], CATEGORY_IDS.index(labels[i])))
+
+    def nll(t: float) -> float:
+        total = 0.0
+        for scores, gold in held_scores:
+            top = max(scores)
+            z = sum(math.exp((s - top) / t) for s in scores)
+            total -= (scores[gold] - top) / t - math.log(z)
+        return total
+
+    return min(TEMPERATURES, key=nll)
+
+
 def train(model_path: str | Path = MODEL_PATH) -> dict[str, float]:
     engine.load(require_model=False)
     examples = load_split("train")
@@ -90,8 +119,8 @@ def train(model_path: str | Path = MODEL_PATH) -> dict[str, float]:
     alpha, scale, cv_f1 = _cv_choose(docs, feats, labels)
     model = fit(feats, labels, alpha)
     model.keyword_scale = scale
-    model.temperature = 2.0  # NB is over-confident on short texts; soften the softmax
+    model.temperature = _cv_temperature(feats, labels, alpha, scale)
     meta = {"examples": len(examples), "alpha": alpha, "keyword_scale": scale, "cv_macro_f1": round(cv_f1, 4)}
     model.save(model_path, meta)
     engine.load()
-    return {"examples": float(len(examples)), "vocab": float(len(model.loglik)), "alpha": alpha, "keyword_scale": scale, "cv_macro_f1": cv_f1}
+    return {"examples": float(len(examples)), "vocab": float(len(model.loglik)), "alpha": alpha, "keyword_scale": scale, "temperature": model.temperature, "cv_macro_f1": cv_f1}

@@ -1,0 +1,46 @@
+"""`qingfeng nlp build-data | train | evaluate`: the category model's data and training."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    p = sub.add_parser("nlp", help="build labelled data, train and evaluate the report classifier")
+    nsub = p.add_subparsers(dest="nlp_command", required=True)
+    b = nsub.add_parser("build-data", help="fill nlp/data/corpus/sentences.tsv with places into train/test splits")
+    b.set_defaults(func=_build)
+    t = nsub.add_parser("train", help="train the naive Bayes model on the train split into nlp/data/model.json")
+    t.add_argument("--output", metavar="FILE", help="model file to write (default nlp/data/model.json)")
+    t.set_defaults(func=_train)
+    e = nsub.add_parser(
+        "evaluate", help="print accuracy, macro-F1, confusion matrix, place/level/route accuracy on a split"
+    )
+    e.add_argument("--split", choices=("test", "train"), default="test")
+    e.add_argument("--errors", action="store_true", help="also list every misclassified example")
+    e.set_defaults(func=_evaluate)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from nlp import dataset
+
+    out = dataset.build()
+    dataset.write(out)
+    print(" ".join(f"{k}={len(v)}" for k, v in out.items()))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from nlp.category import MODEL_PATH
+    from nlp.train import train
+
+    stats = train(args.output or MODEL_PATH)
+    print(" ".join(f"{k}={v:g}" for k, v in stats.items()))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from nlp.evaluate import evaluate, print_reports
+
+    print_reports(evaluate(args.split), sys.stdout, show_errors=args.errors)
+    return 0
