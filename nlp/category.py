@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AbstractSet, Sequence
 
@@ -36,6 +36,14 @@ class NBModel:
     loglik: dict[str, tuple[float, ...]]  # token → per-category log p(token|c), centred
     keyword_scale: float = 1.0
     temperature: float = 1.0
+    # token → (category it most points to, by how much): precomputed for fast reasons.
+    leaning: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for tok, v in self.loglik.items():
+            if tok[0] != "#" and len(tok) > 1:
+                best = max(range(len(v)), key=v.__getitem__)
+                self.leaning[tok] = (best, v[best] - max(v[:best] + v[best + 1 :]))
 
     @classmethod
     def load(cls, path: str | Path = MODEL_PATH) -> "NBModel":
@@ -77,12 +85,13 @@ def raw_scores(
 ) -> tuple[list[float], list[str], list[str]] | None:
     """Per-category scores, the known tokens and the keyword hits; None: nothing known."""
     loglik = model.loglik
-    known = [t for t in feats if t in loglik]
+    vecs = [v for t in feats if (v := loglik.get(t)) is not None]
     hits = [t for t in feats if t in keywords]
-    if not known and not hits:
+    if not vecs and not hits:
         return None
-    if known:
-        scores = [p + sum(col) for p, col in zip(model.prior, zip(*(loglik[t] for t in known)))]
+    known = [t for t in feats if t in model.leaning]  # whole tokens, for the reason
+    if vecs:
+        scores = [p + sum(col) for p, col in zip(model.prior, zip(*vecs))]
     else:
         scores = list(model.prior)
     for phrase in hits:
@@ -107,7 +116,7 @@ def score_features(
     scores, known, hits = raw
     best, confidence = softmax_top(scores, model.temperature)
     return CategoryResult(
-        CATEGORY_IDS[best], round(confidence, 4), _reasons(best, hits, known, keywords, model.loglik)
+        CATEGORY_IDS[best], round(confidence, 4), _reasons(best, hits, known, keywords, model.leaning)
     )
 
 
@@ -116,7 +125,7 @@ def _reasons(
     hits: list[str],
     known: list[str],
     keywords: dict[str, tuple[tuple[int, float], ...]],
-    loglik: dict[str, tuple[float, ...]],
+    leaning: dict[str, tuple[int, float]],
 ) -> tuple[str, ...]:
     kw = sorted(
         ((w, p) for p in hits for i, w in keywords[p] if i == best and w > 0), key=lambda x: (-x[0], x[1])
@@ -124,10 +133,8 @@ def _reasons(
     reasons = [p for _, p in kw]
     if len(reasons) < MAX_REASONS:
         # Tokens the model found most typical of the chosen category, beyond the keywords.
-        def margin(tok: str) -> float:
-            v = loglik[tok]
-            return v[best] - max(x for i, x in enumerate(v) if i != best)
-
-        extra = sorted((t for t in known if t not in reasons and len(t) > 1 and t[0] != "#"), key=margin, reverse=True)
-        reasons += [t for t in extra if margin(t) > 0][: MAX_REASONS - len(reasons)]
+        extra = sorted(
+            ((leaning[t][1], t) for t in known if leaning[t][0] == best and t not in reasons), reverse=True
+        )
+        reasons += [t for _, t in extra[: MAX_REASONS - len(reasons)]]
     return tuple(reasons[:MAX_REASONS])

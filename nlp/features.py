@@ -6,6 +6,7 @@ one feature (amounts and dates matter only as "there is a number").
 """
 from __future__ import annotations
 
+import re
 from typing import AbstractSet, Iterable
 
 _SKIP = frozenset(" \t\r\n，。！？、；：“”‘’（）《》【】—…,.!?;:'\"()[]{}<>/\\|-_=+*&^%$#@~`·　")
@@ -34,10 +35,9 @@ def features(tokens: Iterable[str], places: AbstractSet[str]) -> set[str]:
             continue
         else:
             out.add(tok)
-    text = "".join(run)
-    out.update("#" + text[i : i + 2] for i in range(len(text) - 1) if _cjk(text[i]) and _cjk(text[i + 1]))
+    for piece in _CJK_RUN.findall("".join(run)):
+        out.update(["#" + piece[i : i + 2] for i in range(len(piece) - 1)])
     return out
 
 
-def _cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+_CJK_RUN = re.compile("[\u4e00-\u9fff]{2,}")

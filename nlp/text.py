@@ -12,4 +12,7 @@ def normalize(text: str | None) -> str:
     """NFKC folds full-width digits/letters (１２３, ＡＢＣ) to ASCII; lower-case pinyin."""
     if not text:
         return ""
-    return unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])[:MAX_CHARS].strip().lower()
+    text = text[: MAX_CHARS * 2]
+    if not unicodedata.is_normalized("NFKC", text):  # the common case skips the copy
+        text = unicodedata.normalize("NFKC", text)
+    return text[:MAX_CHARS].strip().lower()
