@@ -1,0 +1,94 @@
+"""The application factory: one aiohttp app for WeChat endpoints, the mini-program API and the panel."""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+import aiohttp
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from bot.config import Settings, load_settings
+from bot.dispatch import Dispatcher
+from bot.services import Services, make_cipher
+from storage import db
+from storage import redis as redis_conn
+
+log = logging.getLogger("qingfeng.app")
+
+SERVICES = web.AppKey("services", Services)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+
+# Feature areas that add routes or sub-apps: (app, services) -> None, called in order.
+Mount = Callable[[web.Application, Services], None]
+
+
+def _mounts() -> list[Mount]:
+    mounts: list[Mount] = []
+    return mounts
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """WeChat puts the openid in the query string: log the path only."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, time * 1000)
+
+
+async def build_services(settings: Settings) -> Services:
+    await db.init(settings.db_url)
+    redis = redis_conn.connect(redis_conn.resolve_url(settings.redis_url, settings.var_dir))
+    await redis_conn.wait_ready(redis)
+    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+    return Services(settings=settings, redis=redis, cipher=make_cipher(settings), http=http)
+
+
+async def close_services(services: Services) -> None:
+    await services.drain()
+    await services.http.close()
+    await services.redis.aclose()
+    await db.close()
+
+
+def make_dispatcher(services: Services) -> Dispatcher:
+    import handlers
+
+    return Dispatcher(services, handlers.routers(), fallback=handlers.fallback())
+
+
+async def create_app(settings: Settings | None = None, services: Services | None = None) -> web.Application:
+    """Build the app. Pass `services` to share them (tests, the demo); else they are built and owned here."""
+    settings = settings or load_settings()
+    owned = services is None
+    services = services or await build_services(settings)
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    dispatcher = make_dispatcher(services)
+    app[SERVICES] = services
+    app[DISPATCHER] = dispatcher
+
+    from bot import wechat_mp, wechat_work
+
+    app.add_routes(wechat_mp.routes(services, dispatcher))
+    app.add_routes(wechat_work.routes(services, dispatcher))
+    app.router.add_get("/healthz", _health)
+    for mount in _mounts():
+        mount(app, services)
+    if owned:
+        async def _cleanup(_: web.Application) -> None:
+            await close_services(services)
+
+        app.on_cleanup.append(_cleanup)
+    else:
+        async def _drain(_: web.Application) -> None:
+            await services.drain()
+
+        app.on_cleanup.append(_drain)
+    return app
+
+
+async def _health(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    await services.redis.ping()
+    return web.json_response({"ok": True})
+
+

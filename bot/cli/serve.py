@@ -1,0 +1,27 @@
+"""`qingfeng serve`: run the HTTP server (WeChat endpoints, mini-program API, panel)."""
+from __future__ import annotations
+
+import argparse
+
+from aiohttp import web
+
+from bot.app import PathOnlyAccessLogger, create_app
+from bot.config import load_settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="run the server",
+                       description="Serve /wechat/mp, /wechat/work, /api/v1 and /admin. Configuration comes from the "
+                                   "environment (DATABASE_URL, REDIS_URL, WECHAT_TOKEN, WECHAT_AES_KEY, WECHAT_APPID, "
+                                   "WECHAT_API_BASE, ...); without DATABASE_URL/REDIS_URL it uses SQLite and an "
+                                   "embedded Redis under ./var.")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    web.run_app(create_app(settings), host=args.host, port=args.port, access_log_class=PathOnlyAccessLogger,
+                print=lambda s: print(s.replace("======== ", "").replace(" ========", "")))
+    return 0

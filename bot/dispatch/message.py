@@ -1,0 +1,60 @@
+"""The inbound message as handlers see it, whatever channel it came from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Inbound:
+    channel: str  # "mp" (official account) | "work" (WeCom)
+    sender: str  # openid / WeCom userid: personal data, never logged
+    kind: str  # text | image | voice | event | location | link | video | unknown
+    text: str = ""
+    event: str = ""  # subscribe | unsubscribe | click | ...
+    event_key: str = ""
+    media_id: str = ""
+    pic_url: str = ""
+    recognition: str = ""  # WeChat's speech recognition of a voice message
+    chat_id: str = ""  # WeCom group chat id; "" in a private chat
+    msg_id: str = ""
+    create_time: int = 0
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def in_group(self) -> bool:
+        return bool(self.chat_id)
+
+    @property
+    def content(self) -> str:
+        """What the villager said: typed text, or the recognised speech of a voice message."""
+        return (self.text or self.recognition).strip()
+
+    @property
+    def dedup_key(self) -> str:
+        """WeChat's retry identity: MsgId, or sender+CreateTime+Event for events (sender hashed by the caller)."""
+        return self.msg_id or f"{self.create_time}:{self.event}:{self.event_key}"
+
+
+def from_wechatpy(channel: str, msg: Any) -> Inbound:
+    """Normalise a wechatpy message or event object."""
+    raw = dict(getattr(msg, "_data", {}) or {})
+    kind = getattr(msg, "type", "unknown") or "unknown"
+    chat_id = raw.get("ChatId") or raw.get("ChatID") or ""
+    common = dict(
+        channel=channel, sender=str(getattr(msg, "source", "") or ""), chat_id=str(chat_id),
+        msg_id=str(getattr(msg, "id", "") or raw.get("MsgId") or ""),
+        create_time=int(raw.get("CreateTime") or 0), raw=raw,
+    )
+    if kind == "event":
+        return Inbound(kind="event", event=str(getattr(msg, "event", "") or "").lower(),
+                       event_key=str(getattr(msg, "key", "") or raw.get("EventKey") or ""), **common)
+    if kind == "text":
+        return Inbound(kind="text", text=str(getattr(msg, "content", "") or ""), **common)
+    if kind == "voice":
+        return Inbound(kind="voice", media_id=str(getattr(msg, "media_id", "") or ""),
+                       recognition=str(getattr(msg, "recognition", "") or raw.get("Recognition") or ""), **common)
+    if kind == "image":
+        return Inbound(kind="image", media_id=str(getattr(msg, "media_id", "") or ""),
+                       pic_url=str(getattr(msg, "image", "") or raw.get("PicUrl") or ""), **common)
+    return Inbound(kind=kind, **common)

@@ -1,0 +1,155 @@
+"""Routers and filters (in the manner of aiogram v3).
+
+A router holds handlers for one feature. A handler is registered with filters;
+a filter is a callable `(msg, ctx) -> bool | dict` — a dict means "matched" and
+its items are passed to the handler, so filters return what they found.
+Handlers declare what they need by parameter name (`msg`, `state`, `user`,
+`services`, `registry`, ...), and the dispatcher supplies it.
+"""
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from bot.dispatch.message import Inbound
+from bot.dispatch.reply import Reply
+from bot.dispatch.state import State, StatesGroup
+
+FilterResult = bool | dict[str, Any]
+Filter = Callable[[Inbound, dict[str, Any]], FilterResult]
+HandlerFn = Callable[..., Awaitable[Reply | str | None]]
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", "", text).strip("。.!!??").lower()
+
+
+class Keyword:
+    """Matches a text that is one of the words, or starts with one followed by arguments.
+
+    Found: `keyword` and `args` (the rest of the text, stripped).
+    """
+
+    def __init__(self, *words: str, prefix: bool = False) -> None:
+        self.words = tuple(words)
+        self.prefix = prefix
+
+    def __call__(self, msg: Inbound, ctx: dict[str, Any]) -> FilterResult:
+        content = msg.content
+        if not content:
+            return False
+        norm = _normalise(content)
+        for w in self.words:
+            if norm == _normalise(w):
+                return {"keyword": w, "args": ""}
+            if self.prefix and content.startswith(w):
+                return {"keyword": w, "args": content[len(w):].strip(" ::,,")}
+        return False
+
+
+class Regex:
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def __call__(self, msg: Inbound, ctx: dict[str, Any]) -> FilterResult:
+        m = self.pattern.search(msg.content)
+        return {"match": m} if m else False
+
+
+def in_state(target: State | type[StatesGroup] | None) -> Filter:
+    def check(msg: Inbound, ctx: dict[str, Any]) -> FilterResult:
+        current = ctx["state"].current
+        if target is None:
+            return current is None
+        if isinstance(target, State):
+            return current == target.id
+        return target.contains(current)
+
+    return check
+
+
+def private_chat(msg: Inbound, ctx: dict[str, Any]) -> FilterResult:
+    return not msg.in_group
+
+
+def group_chat(msg: Inbound, ctx: dict[str, Any]) -> FilterResult:
+    return msg.in_group
+
+
+def _as_filter(f: Any) -> Filter:
+    if isinstance(f, (State,)) or (isinstance(f, type) and issubclass(f, StatesGroup)):
+        return in_state(f)
+    if isinstance(f, str):
+        return Keyword(f)
+    return f
+
+
+@dataclass
+class Handler:
+    fn: HandlerFn
+    kinds: frozenset[str]
+    filters: list[Filter]
+    params: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        self.params = tuple(inspect.signature(self.fn).parameters)
+
+    def match(self, msg: Inbound, ctx: dict[str, Any]) -> dict[str, Any] | None:
+        if msg.kind not in self.kinds:
+            return None
+        found: dict[str, Any] = {}
+        for f in self.filters:
+            r = f(msg, ctx)
+            if not r:
+                return None
+            if isinstance(r, dict):
+                found.update(r)
+        return found
+
+    async def call(self, ctx: dict[str, Any]) -> Reply:
+        missing = [p for p in self.params if p not in ctx]
+        if missing:
+            raise TypeError(f"handler {self.fn.__qualname__} asks for {missing}, which no middleware supplies")
+        out = await self.fn(**{p: ctx[p] for p in self.params})
+        if out is None:
+            return Reply.empty()
+        if isinstance(out, str):
+            return Reply.text(out)
+        return out
+
+
+class Router:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.handlers: list[Handler] = []
+
+    def register(self, kinds: set[str], *filters: Any) -> Callable[[HandlerFn], HandlerFn]:
+        def deco(fn: HandlerFn) -> HandlerFn:
+            self.handlers.append(Handler(fn, frozenset(kinds), [_as_filter(f) for f in filters]))
+            return fn
+
+        return deco
+
+    def text(self, *filters: Any) -> Callable[[HandlerFn], HandlerFn]:
+        """Text messages, and voice messages that WeChat transcribed."""
+        return self.register({"text", "voice"}, *filters)
+
+    def message(self, *filters: Any, kinds: set[str] | None = None) -> Callable[[HandlerFn], HandlerFn]:
+        return self.register(kinds or {"text", "voice", "image", "video", "location", "link", "file"}, *filters)
+
+    def event(self, name: str, *filters: Any) -> Callable[[HandlerFn], HandlerFn]:
+        want = name.lower()
+        return self.register({"event"}, lambda m, c: m.event == want, *filters)
+
+    def click(self, key: str, *filters: Any) -> Callable[[HandlerFn], HandlerFn]:
+        """A custom-menu click whose EventKey is `key`."""
+        return self.register({"event"}, lambda m, c: m.event == "click" and m.event_key == key, *filters)
+
+    def find(self, msg: Inbound, ctx: dict[str, Any]) -> tuple[Handler, dict[str, Any]] | None:
+        for h in self.handlers:
+            found = h.match(msg, ctx)
+            if found is not None:
+                return h, found
+        return None

@@ -1,0 +1,104 @@
+"""Conversation state (FSM) in Redis, keyed by bot + chat + hashed sender, with a TTL.
+
+`StatesGroup` declares a flow's states; `State` objects double as filters.
+The state key expires after the flow's idle time; a small marker outlives it
+so the next message can tell the villager that the flow expired — the marker
+holds only the flow's name, so nothing half-filled survives the TTL.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from storage import keys
+
+
+class State:
+    def __init__(self) -> None:
+        self.group: str = ""
+        self.name: str = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.group = owner.__name__
+        self.name = name
+
+    @property
+    def id(self) -> str:
+        return f"{self.group}:{self.name}"
+
+    def __repr__(self) -> str:
+        return f"<State {self.id}>"
+
+
+class StatesGroup:
+    """Subclass and declare `State()` attributes; the subclass name is the flow's name."""
+
+    @classmethod
+    def states(cls) -> list[State]:
+        return [v for v in vars(cls).values() if isinstance(v, State)]
+
+    @classmethod
+    def contains(cls, state_id: str | None) -> bool:
+        return bool(state_id) and state_id.split(":", 1)[0] == cls.__name__  # type: ignore[union-attr]
+
+
+MARKER_GRACE_S = 24 * 3600
+
+
+class ConversationState:
+    """One conversation's state. Loaded once per message by the dispatcher."""
+
+    def __init__(self, redis: aioredis.Redis, bot: str, chat: str, subject: str, ttl: int) -> None:
+        self._redis = redis
+        self._key = keys.fsm_state(bot, chat, subject)
+        self._marker = keys.fsm_marker(bot, chat, subject)
+        self.lock_key = keys.fsm_lock(bot, chat, subject)
+        self.ttl = ttl
+        self._state: str | None = None
+        self._data: dict[str, Any] = {}
+        self.expired_flow: str | None = None  # set when a flow timed out since the last message
+
+    async def load(self) -> None:
+        raw, marker = await self._redis.mget(self._key, self._marker)
+        if raw:
+            doc = json.loads(raw)
+            self._state, self._data = doc.get("state"), doc.get("data", {})
+        elif marker:
+            self.expired_flow = marker.decode()
+            await self._redis.delete(self._marker)
+
+    @property
+    def current(self) -> str | None:
+        return self._state
+
+    def is_in(self, group: type[StatesGroup]) -> bool:
+        return group.contains(self._state)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return dict(self._data)
+
+    async def set(self, state: State | None, **data: Any) -> None:
+        """Move to `state`, merging `data` into what the flow has collected."""
+        if state is None:
+            await self.clear()
+            return
+        self._state = state.id
+        self._data.update(data)
+        doc = json.dumps({"state": self._state, "data": self._data}, ensure_ascii=False)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._key, doc, ex=self.ttl)
+            pipe.set(self._marker, state.group, ex=self.ttl + MARKER_GRACE_S)
+            await pipe.execute()
+
+    async def update(self, **data: Any) -> None:
+        if self._state is None:
+            raise RuntimeError("update() outside a flow")
+        self._data.update(data)
+        await self._redis.set(self._key, json.dumps({"state": self._state, "data": self._data}, ensure_ascii=False), ex=self.ttl)
+
+    async def clear(self) -> None:
+        self._state, self._data = None, {}
+        await self._redis.delete(self._key, self._marker)

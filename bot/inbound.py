@@ -1,0 +1,191 @@
+"""What WeChat's servers post to us: verified, decrypted, deduplicated, answered in time.
+
+Order matters (SPEC "Inbound"): signature first, then the timestamp window,
+then the body size cap, then XML parsing without DTDs or entities. Only then is
+the message decrypted and dispatched. Every rejection is a 4xx that writes
+nothing: no Redis key, no row.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import defusedxml.ElementTree as SafeET
+from aiohttp import web
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.utils import check_signature
+
+from bot.dispatch import Dispatcher, Inbound, Reply
+from bot.dispatch.dispatcher import FAILED
+from bot.dispatch.message import from_wechatpy
+from bot.services import Services
+from storage import keys
+
+log = logging.getLogger("qingfeng.inbound")
+
+DEDUP_TTL_S = 600  # WeChat retries within ~15 s; keep well past that
+PENDING = b"pending"
+
+
+class Rejected(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    name: str  # "mp" | "work"
+    token: str
+    crypto: Any  # wechatpy WeChatCrypto (mp) or enterprise WeChatCrypto (work)
+    parse: Callable[[str], Any]
+    render_text: Callable[[str, Any], str]
+    always_encrypted: bool
+
+
+def check_fresh(timestamp: str, now: float, tolerance: int) -> None:
+    try:
+        ts = int(timestamp)
+    except (TypeError, ValueError):
+        raise Rejected(400, "timestamp missing or not a number") from None
+    if abs(now - ts) > tolerance:
+        raise Rejected(403, "timestamp outside the accepted window")
+
+
+def safe_xml(body: bytes | str) -> None:
+    """Refuse DTDs, entities and external references before any other parser sees the text."""
+    try:
+        SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except SafeET.ParseError:
+        raise Rejected(400, "malformed XML") from None
+    except Exception:  # defusedxml's DTDForbidden / EntitiesForbidden / ExternalReferenceForbidden
+        raise Rejected(400, "XML with a DTD or entities is refused") from None
+
+
+async def read_capped(request: web.Request, cap: int) -> bytes:
+    if request.content_length is not None and request.content_length > cap:
+        raise Rejected(413, "body too large")
+    body = await request.content.read(cap + 1)
+    if len(body) > cap:
+        raise Rejected(413, "body too large")
+    if not body:
+        raise Rejected(400, "empty body")
+    return body
+
+
+class InboundEndpoint:
+    def __init__(self, spec: ChannelSpec, dispatcher: Dispatcher, services: Services) -> None:
+        self.spec = spec
+        self.dispatcher = dispatcher
+        self.services = services
+
+    # -- GET: the handshake WeChat does when the URL is configured
+    async def handshake(self, request: web.Request) -> web.Response:
+        q = request.query
+        try:
+            check_fresh(q.get("timestamp", ""), self.services.clock(), self.services.settings.timestamp_tolerance_s)
+            if self.spec.always_encrypted:
+                echo = self.spec.crypto.check_signature(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""), q.get("echostr", ""))
+                return web.Response(text=echo if isinstance(echo, str) else echo.decode())
+            check_signature(self.spec.token, q.get("signature", ""), q["timestamp"], q.get("nonce", ""))
+            return web.Response(text=q.get("echostr", ""))
+        except Rejected as r:
+            return web.Response(status=r.status, text=r.reason)
+        except (InvalidSignatureException, InvalidAppIdException, KeyError, ValueError):
+            return web.Response(status=403, text="invalid signature")
+
+    # -- POST: a message or event
+    async def receive(self, request: web.Request) -> web.Response:
+        try:
+            msg, encrypted, wmsg = await self._verify_and_parse(request)
+        except Rejected as r:
+            log.info("inbound %s rejected: %s", self.spec.name, r.reason)
+            return web.Response(status=r.status, text=r.reason)
+        reply = await self._process(msg)
+        if not reply.texts:
+            return web.Response(text="success")
+        if len(reply.texts) > 1:
+            self.services.spawn(self._send_rest(msg, reply.texts[1:]))
+        xml = self.spec.render_text(reply.texts[0], wmsg)
+        if encrypted:
+            xml = self.spec.crypto.encrypt_message(xml, request.query.get("nonce", ""), str(int(self.services.clock())))
+        return web.Response(text=xml, content_type="application/xml")
+
+    async def _verify_and_parse(self, request: web.Request) -> tuple[Inbound, bool, Any]:
+        q = request.query
+        s = self.services.settings
+        encrypted = self.spec.always_encrypted or q.get("encrypt_type") == "aes"
+        if not self.spec.always_encrypted:
+            try:
+                check_signature(self.spec.token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
+            except InvalidSignatureException:
+                raise Rejected(403, "invalid signature") from None
+        check_fresh(q.get("timestamp", ""), self.services.clock(), s.timestamp_tolerance_s)
+        body = await read_capped(request, s.max_body_bytes)
+        safe_xml(body)
+        xml: str = body.decode("utf-8", errors="strict") if isinstance(body, bytes) else body
+        if encrypted:
+            try:
+                xml = self.spec.crypto.decrypt_message(xml, q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""))
+            except InvalidSignatureException:
+                raise Rejected(403, "invalid message signature") from None
+            except Exception:
+                raise Rejected(400, "cannot decrypt message") from None
+            safe_xml(xml)
+        try:
+            wmsg = self.spec.parse(xml)
+            return from_wechatpy(self.spec.name, wmsg), encrypted, wmsg
+        except Exception:
+            raise Rejected(400, "not a WeChat message") from None
+
+    async def _process(self, msg: Inbound) -> Reply:
+        """Exactly once per WeChat message, answered within the deadline."""
+        redis = self.services.redis
+        subject = self.dispatcher.subject_of(msg.channel, msg.sender)
+        key = keys.inbound_dedup(msg.channel, f"{subject}:{msg.dedup_key}")
+        deadline = self.services.settings.reply_deadline_s
+        if not await redis.set(key, PENDING, nx=True, ex=DEDUP_TTL_S):
+            return await self._replay(key, deadline)
+        task = asyncio.ensure_future(self._dispatch(msg, key))
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), timeout=deadline)
+        except asyncio.TimeoutError:
+            # Too slow for a passive reply: answer later by customer-service message.
+            self.services.spawn(self._finish_late(msg, task))
+            return Reply.empty()
+
+    async def _dispatch(self, msg: Inbound, key: str) -> Reply:
+        try:
+            reply = await self.dispatcher.handle(msg)
+        except Exception:
+            log.exception("handler failed on a %s %s message", msg.channel, msg.kind)
+            await self.services.redis.delete(key)  # let WeChat's retry try again
+            return Reply.text(FAILED)
+        sealed = self.services.cipher.seal(json.dumps(reply.texts, ensure_ascii=False))
+        await self.services.redis.set(key, sealed.encode(), ex=DEDUP_TTL_S)
+        return reply
+
+    async def _replay(self, key: str, deadline: float) -> Reply:
+        """A retry: wait for the first delivery's answer and give the same one."""
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            value = await self.services.redis.get(key)
+            if value is None:
+                return Reply.empty()
+            if value != PENDING:
+                return Reply(json.loads(self.services.cipher.open(value.decode())))
+            await asyncio.sleep(0.05)
+        return Reply.empty()
+
+    async def _finish_late(self, msg: Inbound, task: "asyncio.Future[Reply]") -> None:
+        reply = await task
+        await self.services.reply_later(msg.channel, msg.sender, reply.texts)
+
+    async def _send_rest(self, msg: Inbound, texts: list[str]) -> None:
+        await asyncio.sleep(0.3)  # after the passive reply, so the villager reads them in order
+        await self.services.reply_later(msg.channel, msg.sender, texts)

@@ -1,0 +1,122 @@
+"""What the running process shares: settings, Redis, the cipher, outbound clients, the registry.
+
+Built once by the app factory (or a CLI command) and handed to handlers by the
+dispatcher. Stateless apart from caches, so any number of processes can run.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+import aiohttp
+import redis.asyncio as aioredis
+
+from bot.config import Settings
+from storage.crypto import PersonalDataCipher
+
+if TYPE_CHECKING:
+    from bot.wechat_api import MiniProgramClient, MpClient, WeComClient
+
+log = logging.getLogger("qingfeng.services")
+
+REGISTRY_VERSION_KEY = "qf:registry:version"
+REGISTRY_CHECK_S = 5.0
+
+
+@dataclass
+class Services:
+    settings: Settings
+    redis: aioredis.Redis
+    cipher: PersonalDataCipher
+    http: aiohttp.ClientSession
+    clock: Callable[[], float] = time.time
+    _registry: Any = field(default=None, repr=False)
+    _registry_version: bytes | None = field(default=None, repr=False)
+    _registry_checked: float = field(default=0.0, repr=False)
+    _registry_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    _clients: dict[str, Any] = field(default_factory=dict, repr=False)
+    background: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
+
+    @property
+    def mp(self) -> "MpClient":
+        if "mp" not in self._clients:
+            from bot.wechat_api import MpClient
+
+            s = self.settings
+            self._clients["mp"] = MpClient(self.http, self.redis, s.wechat_api_base, s.wechat_appid, s.wechat_secret)
+        return self._clients["mp"]  # type: ignore[no-any-return]
+
+    @property
+    def miniapp(self) -> "MiniProgramClient":
+        if "miniapp" not in self._clients:
+            from bot.wechat_api import MiniProgramClient
+
+            s = self.settings
+            self._clients["miniapp"] = MiniProgramClient(self.http, s.wechat_api_base, s.miniapp_appid, s.miniapp_secret)
+        return self._clients["miniapp"]  # type: ignore[no-any-return]
+
+    @property
+    def wecom(self) -> "WeComClient":
+        if "wecom" not in self._clients:
+            from bot.wechat_api import WeComClient
+
+            s = self.settings
+            self._clients["wecom"] = WeComClient(
+                self.http, self.redis, s.wecom_api_base, s.wecom_corpid, s.wecom_secret, s.wecom_agentid
+            )
+        return self._clients["wecom"]  # type: ignore[no-any-return]
+
+    async def registry(self) -> Any:
+        """The registry as an `nlp.RegistryIndex`, reloaded when an import bumps its version."""
+        now = time.monotonic()
+        if self._registry is not None and now - self._registry_checked < REGISTRY_CHECK_S:
+            return self._registry
+        async with self._registry_lock:
+            version = await self.redis.get(REGISTRY_VERSION_KEY)
+            self._registry_checked = time.monotonic()
+            if self._registry is None or version != self._registry_version:
+                from nlp.registry import RegistryIndex
+                from storage.registry import load_registry_dict
+
+                self._registry = RegistryIndex.from_dict(await load_registry_dict())
+                self._registry_version = version
+                try:
+                    from nlp import reload_registry
+
+                    reload_registry(self._registry)
+                except ImportError:
+                    pass
+        return self._registry
+
+    async def registry_changed(self) -> None:
+        await self.redis.incr(REGISTRY_VERSION_KEY)
+        self._registry_checked = 0.0
+
+    async def reply_later(self, channel: str, openid: str, texts: list[str]) -> None:
+        """Texts that could not go in the passive reply: customer-service / WeCom app messages."""
+        for text in texts:
+            try:
+                if channel == "work":
+                    await self.wecom.send_text(openid, text)
+                else:
+                    await self.mp.send_text(openid, text)
+            except Exception as exc:  # logged without the recipient
+                log.warning("late reply not delivered on %s: %s", channel, type(exc).__name__)
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        """Background work owned by the process, kept referenced until it ends."""
+        task = asyncio.ensure_future(coro)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+        return task
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        if self.background:
+            await asyncio.wait(set(self.background), timeout=timeout)
+
+
+def make_cipher(settings: Settings) -> PersonalDataCipher:
+    return PersonalDataCipher(hmac_keys=settings.hmac_keys, data_keys=settings.data_keys)

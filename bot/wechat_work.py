@@ -1,0 +1,30 @@
+"""`/wechat/work`: WeCom (企业微信) for staff, monitors and village groups. Always encrypted."""
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from wechatpy.enterprise import parse_message
+from wechatpy.enterprise.crypto import WeChatCrypto
+from wechatpy.enterprise.replies import TextReply
+
+from bot.dispatch import Dispatcher
+from bot.inbound import ChannelSpec, InboundEndpoint
+from bot.services import Services
+
+
+def _render(text: str, wmsg: Any) -> str:
+    return str(TextReply(content=text, message=wmsg).render())
+
+
+def spec(services: Services) -> ChannelSpec:
+    s = services.settings
+    return ChannelSpec(
+        name="work", token=s.wecom_token, crypto=WeChatCrypto(s.wecom_token, s.wecom_aes_key, s.wecom_corpid),
+        parse=parse_message, render_text=_render, always_encrypted=True,
+    )
+
+
+def routes(services: Services, dispatcher: Dispatcher) -> list[web.RouteDef]:
+    endpoint = InboundEndpoint(spec(services), dispatcher, services)
+    return [web.get("/wechat/work", endpoint.handshake), web.post("/wechat/work", endpoint.receive)]

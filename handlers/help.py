@@ -1,0 +1,59 @@
+"""帮助 / 菜单, and the welcome text sent when someone follows the account.
+
+    (any state) --帮助/菜单/help/?--> help text (the flow in progress is kept)
+    subscribe event --> welcome text
+"""
+from __future__ import annotations
+
+from bot.dispatch import Inbound, Keyword, Reply, Router
+
+help_router = Router("help")
+
+HELP_TEXT = (
+    "清风 · 群众监督平台\n"
+    "您可以回复以下词语:\n"
+    "【举报】反映村、镇干部的违纪违法问题(可实名,也可匿名)\n"
+    "【查询进度】用案件编号或16位回执码查办理进度\n"
+    "【查补贴】输入身份证号和姓名,查本人领取的惠民补贴\n"
+    "【我的举报】查看您实名提交的举报\n"
+    "【取消】随时退出当前操作\n"
+    "您的身份信息会被加密保存,被反映的干部看不到。"
+)
+
+GROUP_HELP_TEXT = (
+    "清风 · 群众监督平台\n"
+    "本群只解答一般问题、发布公示。举报或查补贴涉及个人信息,"
+    "请不要在群里发,请私聊本公众号,回复【举报】或【查补贴】。"
+)
+
+WELCOME_TEXT = (
+    "欢迎关注清风!这里可以反映身边干部吃拿卡要、优亲厚友、克扣补贴等问题,"
+    "也可以查询本人领取的惠民补贴。\n\n" + HELP_TEXT
+)
+
+
+@help_router.text(Keyword("帮助", "菜单", "help", "?", "?", "怎么用"))
+async def show_help(msg: Inbound) -> Reply:
+    return Reply.text(GROUP_HELP_TEXT if msg.in_group else HELP_TEXT)
+
+
+@help_router.click("HELP")
+async def help_click(msg: Inbound) -> Reply:
+    return Reply.text(HELP_TEXT)
+
+
+@help_router.event("subscribe")
+async def welcome(msg: Inbound) -> Reply:
+    return Reply.text(WELCOME_TEXT)
+
+
+@help_router.event("subscribe_scan")
+async def welcome_scan(msg: Inbound) -> Reply:
+    return Reply.text(WELCOME_TEXT)
+
+
+async def fallback(msg: Inbound) -> Reply:
+    """Nothing matched: point to 帮助 (events with nothing to say get no reply)."""
+    if msg.kind == "event":
+        return Reply.empty()
+    return Reply.text("没太明白您的意思。回复【帮助】查看可以做什么。")

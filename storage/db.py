@@ -1,0 +1,60 @@
+"""Database setup: one tortoise config for SQLite (laptop) and PostgreSQL (production).
+
+Each feature area is a tortoise app with its own migrations package, so two
+areas can grow their schema without their migration chains colliding.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+
+# app label -> (models module, migrations package)
+APPS: dict[str, tuple[str, str]] = {
+    "core": ("storage.models", "storage.migrations"),
+}
+
+
+def normalize_url(url: str) -> str:
+    """Accept the usual spellings (postgresql://, postgres://) for asyncpg."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "asyncpg://" + url[len(prefix):]
+    return url
+
+
+def tortoise_config(db_url: str) -> dict[str, Any]:
+    url = normalize_url(db_url)
+    if url.startswith("sqlite://"):
+        path = url[len("sqlite://"):]
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "connections": {"default": url},
+        "apps": {
+            label: {"models": [models], "migrations": migrations, "default_connection": "default"}
+            for label, (models, migrations) in APPS.items()
+        },
+        "use_tz": True,
+        "timezone": "Asia/Shanghai",
+    }
+
+
+async def init(db_url: str) -> None:
+    await Tortoise.init(config=tortoise_config(db_url))
+
+
+async def close() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(db_url: str, *, progress: Any = None) -> None:
+    """Apply every pending migration of every app (idempotent)."""
+    from tortoise.migrations.api import migrate as run
+
+    await run(config=tortoise_config(db_url), progress=progress)
+
+
+def is_postgres(db_url: str) -> bool:
+    return normalize_url(db_url).startswith("asyncpg://")

@@ -1,0 +1,62 @@
+"""Every Redis key prefix in one place.
+
+Keys never hold an openid or any other personal value: callers pass a
+`subject` — a keyed hash of the sender made by `PersonalDataCipher` — so a
+dump of Redis names no villager.
+"""
+from __future__ import annotations
+
+PREFIX = "qf"
+
+
+def fsm_state(bot: str, chat: str, subject: str) -> str:
+    return f"{PREFIX}:fsm:{bot}:{chat}:{subject}"
+
+
+def fsm_marker(bot: str, chat: str, subject: str) -> str:
+    """Outlives the state so an expired flow can be told to the villager."""
+    return f"{PREFIX}:fsm-active:{bot}:{chat}:{subject}"
+
+
+def fsm_lock(bot: str, chat: str, subject: str) -> str:
+    return f"{PREFIX}:lock:fsm:{bot}:{chat}:{subject}"
+
+
+def inbound_dedup(channel: str, message_key: str) -> str:
+    return f"{PREFIX}:dedup:{channel}:{message_key}"
+
+
+def rate(bucket: str, subject: str, window: int) -> str:
+    return f"{PREFIX}:rate:{bucket}:{subject}:{window}"
+
+
+def access_token(api: str, appid: str) -> str:
+    return f"{PREFIX}:token:{api}:{appid}"
+
+
+def access_token_lock(api: str, appid: str) -> str:
+    return f"{PREFIX}:lock:token:{api}:{appid}"
+
+
+def api_session(token_hash: str) -> str:
+    return f"{PREFIX}:apisession:{token_hash}"
+
+
+def binding_code(code: str) -> str:
+    return f"{PREFIX}:bindcode:{code}"
+
+
+def admin_session(sid_hash: str) -> str:
+    return f"{PREFIX}:admin:session:{sid_hash}"
+
+
+def login_failures(subject: str) -> str:
+    return f"{PREFIX}:admin:loginfail:{subject}"
+
+
+def last_seen(subject: str) -> str:
+    """When the villager last wrote to us: the 48 h customer-service window."""
+    return f"{PREFIX}:lastseen:{subject}"
+
+
+ARQ_QUEUE = f"{PREFIX}:arq:queue"

@@ -1,0 +1,105 @@
+"""Reports (cases), the reporter's identity kept apart, events, attachments, links."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    REFERRED = "referred"
+    REJECTED = "rejected"
+    INVESTIGATING = "investigating"
+    RESOLVED = "resolved"
+    RATED = "rated"
+    NOT_ACCEPTED = "not_accepted"  # `other`: kept for statistics only
+
+
+class Case(Model):
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=20, unique=True, null=True)
+    channel = fields.CharField(max_length=16)  # mp | work | miniapp | compare | panel
+    category = fields.CharField(max_length=32, db_index=True)
+    category_confidence = fields.FloatField(default=0.0)
+    category_keywords = fields.JSONField(default=list)
+    text = fields.TextField()
+    township = fields.ForeignKeyField("core.Township", related_name="cases", null=True, on_delete=fields.SET_NULL)
+    village = fields.ForeignKeyField("core.Village", related_name="cases", null=True, on_delete=fields.SET_NULL)
+    level = fields.CharField(max_length=16, default="unknown")
+    route_to = fields.CharField(max_length=16, default="")  # the first routing decision
+    route_reason = fields.TextField(default="")
+    office = fields.CharField(max_length=16, db_index=True, default="")  # who handles it now
+    status = fields.CharEnumField(Status, max_length=16, db_index=True, default=Status.RECEIVED)
+    result = fields.TextField(null=True)
+    anonymous = fields.BooleanField(default=True)
+    receipt_hash = fields.CharField(max_length=64, unique=True, null=True)
+    rating = fields.CharField(max_length=16, null=True)
+    rating_reason = fields.TextField(null=True)
+    priority = fields.IntField(default=0)
+    linked_to = fields.ForeignKeyField("core.Case", related_name="linked", null=True, on_delete=fields.SET_NULL)
+    simhash = fields.BigIntField(null=True)
+    accept_due = fields.DateField(null=True)
+    resolve_due = fields.DateField(null=True)
+    overdue_level = fields.IntField(default=0)
+    review_round = fields.IntField(default=0)
+    source_ref = fields.JSONField(null=True)  # e.g. the subsidy record a dispute is about
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        app = "core"
+        table = "case_report"
+
+
+class ReporterIdentity(Model):
+    """Who filed a 实名 report, apart from the report and encrypted. Anonymous reports have none."""
+
+    id = fields.IntField(primary_key=True)
+    case = fields.OneToOneField("core.Case", related_name="identity", on_delete=fields.CASCADE)
+    subject_hash = fields.CharField(max_length=64, db_index=True)  # keyed hash of the openid
+    channel = fields.CharField(max_length=16)
+    openid_enc = fields.TextField()
+    name_enc = fields.TextField(null=True)
+    phone_enc = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        app = "core"
+        table = "reporter_identity"
+
+
+class CaseEvent(Model):
+    """One state change or action on a case: who, when, why."""
+
+    id = fields.IntField(primary_key=True)
+    case = fields.ForeignKeyField("core.Case", related_name="events", on_delete=fields.CASCADE)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    actor = fields.CharField(max_length=64)  # "staff:12", "reporter", "system", "worker"
+    kind = fields.CharField(max_length=32)
+    from_status = fields.CharField(max_length=16, default="")
+    to_status = fields.CharField(max_length=16, default="")
+    reason = fields.TextField(default="")
+    public = fields.BooleanField(default=False)  # shown to the reporter
+    data = fields.JSONField(default=dict)
+
+    class Meta:
+        app = "core"
+        table = "case_event"
+
+
+class Attachment(Model):
+    id = fields.IntField(primary_key=True)
+    case = fields.ForeignKeyField("core.Case", related_name="attachments", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=16)  # image | voice | file
+    content_type = fields.CharField(max_length=64)
+    size = fields.IntField()
+    path = fields.CharField(max_length=255)  # relative to var/attachments, encrypted at rest
+    sha256 = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        app = "core"
+        table = "attachment"

@@ -1,0 +1,181 @@
+"""Shared fixtures: real databases, real Redis, real HTTP.
+
+With no environment set, tests use SQLite and the embedded Redis in a temporary
+directory. With DATABASE_URL (PostgreSQL) and REDIS_URL set — as `.ci/run`
+does — they run against those servers: a fresh database is created for the
+session and dropped after, and Redis db 9 is flushed between tests.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from pathlib import Path
+from typing import Any, AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import pytest_asyncio
+
+from bot.config import Settings
+from storage import db as storage_db
+from storage import redis as redis_conn
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+REGISTRY_EXAMPLE = SHARED / "contracts" / "registry.example.json"
+TEST_REDIS_DB = 9
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
+
+
+async def create_pg_database(base_url: str) -> str:
+    """A fresh database beside the one in `base_url`; returns its URL."""
+    import asyncpg
+
+    url = storage_db.normalize_url(base_url).replace("asyncpg://", "postgresql://")
+    name = f"qf_test_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+async def drop_pg_database(url: str) -> None:
+    import asyncpg
+
+    base, name = url.rsplit("/", 1)
+    conn = await asyncpg.connect(base + "/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="session")
+def redis_url(var_dir: Path) -> str:
+    url = os.environ.get("REDIS_URL")
+    if url:  # a shared server: keep to our own db index
+        parts = urlsplit(url)
+        return urlunsplit(parts._replace(path=f"/{TEST_REDIS_DB}"))
+    return redis_conn.ensure_embedded(var_dir / "redis")
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database_url(var_dir: Path) -> AsyncIterator[str]:
+    base = os.environ.get("DATABASE_URL", "")
+    if storage_db.is_postgres(base) if base else False:
+        url = await create_pg_database(base)
+        await storage_db.migrate(url)
+        await storage_db.close()
+        yield url
+        await storage_db.close()
+        await drop_pg_database(url)
+    else:
+        url = f"sqlite://{var_dir / 'test.sqlite3'}"
+        await storage_db.migrate(url)
+        await storage_db.close()
+        yield url
+
+
+@pytest_asyncio.fixture(scope="session")
+async def fake_wechat() -> AsyncIterator[Any]:
+    """The local fake of WeChat's and WeCom's APIs, over real HTTP."""
+    from bot.fake_wechat import FakeWeChat
+
+    fake = FakeWeChat()
+    await fake.start(port=0)
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(var_dir: Path, database_url: str, redis_url: str, fake_wechat: Any) -> Settings:
+    return Settings(var_dir=var_dir, database_url=database_url, redis_url=redis_url,
+                    wechat_api_base=fake_wechat.base_url, wecom_api_base=fake_wechat.base_url + "/wecom")
+
+
+async def truncate_all() -> None:
+    from tortoise import Tortoise
+
+    conn = Tortoise.get_connection("default")
+    tables = [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_script("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    else:
+        for t in tables:
+            await conn.execute_script(f'DELETE FROM "{t}"')
+
+
+@pytest_asyncio.fixture(scope="session")
+async def services_session(settings: Settings) -> AsyncIterator[Any]:
+    from bot.app import build_services, close_services
+
+    services = await build_services(settings)
+    yield services
+    await close_services(services)
+
+
+@pytest_asyncio.fixture
+async def services(services_session: Any) -> AsyncIterator[Any]:
+    """Database and Redis emptied before each test."""
+    await truncate_all()
+    await services_session.redis.flushdb()
+    services_session._registry = None
+    yield services_session
+    await services_session.drain()
+
+
+@pytest_asyncio.fixture
+async def registry_loaded(services: Any) -> Any:
+    from storage.registry import import_registry, load_file
+
+    await import_registry(load_file(REGISTRY_EXAMPLE))
+    await services.registry_changed()
+    return services
+
+
+@pytest.fixture
+def sensitive_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Capture every log record, so a test can check that no personal data was logged."""
+    caplog.set_level(logging.DEBUG)
+    return caplog
+
+
+@pytest_asyncio.fixture(scope="session")
+async def app_server(settings: Settings, services_session: Any) -> AsyncIterator[Any]:
+    """The real app on a real port (aiohttp TestServer binds 127.0.0.1)."""
+    from aiohttp.test_utils import TestServer
+
+    from bot.app import create_app
+
+    server = TestServer(await create_app(settings, services_session))
+    await server.start_server()
+    yield server
+    await server.close()
+
+
+@pytest_asyncio.fixture
+async def http() -> AsyncIterator[Any]:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def wechat(app_server: Any, settings: Settings, services: Any) -> Any:
+    """The WeChat server simulator, AES mode, aimed at the running app."""
+    from bot.wechat_sim import WeChatServerSim
+
+    return WeChatServerSim(str(app_server.make_url("")).rstrip("/"), settings.wechat_token,
+                           settings.wechat_aes_key, settings.wechat_appid)
