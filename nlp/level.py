@@ -43,7 +43,6 @@ _RECEIVER_BEFORE = re.compile(
 )
 _RECEIVER_AFTER = re.compile(r"^(?:的人)?(?:也|都|根本|一直|还)?(?:不管|不理|不问|没人管|推|回复|让我们|叫我们|答复|知道|跟他|和他)")
 _COMMISSION_AFTER = re.compile(r"^(?:的)?(?:纪委|纪工委|监委|信访|纪检)")
-_RANK = {"village": 1, "township": 2, "county": 3}
 
 
 @dataclass(frozen=True)
