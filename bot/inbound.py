@@ -139,9 +139,12 @@ class InboundEndpoint:
             safe_xml(xml)
         try:
             wmsg = self.spec.parse(xml)
-            return from_wechatpy(self.spec.name, wmsg), encrypted, wmsg
+            msg = from_wechatpy(self.spec.name, wmsg)
         except Exception:
             raise Rejected(400, "not a WeChat message") from None
+        if not msg.sender or not msg.create_time or not wmsg.target:
+            raise Rejected(400, "message lacks FromUserName, ToUserName or CreateTime")
+        return msg, encrypted, wmsg
 
     async def _process(self, msg: Inbound) -> Reply:
         """Exactly once per WeChat message, answered within the deadline."""

@@ -179,3 +179,10 @@ def wechat(app_server: Any, settings: Settings, services: Any) -> Any:
 
     return WeChatServerSim(str(app_server.make_url("")).rstrip("/"), settings.wechat_token,
                            settings.wechat_aes_key, settings.wechat_appid)
+
+
+@pytest.fixture
+def dispatcher(app_server: Any) -> Any:
+    from bot.app import DISPATCHER
+
+    return app_server.app[DISPATCHER]

@@ -1,0 +1,96 @@
+"""Filing a report: one transaction writes the case, its identity (实名 only), its first events.
+
+The routing decision (nlp.route) is stored with its reason. Anonymous reports
+store no openid, phone or name anywhere; the receipt is returned once and kept
+only as a keyed hash. Lifecycle hooks (deadlines, linking, notifications) run
+inside the same transaction, so a filed case never misses its notifications.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from tortoise.transactions import in_transaction
+
+from handlers.cases.numbers import RECEIPT_PURPOSE, case_number, new_receipt
+from storage.models import Case, CaseEvent, ReporterIdentity, Status
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+# (case, connection, services) -> None; the lifecycle registers deadlines, linking, notifications here.
+AfterFiled = Callable[[Case, Any, "Services"], Awaitable[None]]
+AFTER_FILED: list[AfterFiled] = []
+
+
+@dataclass
+class ReportDraft:
+    channel: str  # mp | work | miniapp | compare | panel
+    text: str
+    category: str
+    township: str = ""
+    village: str = ""
+    level: str = "unknown"
+    confidence: float = 0.0
+    keywords: list[str] = field(default_factory=list)
+    exclude_township: bool = False
+    anonymous: bool = True
+    openid: str | None = None  # 实名 only
+    name: str | None = None
+    phone: str | None = None
+    source_ref: dict[str, Any] | None = None
+    actor: str = "reporter"
+
+
+@dataclass
+class Filed:
+    case: Case
+    receipt: str
+    accepted: bool  # False for `other`: kept for statistics, the reporter is referred elsewhere
+
+
+async def file_report(draft: ReportDraft, services: "Services") -> Filed:
+    from nlp import route, simhash
+
+    registry = await services.registry()
+    decision = route(draft.category, draft.township, draft.village, draft.level, registry,
+                     exclude_township=draft.exclude_township)
+    accepted = draft.category != "other"
+    receipt = new_receipt()
+    cipher = services.cipher
+    async with in_transaction() as conn:
+        case = await Case.create(
+            channel=draft.channel, category=draft.category, category_confidence=draft.confidence,
+            category_keywords=list(draft.keywords), text=draft.text,
+            township_id=draft.township or None, village_id=draft.village or None, level=draft.level,
+            route_to=decision.route_to, route_reason=decision.reason, office=decision.route_to,
+            status=Status.RECEIVED if accepted else Status.NOT_ACCEPTED,
+            anonymous=draft.anonymous, receipt_hash=cipher.lookup_hash(receipt, purpose=RECEIPT_PURPOSE),
+            simhash=simhash(draft.text), source_ref=draft.source_ref, using_db=conn,
+        )
+        case.number = case_number(case.id, case.created_at or datetime.now(timezone.utc))
+        await case.save(update_fields=["number"], using_db=conn)
+        if not draft.anonymous:
+            if not draft.openid:
+                raise ValueError("a 实名 report needs the reporter's openid")
+            await ReporterIdentity.create(
+                case=case, channel=draft.channel,
+                subject_hash=cipher.lookup_hash(f"{draft.channel}:{draft.openid}", purpose="reporter"),
+                openid_enc=cipher.seal(draft.openid), name_enc=cipher.seal(draft.name) if draft.name else None,
+                phone_enc=cipher.seal(draft.phone) if draft.phone else None, using_db=conn,
+            )
+        await CaseEvent.create(case=case, actor=draft.actor, kind="filed", to_status=case.status,
+                               reason="实名举报" if not draft.anonymous else "匿名举报", public=True,
+                               data={"channel": draft.channel}, using_db=conn)
+        await CaseEvent.create(case=case, actor="system", kind="routed", reason=decision.reason,
+                               data={"route_to": decision.route_to, "rule": decision.rule}, using_db=conn)
+        if accepted:
+            for hook in AFTER_FILED:
+                await hook(case, conn, services)
+    return Filed(case, receipt, accepted)
+
+
+def reporter_subject(services: "Services", channel: str, openid: str) -> str:
+    """The key under which a 实名 reporter's cases are found (我的举报, 查询进度 by case number)."""
+    return services.cipher.lookup_hash(f"{channel}:{openid}", purpose="reporter")

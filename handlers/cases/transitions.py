@@ -1,0 +1,76 @@
+"""The case lifecycle (SPEC): which status may follow which, and the one function that moves a case.
+
+    received ─┬─> accepted ──> investigating ──> resolved ──> rated
+              ├─> referred                                   │
+              └─> rejected(reason)        unsatisfied: rated ─┘─> investigating (cross-review)
+
+Every move writes a CaseEvent (who, when, why) in the same transaction as the
+status; `AFTER_TRANSITION` hooks (notifications, deadlines) run in it too.
+A move that makes no sense raises `IllegalTransition` and changes nothing.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from tortoise.transactions import in_transaction
+
+from storage.models import Case, CaseEvent, Status
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+LEGAL: dict[Status, frozenset[Status]] = {
+    Status.RECEIVED: frozenset({Status.ACCEPTED, Status.REFERRED, Status.REJECTED}),
+    Status.ACCEPTED: frozenset({Status.INVESTIGATING, Status.RESOLVED}),
+    Status.INVESTIGATING: frozenset({Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.RATED}),
+    Status.RATED: frozenset({Status.INVESTIGATING}),  # 不满意: reopened for cross-review
+    Status.REFERRED: frozenset(),
+    Status.REJECTED: frozenset(),
+    Status.NOT_ACCEPTED: frozenset(),
+}
+NEEDS_REASON = frozenset({Status.REJECTED, Status.REFERRED, Status.RESOLVED})
+
+# (case, event, connection, services) -> None
+AfterTransition = Callable[[Case, CaseEvent, Any, "Services"], Awaitable[None]]
+AFTER_TRANSITION: list[AfterTransition] = []
+
+
+class IllegalTransition(ValueError):
+    def __init__(self, current: str, target: str, why: str = "") -> None:
+        super().__init__(why or f"a case that is {current} cannot become {target}")
+        self.current = current
+        self.target = target
+
+
+async def transition(case_id: int, target: Status, *, actor: str, reason: str = "", public: bool = True,
+                     kind: str | None = None, services: "Services", updates: dict[str, Any] | None = None,
+                     data: dict[str, Any] | None = None) -> tuple[Case, CaseEvent]:
+    """Move a case to `target`, locking its row so two staff cannot move it at once."""
+    if target in NEEDS_REASON and not reason.strip():
+        raise IllegalTransition("", target, f"becoming {target} needs a reason")
+    async with in_transaction() as conn:
+        case = await Case.select_for_update().using_db(conn).get(id=case_id)
+        current = Status(case.status)
+        if target not in LEGAL[current]:
+            raise IllegalTransition(current, target)
+        case.status = target
+        fields = ["status", "updated_at"]
+        for k, v in (updates or {}).items():
+            setattr(case, k, v)
+            fields.append(k)
+        await case.save(update_fields=fields, using_db=conn)
+        event = await CaseEvent.create(case=case, actor=actor, kind=kind or target.value, from_status=current.value,
+                                       to_status=target.value, reason=reason, public=public, data=data or {},
+                                       using_db=conn)
+        for hook in AFTER_TRANSITION:
+            await hook(case, event, conn, services)
+    return case, event
+
+
+async def record(case_id: int, kind: str, *, actor: str, reason: str = "", public: bool = False,
+                 data: dict[str, Any] | None = None) -> CaseEvent:
+    """An event that changes no status (a finding, a reply to the reporter, an extension...)."""
+    case = await Case.get(id=case_id)
+    return await CaseEvent.create(case=case, actor=actor, kind=kind, from_status=case.status,
+                                  to_status=case.status, reason=reason, public=public, data=data or {})
