@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import re
 import secrets
@@ -113,7 +114,7 @@ def fake_openid(code: str) -> str:
 
 async def _json_body(request: web.Request) -> dict[str, Any]:
     try:
-        body = await request.json(content_type=None)
+        body = json.loads(await request.read())
     except ValueError:
         raise Reject(47001, "data format error") from None
     if not isinstance(body, dict):
@@ -360,9 +361,9 @@ class FakeWeChat:
     async def start(self, port: int = 0, host: str = "127.0.0.1") -> str:
         # No access log: it would print query strings. Cancel handlers whose client
         # left, so an injected hang does not outlive the test.
-        self._runner = web.AppRunner(self.app, access_log=None, handler_cancellation=True)
+        self._runner = web.AppRunner(self.app, access_log=None, handler_cancellation=True, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port, shutdown_timeout=0.5)
+        site = web.TCPSite(self._runner, host, port)
         await site.start()
         bound_host, bound_port = self._runner.addresses[0][:2]
         self.base_url = f"http://{bound_host}:{bound_port}"
