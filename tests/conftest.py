@@ -24,7 +24,7 @@ from storage import redis as redis_conn
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 REGISTRY_EXAMPLE = SHARED / "contracts" / "registry.example.json"
-TEST_REDIS_DB = 9
+TEST_REDIS_DB = int(os.environ.get("QF_TEST_REDIS_DB", "9"))  # helpers running at once pick their own
 
 
 def pytest_configure(config: pytest.Config) -> None:
