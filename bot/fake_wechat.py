@@ -1,13 +1,9 @@
 """A local stand-in for WeChat's and WeCom's HTTP APIs, for demos and tests.
 
-Official-account and mini-program endpoints sit at the root, WeCom's under `/wecom`,
-matching `Settings.wechat_api_base` and `Settings.wecom_api_base`. Requests are checked
-the way WeChat checks them (credentials, token, JSON, openid, text size) and answered
-with WeChat's errcodes; every accepted send is recorded in memory.
-
-Control endpoints under `/_fake/` let tests read records and stats, reset, expire the
-issued tokens and make the next sends fail (HTTP 500, a hang, "system busy" or any
-errcode). The same state is `app[STATE]` / `FakeWeChat.state` in-process.
+Official-account and mini-program endpoints at the root, WeCom's under `/wecom`. Requests
+are checked as WeChat checks them and answered with its errcodes; accepted sends are
+recorded. `/_fake/*` (and `app[STATE]` in-process) reads records and stats, resets,
+expires tokens and makes the next calls fail (HTTP 500, a hang, "system busy", an errcode).
 """
 from __future__ import annotations
 
@@ -45,7 +41,6 @@ class SentRecord:
 @dataclass
 class _Token:
     api: str  # "mp" (official account) or "work" (WeCom)
-    appid: str
     expires_at: float
 
 
@@ -73,10 +68,8 @@ class FakeState:
     plan: FailurePlan | None = None
 
     def reset(self) -> None:
-        self.records.clear()
-        self.tokens.clear()
-        self.tokens_issued.clear()
-        self.requests.clear()
+        for collection in (self.records, self.tokens, self.tokens_issued, self.requests):
+            collection.clear()
         self.failures_injected = 0
         self.plan = None
 
@@ -134,7 +127,10 @@ def _check_token(state: FakeState, request: web.Request, api: str) -> None:
         raise Reject(42001, "access_token expired")
 
 
-def _check_text(body: dict[str, Any]) -> None:
+Check = Callable[[FakeState, dict[str, Any]], None]
+
+
+def _check_text(_state: FakeState, body: dict[str, Any]) -> None:
     if body.get("msgtype") != "text":
         raise Reject(40008, "invalid message type")
     text = body.get("text")
@@ -145,18 +141,12 @@ def _check_text(body: dict[str, Any]) -> None:
         raise Reject(45002, "content size out of limit")
 
 
-def _check_openid(body: dict[str, Any]) -> None:
+def _check_openid(_state: FakeState, body: dict[str, Any]) -> None:
     if not isinstance(body.get("touser"), str) or not _OPENID.match(body["touser"]):
         raise Reject(40003, "invalid openid")
 
 
-def _check_custom(_state: FakeState, body: dict[str, Any]) -> None:
-    _check_openid(body)
-    _check_text(body)
-
-
 def _check_template(_state: FakeState, body: dict[str, Any]) -> None:
-    _check_openid(body)
     if not isinstance(body.get("template_id"), str) or not body["template_id"]:
         raise Reject(40037, "invalid template_id")
     if not isinstance(body.get("data"), dict):
@@ -170,8 +160,8 @@ def _check_app_credentials(known: dict[str, str], appid: str, secret: str, bad_s
         raise Reject(bad_secret, "invalid appsecret")
 
 
-async def _inject_failure(state: FakeState, request: web.Request, is_send: bool) -> None:
-    plan = state.plan
+async def _inject_failure(state: FakeState, request: web.Request) -> None:
+    plan, is_send = state.plan, request.method == "POST"  # token and login calls are GETs
     if plan is None or not (request.path in plan.paths if plan.paths is not None else is_send):
         return
     plan.count -= 1
@@ -191,33 +181,30 @@ async def _inject_failure(state: FakeState, request: web.Request, is_send: bool)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _issue_token(state: FakeState, api: str, appid: str) -> web.Response:
+def _issue_token(state: FakeState, api: str) -> web.Response:
     value = f"fake-{api}-{secrets.token_urlsafe(32)}"
-    state.tokens[value] = _Token(api, appid, time.time() + state.token_ttl)
+    state.tokens[value] = _Token(api, time.time() + state.token_ttl)
     state.tokens_issued[api] += 1
     return web.json_response({"access_token": value, "expires_in": state.token_ttl})
 
 
 async def _mp_token(request: web.Request) -> web.Response:
     state, q = request.app[STATE], request.query
-    await _inject_failure(state, request, is_send=False)
     if q.get("grant_type") != "client_credential":
         raise Reject(40002, "invalid grant_type")
     _check_app_credentials(state.apps, q.get("appid", ""), q.get("secret", ""), bad_secret=40125)
-    return _issue_token(state, "mp", q["appid"])
+    return _issue_token(state, "mp")
 
 
 async def _wecom_token(request: web.Request) -> web.Response:
     state, q = request.app[STATE], request.query
-    await _inject_failure(state, request, is_send=False)
     # WeCom answers a wrong corpsecret with 40001.
     _check_app_credentials(state.corps, q.get("corpid", ""), q.get("corpsecret", ""), bad_secret=40001)
-    return _issue_token(state, "work", q["corpid"])
+    return _issue_token(state, "work")
 
 
 async def _jscode2session(request: web.Request) -> web.Response:
     state, q = request.app[STATE], request.query
-    await _inject_failure(state, request, is_send=False)
     _check_app_credentials(state.apps, q.get("appid", ""), q.get("secret", ""), bad_secret=40125)
     code = q.get("js_code", "")
     if not code:
@@ -232,12 +219,11 @@ async def _jscode2session(request: web.Request) -> web.Response:
     })
 
 
-def _send(kind: str, api: str | None, validate: Callable[[FakeState, dict[str, Any]], None]) -> Handler:
-    """A send endpoint: failure injection, auth, JSON, validation, then record."""
+def _send(kind: str, api: str | None, *checks: Check) -> Handler:
+    """A send endpoint: auth, JSON, validation, then record."""
 
     async def handler(request: web.Request) -> web.Response:
         state = request.app[STATE]
-        await _inject_failure(state, request, is_send=True)
         if api is not None:
             _check_token(state, request, api)
         else:
@@ -245,19 +231,19 @@ def _send(kind: str, api: str | None, validate: Callable[[FakeState, dict[str, A
             if not key or (state.webhook_keys is not None and key not in state.webhook_keys):
                 raise Reject(93000, "invalid webhook url")
         body = await _json_body(request)
-        validate(state, body)
+        for check in checks:
+            check(state, body)
         state.records.append(SentRecord(kind, request.path, body, time.time()))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": len(state.records)})
 
     return handler
 
 
-def _wecom_app_check(state: FakeState, body: dict[str, Any]) -> None:
+def _check_wecom_app(state: FakeState, body: dict[str, Any]) -> None:
     if not isinstance(body.get("touser"), str) or not body["touser"]:
         raise Reject(81013, "user & party & tag all invalid")
     if body.get("agentid") != state.agentid:
         raise Reject(40056, "invalid agentid")
-    _check_text(body)
 
 
 # --- control endpoints for tests ------------------------------------------------------
@@ -297,42 +283,39 @@ async def _stats(request: web.Request) -> web.Response:
 
 
 @web.middleware
-async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    # Paths only: the query string holds tokens, secrets and codes.
-    if not request.path.startswith("/_fake/"):
-        request.app[STATE].requests[request.path] += 1
+async def _api_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Counts calls, injects planned failures, turns `Reject` into WeChat's error JSON."""
+    state = request.app[STATE]
     try:
+        if not request.path.startswith("/_fake/"):
+            state.requests[request.path] += 1
+            await _inject_failure(state, request)
         return await handler(request)
     except Reject as err:
+        # The path only: the query string holds tokens, secrets and codes.
         log.info("fake %s %s -> errcode %d", request.method, request.path, err.errcode)
         return web.json_response({"errcode": err.errcode, "errmsg": err.errmsg})
 
 
 def create_fake_app(
-    settings: Settings | None = None,
-    *,
-    webhook_keys: Iterable[str] | None = None,
-    token_ttl: int = 7200,
+    settings: Settings | None = None, *, webhook_keys: Iterable[str] | None = None, token_ttl: int = 7200
 ) -> web.Application:
     """The fake accepts the credentials of `settings` (defaults: the demo's)."""
     s = settings or Settings()
-    state = FakeState(
+    app = web.Application(middlewares=[_api_middleware])
+    app[STATE] = FakeState(
         apps={s.wechat_appid: s.wechat_secret, s.miniapp_appid: s.miniapp_secret},
-        corps={s.wecom_corpid: s.wecom_secret},
-        agentid=int(s.wecom_agentid),
-        webhook_keys=frozenset(webhook_keys) if webhook_keys is not None else None,
-        token_ttl=token_ttl,
+        corps={s.wecom_corpid: s.wecom_secret}, agentid=int(s.wecom_agentid),
+        webhook_keys=frozenset(webhook_keys) if webhook_keys is not None else None, token_ttl=token_ttl,
     )
-    app = web.Application(middlewares=[_errors])
-    app[STATE] = state
     app.router.add_get("/cgi-bin/token", _mp_token)
-    app.router.add_post("/cgi-bin/message/custom/send", _send("custom", "mp", _check_custom))
-    app.router.add_post("/cgi-bin/message/template/send", _send("template", "mp", _check_template))
-    app.router.add_post("/cgi-bin/message/subscribe/send", _send("subscribe", "mp", _check_template))
+    app.router.add_post("/cgi-bin/message/custom/send", _send("custom", "mp", _check_openid, _check_text))
+    app.router.add_post("/cgi-bin/message/template/send", _send("template", "mp", _check_openid, _check_template))
+    app.router.add_post("/cgi-bin/message/subscribe/send", _send("subscribe", "mp", _check_openid, _check_template))
     app.router.add_get("/sns/jscode2session", _jscode2session)
     app.router.add_get("/wecom/cgi-bin/gettoken", _wecom_token)
-    app.router.add_post("/wecom/cgi-bin/message/send", _send("wecom_app", "work", _wecom_app_check))
-    app.router.add_post("/wecom/cgi-bin/webhook/send", _send("webhook", None, lambda _s, body: _check_text(body)))
+    app.router.add_post("/wecom/cgi-bin/message/send", _send("wecom_app", "work", _check_wecom_app, _check_text))
+    app.router.add_post("/wecom/cgi-bin/webhook/send", _send("webhook", None, _check_text))
     app.router.add_get("/_fake/records", _records)
     app.router.add_post("/_fake/reset", _reset)
     app.router.add_post("/_fake/fail", _fail)

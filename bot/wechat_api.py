@@ -126,7 +126,7 @@ class _Client:
         if status >= 500:
             raise self._fail(method, path, WeChatAPIError(ERR_HTTP, f"HTTP {status}", retryable=True))
         try:
-            payload = json.loads(raw)
+            payload: Json = json.loads(raw)
             errcode = int(payload.get("errcode", 0))
         except (ValueError, AttributeError, TypeError):
             raise self._fail(method, path, WeChatAPIError(ERR_HTTP, f"HTTP {status}, not a JSON object")) from None

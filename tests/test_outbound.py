@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 from bot.config import Settings
 from bot.fake_wechat import FakeWeChat, fake_openid
 from bot.wechat_api import (
-    ERR_HTTP, ERR_NETWORK, ERR_TIMEOUT, MiniProgramClient, MpClient, WeChatAPIError, WeComClient,
+    ERR_HTTP, ERR_NETWORK, ERR_TIMEOUT, MiniProgramClient, MpClient, TokenCache, WeChatAPIError, WeComClient,
 )
 from outbound_fixtures import (  # noqa: F401  (pytest fixtures)
     WEBHOOK_KEY, fake, http, make_mp, mini, redis, redis_url, settings, wecom,
@@ -235,3 +235,19 @@ async def test_logs_and_errors_name_no_openid_token_or_secret(
     for secret in secrets:
         assert secret not in text
         assert secret not in error_text
+
+
+async def test_dropping_a_stale_token_keeps_a_fresh_one(redis: aioredis.Redis, settings: Settings) -> None:
+    fetched: list[str] = []
+
+    async def fetch() -> tuple[str, int]:
+        fetched.append(f"token-{len(fetched) + 1}")
+        return fetched[-1], 7200
+
+    cache = TokenCache(redis, "mp", settings.wechat_appid, fetch)
+    stale = await cache.get()
+    # Meanwhile another process met an error with `stale` and stored a fresh token.
+    await redis.set(keys.access_token("mp", settings.wechat_appid), "token-from-elsewhere", ex=600)
+    await cache.invalidate(stale)
+    assert await cache.get() == "token-from-elsewhere"
+    assert fetched == ["token-1"]
