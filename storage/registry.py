@@ -140,7 +140,7 @@ async def _upsert(model: Any, pk: str, values: dict[str, Any], kind: str, summar
     obj = await model.get_or_none(pk=pk)
     if obj is None:
         summary.created[kind] += 1
-        return await model.create(pk=pk, **values)
+        return await model.create(**{model._meta.pk_attr: pk}, **values)
     changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
     if changed:
         obj.update_from_dict(changed)

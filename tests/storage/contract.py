@@ -1,0 +1,103 @@
+"""The storage contract, run once per backend in its own process (`python contract.py URL`).
+
+A fresh database: migrations apply and re-apply, the registry imports and
+re-imports without change and exports to the same document, and every column
+kind we rely on round-trips (JSON, Chinese text, negative BIGINT, DECIMAL,
+aware datetimes, unique constraints), and the audit chain verifies and
+catches tampering.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tortoise.exceptions import IntegrityError  # noqa: E402
+
+from storage import audit, db  # noqa: E402
+from storage.models import AuditEntry, Case, ImportBatch, SubsidyRecord, Village  # noqa: E402
+from storage.registry import import_registry, load_file, load_registry_dict  # noqa: E402
+
+REGISTRY = REPO.parent / "shared" / "contracts" / "registry.example.json"
+
+
+def check(cond: bool, what: str) -> None:
+    if not cond:
+        raise AssertionError(what)
+
+
+async def contract(url: str) -> None:
+    await db.migrate(url)
+    await db.close()
+    await db.migrate(url)  # a second run finds nothing to do
+    await db.close()
+    await db.init(url)
+    try:
+        data = load_file(REGISTRY)
+        first = await import_registry(data)
+        check(first.created["villages"] == 5 and first.created["townships"] == 3, f"first import created {first.created}")
+        again = await import_registry(data)
+        check(not again.changed, f"re-import changed {again.created} {again.updated}")
+        exported = await load_registry_dict()
+        check(json.dumps(exported, sort_keys=True, ensure_ascii=False) == json.dumps(
+            _canonical(data), sort_keys=True, ensure_ascii=False), "export differs from the imported file")
+
+        c = await Case.create(channel="mp", category="subsidy_fraud", text="胡家庄村低保被克扣😀", route_to="610798101",
+                              category_keywords=["低保", "克扣"], simhash=-(2**63) + 5, receipt_hash="a" * 64)
+        got = await Case.get(id=c.id)
+        check(got.text == "胡家庄村低保被克扣😀" and got.category_keywords == ["低保", "克扣"], "text/JSON round-trip")
+        check(got.simhash == -(2**63) + 5, "negative BIGINT round-trip")
+        check(got.created_at.tzinfo is not None, "datetimes come back aware")
+        try:
+            await Case.create(channel="mp", category="other", text="x", receipt_hash="a" * 64)
+            raise AssertionError("duplicate receipt hash accepted")
+        except IntegrityError:
+            pass
+
+        batch = await ImportBatch.create(kind="subsidies", filename="x.csv", sha256="0" * 64)
+        village = await Village.get(code="610798101201")
+        await SubsidyRecord.create(batch=batch, id_hash="h" * 64, id_enc="e", name_hash="n" * 64, name_enc="e",
+                                   program="农村低保", amount=Decimal("1560.05"), paid_on=date(2026, 3, 15),
+                                   village=village, fingerprint="f" * 64)
+        rec = await SubsidyRecord.get(fingerprint="f" * 64)
+        check(rec.amount == Decimal("1560.05") and rec.paid_on == date(2026, 3, 15), "DECIMAL/DATE round-trip")
+
+        for i in range(3):
+            await audit.append("cli", "test.action", f"t{i}", {"i": i, "note": "无个人信息"})
+        ok = await audit.verify()
+        check(ok.ok and ok.checked == 3, f"audit chain should verify: {ok}")
+        second = await AuditEntry.filter(target="t1").first()
+        assert second is not None
+        second.detail = {"i": 99}
+        await second.save()
+        bad = await audit.verify()
+        check(not bad.ok and bad.first_bad_id == second.id, f"tampering must be found at {second.id}: {bad}")
+        _ = datetime.now(timezone.utc)
+    finally:
+        await db.close()
+
+
+def _canonical(data: dict) -> dict:  # the file, as the export spells it (sorted, defaults filled)
+    return {
+        "county": data["county"],
+        "zones": [{"id": z["id"], "name": z["name"], "townships": sorted(z["townships"])}
+                  for z in sorted(data["zones"], key=lambda z: z["id"])],
+        "townships": [
+            {"code": t["code"], "name": t["name"], "aliases": t.get("aliases", []), "commission": t["commission"],
+             "villages": [{"code": v["code"], "name": v["name"], "aliases": v.get("aliases", []),
+                           "elevated": bool(v.get("elevated", False))}
+                          for v in sorted(t.get("villages", []), key=lambda v: v["code"])]}
+            for t in sorted(data["townships"], key=lambda t: t["code"])
+        ],
+    }
+
+
+if __name__ == "__main__":
+    asyncio.run(contract(sys.argv[1]))
+    print("storage contract holds")
