@@ -1,0 +1,151 @@
+"""Attachments of reports (SPEC Privacy): type and size checked, metadata stripped, stored encrypted.
+
+    save_attachment(case_id, data, content_type, kind, services) -> Attachment
+    read_attachment(att, services) -> bytes
+
+The type is decided by the bytes, not by what the sender claims. Images are
+decoded and re-encoded from their pixels alone, so EXIF (GPS, camera, time),
+ICC and text chunks do not survive; MP3 ID3 tags are cut. The plaintext's
+sha256 is kept so a read can prove the file is the one stored. Files live under
+`settings.var_dir/attachments/<case>/<random>.bin`, sealed with the data key.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import os
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from storage.models import Attachment
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+MAX_BYTES = {"image": 10 * 1024 * 1024, "voice": 2 * 1024 * 1024}  # WeChat's own media limits
+MAX_PIXELS = 40_000_000  # a decompression bomb is refused before decoding
+KIND_OF = {"image/jpeg": "image", "image/png": "image", "audio/amr": "voice", "audio/mpeg": "voice",
+           "audio/speex": "voice"}
+ALLOWED_TYPES = frozenset(KIND_OF)
+
+
+class AttachmentRejected(Exception):
+    """Bad input: `reason_cn` for the villager, `reason_admin` for staff and logs (no content)."""
+
+    def __init__(self, reason_cn: str, reason_admin: str) -> None:
+        super().__init__(reason_admin)
+        self.reason_cn = reason_cn
+        self.reason_admin = reason_admin
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type the bytes really are, among those we accept."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"#!AMR"):
+        return "audio/amr"
+    if data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+        return "audio/mpeg"
+    if data.startswith(b"OggS") and b"Speex   " in data[:128] or data.startswith(b"Speex   "):
+        return "audio/speex"
+    return None
+
+
+def _clean_image(data: bytes, content_type: str) -> bytes:
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.width * probe.height > MAX_PIXELS:
+                raise AttachmentRejected("图片太大了,请换一张。", f"image of {probe.width}x{probe.height} pixels")
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            img = ImageOps.exif_transpose(img)  # keep the photo upright once the orientation tag is gone
+            mode = img.mode if img.mode in ("RGB", "RGBA", "L", "LA", "P") else "RGB"
+            img = img.convert(mode)
+            # A fresh image from the pixels alone carries no EXIF, GPS, ICC or text chunks.
+            bare = Image.frombytes(img.mode, img.size, img.tobytes())
+            if img.mode == "P":
+                bare.putpalette(img.getpalette() or [])
+    except AttachmentRejected:
+        raise
+    except Exception as exc:
+        raise AttachmentRejected("图片无法打开,请重新拍一张发送。", f"image does not decode: {type(exc).__name__}") from None
+    out = io.BytesIO()
+    if content_type == "image/jpeg":
+        bare.convert("RGB").save(out, format="JPEG", quality=88)
+    else:
+        bare.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def _strip_id3(data: bytes) -> bytes:
+    if data.startswith(b"ID3") and len(data) > 10:
+        size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)
+        data = data[10 + size:]
+    if len(data) >= 128 and data[-128:-125] == b"TAG":
+        data = data[:-128]
+    return data
+
+
+def check_and_clean(data: bytes, content_type: str, kind: str) -> tuple[bytes, str]:
+    """The bytes to store and their real type; raises AttachmentRejected."""
+    if kind not in MAX_BYTES:
+        raise AttachmentRejected("只能发送图片或语音。", f"unknown attachment kind {kind!r}")
+    if not data:
+        raise AttachmentRejected("文件是空的,请重新发送。", "empty attachment")
+    if len(data) > MAX_BYTES[kind]:
+        limit_mb = MAX_BYTES[kind] // (1024 * 1024)
+        raise AttachmentRejected(f"文件太大了(不能超过{limit_mb}MB),请换一个。",
+                                 f"{kind} of {len(data)} bytes over the {MAX_BYTES[kind]} cap")
+    real = sniff(data)
+    if real is None or KIND_OF[real] != kind:
+        claimed = (content_type or "").split(";")[0].strip().lower()
+        raise AttachmentRejected("只能发送照片(jpg、png)或语音。",
+                                 f"{kind}: bytes are {real or 'of no accepted type'}, claimed {claimed or 'nothing'}")
+    if kind == "image":
+        return _clean_image(data, real), real
+    if real == "audio/mpeg":
+        return _strip_id3(data), real
+    return data, real
+
+
+def _root(services: "Services") -> Path:
+    return Path(services.settings.var_dir) / "attachments"
+
+
+def _write(path: Path, blob: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(blob)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+async def save_attachment(case_id: int, data: bytes, content_type: str, kind: str, services: "Services") -> Attachment:
+    """Check, clean, encrypt and store one file of a case; raises AttachmentRejected for bad input."""
+    clean, real_type = await asyncio.to_thread(check_and_clean, data, content_type, kind)
+    digest = hashlib.sha256(clean).hexdigest()
+    blob = services.cipher.seal_bytes(clean)
+    rel = f"{case_id}/{secrets.token_hex(16)}.bin"
+    await asyncio.to_thread(_write, _root(services) / rel, blob)
+    return await Attachment.create(case_id=case_id, kind=kind, content_type=real_type, size=len(clean),
+                                   path=rel, sha256=digest)
+
+
+async def read_attachment(att: Attachment, services: "Services") -> bytes:
+    """The stored plaintext; raises DecryptionError or ValueError if the file was tampered with."""
+    path = (_root(services) / att.path).resolve()
+    if _root(services).resolve() not in path.parents:
+        raise ValueError("attachment path outside the attachments directory")
+    blob = await asyncio.to_thread(path.read_bytes)
+    data = services.cipher.open_bytes(blob)
+    if hashlib.sha256(data).hexdigest() != att.sha256:
+        raise ValueError("attachment content does not match its recorded sha256")
+    return data
