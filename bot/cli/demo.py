@@ -1,0 +1,128 @@
+"""`qingfeng demo`: everything on one laptop — schema, a demo county, staff, subsidy data,
+the fake WeChat API, the worker and the server — with what to try next."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot.app import PathOnlyAccessLogger, build_services, close_services, create_app
+from bot.config import load_settings
+
+log = logging.getLogger("qingfeng.demo")
+
+DEMO_REGISTRY = Path(__file__).resolve().parents[2] / "nlp" / "data" / "registry_demo.json"
+DEMO_GROUP = "wrDemoGroupHujiazhuang"
+DEMO_STAFF = [  # username, role, scope, password
+    ("county_admin", "county_admin", "610798", "demo-county-admin"),
+    ("county_staff", "county_staff", "610798", "demo-county-staff"),
+    ("nanba_staff", "township_staff", "610798101", "demo-nanba-staff"),
+    ("dongling_staff", "township_staff", "610798102", "demo-dongling-staff"),
+    ("hujia_monitor", "monitor", "610798101201", "demo-monitor"),
+    ("auditor", "auditor", "610798", "demo-auditor"),
+]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="run the whole system locally with a demo county",
+                       description="Migrate the database (SQLite under ./var unless DATABASE_URL is set), load a "
+                                   "demo county, staff accounts and synthetic subsidy records, start the fake WeChat "
+                                   "API, the background worker and the server, then print what to try.")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080, help="server port (default %(default)s)")
+    p.add_argument("--fake-port", type=int, default=8081, help="fake WeChat API port (default %(default)s)")
+    p.set_defaults(func=run)
+
+
+def _optional(module: str, attr: str) -> Any:
+    """A part of the demo that a feature area provides; None until that area exists."""
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        return None
+
+
+async def load_demo_data(services: Any) -> list[str]:
+    """Idempotent: running the demo twice loads nothing twice. Returns what was done."""
+    from storage import audit
+    from storage.models import Staff, Village, WechatGroup
+    from storage.registry import import_registry, load_file
+
+    done = []
+    summary = await import_registry(load_file(DEMO_REGISTRY))
+    if summary.changed:
+        await audit.append("demo", "registry.import", DEMO_REGISTRY.name, {"created": summary.created})
+    await services.registry_changed()
+    done.append("registry: demo county 示例县 (3 townships, 9 villages)")
+    village = await Village.get(code="610798101201")
+    await WechatGroup.get_or_create(chat_id=DEMO_GROUP, defaults={"name": "胡家庄村民群", "village": village})
+    done.append(f"village group {DEMO_GROUP} bound to 胡家庄村")
+    create_user = _optional("admin.accounts", "create_user")
+    if create_user is not None:
+        for username, role, scope, password in DEMO_STAFF:
+            if not await Staff.exists(username=username):
+                await create_user(username, role, scope, password)
+        done.append("staff: " + ", ".join(f"{u} / {p}" for u, _, _, p in DEMO_STAFF))
+    write_csv = _optional("storage.subsidy_demo", "write_demo_csv")
+    import_file = _optional("storage.subsidy_import", "import_path")
+    if write_csv is not None and import_file is not None:
+        from storage.registry import load_registry_dict
+
+        path = services.settings.var_dir / "demo_subsidies.csv"
+        sample = write_csv(path, await load_registry_dict(), rows=300)
+        await import_file(path, services=services)
+        done.append(f"subsidies: {path} imported" + (f" (try ID {sample})" if isinstance(sample, str) else ""))
+    return done
+
+
+async def _main(args: argparse.Namespace) -> None:
+    from bot.fake_wechat import FakeWeChat
+    from storage import db
+
+    settings = load_settings()
+    settings = settings.with_(wechat_api_base=f"http://{args.host}:{args.fake_port}",
+                              wecom_api_base=f"http://{args.host}:{args.fake_port}/wecom")
+    await db.migrate(settings.db_url)
+    await db.close()
+    fake = FakeWeChat(settings)
+    await fake.start(port=args.fake_port, host=args.host)
+    services = await build_services(settings)
+    done = await load_demo_data(services)
+    start_worker = _optional("handlers.cases.worker", "start_worker_in_process")
+    stop_worker = await start_worker(services) if start_worker is not None else None
+    runner = web.AppRunner(await create_app(settings, services), access_log_class=PathOnlyAccessLogger)
+    await runner.setup()
+    await web.TCPSite(runner, args.host, args.port).start()
+    base = f"http://{args.host}:{args.port}"
+    print("\n".join([
+        "", "清风 qingfeng demo is running.", *[f"  - {d}" for d in done],
+        f"  - server {base}  (WeChat endpoint {base}/wechat/mp, panel {base}/admin)",
+        f"  - fake WeChat API {fake.base_url}  (what the bot sent: {fake.base_url}/_fake/records)",
+        f"  - data under {settings.var_dir}" if not settings.database_url else "  - data in DATABASE_URL",
+        "", "Next, in another terminal:",
+        "  qingfeng chat                      # a villager in a private chat: type 帮助, 举报, 查补贴",
+        f"  qingfeng chat --group {DEMO_GROUP}   # a villager in the 胡家庄村 group",
+        f"  open {base}/admin                 # the panel (accounts above)",
+        "Ctrl-C stops everything.", "",
+    ]), flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+        if stop_worker is not None:
+            await stop_worker()
+        await close_services(services)
+        await fake.stop()
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        asyncio.run(_main(args))
+    except KeyboardInterrupt:
+        pass
+    return 0
