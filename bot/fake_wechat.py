@@ -247,6 +247,39 @@ def _check_wecom_app(state: FakeState, body: dict[str, Any]) -> None:
         raise Reject(40056, "invalid agentid")
 
 
+# --- media: what a villager's photo or voice looks like to us -------------------------
+
+FAKE_CAMERA = "FakePhone QF-1"  # the EXIF camera model in every fake photo: tests look for it after stripping
+FAKE_AMR = b"#!AMR\n" + bytes([0x3C]) + bytes(31) + bytes([0x3C]) + bytes(31)  # two silent AMR-NB frames
+
+
+def fake_photo() -> bytes:
+    """A small real JPEG carrying EXIF with a camera model and GPS position, as phones write them."""
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", (32, 24), (90, 140, 60))
+    exif = Image.Exif()
+    exif[0x0110] = FAKE_CAMERA  # Model
+    exif[0x8825] = {1: "N", 2: (30.0, 40.0, 12.5), 3: "E", 4: (104.0, 3.0, 1.0)}  # GPSInfo
+    out = io.BytesIO()
+    img.save(out, format="JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+async def _media_get(request: web.Request) -> web.Response:
+    """`/cgi-bin/media/get`: the simulator's media ids are "media…" (photo) or "voice…" (AMR)."""
+    state = request.app[STATE]
+    _check_token(state, request, "mp")
+    media_id = request.query.get("media_id", "")
+    if media_id.startswith("voice"):
+        return web.Response(body=FAKE_AMR, content_type="audio/amr")
+    if media_id.startswith("media"):
+        return web.Response(body=fake_photo(), content_type="image/jpeg")
+    raise Reject(40007, "invalid media_id")
+
+
 # --- control endpoints for tests ------------------------------------------------------
 
 async def _records(request: web.Request) -> web.Response:
@@ -314,6 +347,7 @@ def create_fake_app(
     app.router.add_post("/cgi-bin/message/template/send", _send("template", "mp", _check_openid, _check_template))
     app.router.add_post("/cgi-bin/message/subscribe/send", _send("subscribe", "mp", _check_openid, _check_template))
     app.router.add_get("/sns/jscode2session", _jscode2session)
+    app.router.add_get("/cgi-bin/media/get", _media_get)
     app.router.add_get("/wecom/cgi-bin/gettoken", _wecom_token)
     app.router.add_post("/wecom/cgi-bin/message/send", _send("wecom_app", "work", _check_wecom_app, _check_text))
     app.router.add_post("/wecom/cgi-bin/webhook/send", _send("webhook", None, _check_text))

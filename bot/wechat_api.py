@@ -227,6 +227,36 @@ class MpClient(_TokenClient):
             body["page"] = page
         return await self._post("/cgi-bin/message/subscribe/send", body)
 
+    async def get_media(self, media_id: str) -> tuple[bytes, str]:
+        """A temporary media file (photo, voice) a villager sent: (bytes, content type).
+
+        WeChat answers the file itself, or JSON with an errcode; kept 3 days on its side.
+        """
+        path = "/cgi-bin/media/get"
+        for attempt in (1, 2):
+            token = await self._tokens.get()
+            try:
+                async with self._session.get(self._base + path, params={"access_token": token, "media_id": media_id},
+                                             timeout=self._timeout) as resp:
+                    status, ctype, raw = resp.status, resp.content_type, await resp.read()
+            except TimeoutError:
+                raise self._fail("GET", path, WeChatAPIError(ERR_TIMEOUT, "timeout")) from None
+            except aiohttp.ClientError as exc:
+                raise self._fail("GET", path, WeChatAPIError(ERR_NETWORK, type(exc).__name__)) from None
+            if status >= 400:
+                raise self._fail("GET", path, WeChatAPIError(ERR_HTTP, f"HTTP {status}", retryable=status >= 500))
+            if ctype not in ("application/json", "text/plain"):
+                return raw, ctype
+            try:
+                errcode, errmsg = int(json.loads(raw).get("errcode", 0)), str(json.loads(raw).get("errmsg", ""))
+            except (ValueError, AttributeError, TypeError):
+                raise self._fail("GET", path, WeChatAPIError(ERR_HTTP, "neither media nor JSON")) from None
+            if errcode in TOKEN_ERRCODES and attempt == 1:
+                await self._tokens.invalidate(token)
+                continue
+            raise self._fail("GET", path, WeChatAPIError(errcode or ERR_HTTP, errmsg or "no media in the answer"))
+        raise AssertionError("unreachable")
+
 
 class MiniProgramClient(_Client):
     """Mini-program login: exchanges a `wx.login` code for the user's openid."""
