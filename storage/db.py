@@ -13,6 +13,7 @@ from tortoise import Tortoise
 # app label -> (models module, migrations package)
 APPS: dict[str, tuple[str, str]] = {
     "core": ("storage.models", "storage.migrations"),
+    "subsidy": ("storage.models.subsidy_watch", "storage.migrations_subsidy"),
 }
 
 
