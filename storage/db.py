@@ -14,6 +14,7 @@ from tortoise import Tortoise
 APPS: dict[str, tuple[str, str]] = {
     "core": ("storage.models", "storage.migrations"),
     "subsidy": ("storage.models.subsidy_watch", "storage.migrations_subsidy"),
+    "admin": ("storage.models.admin", "storage.migrations_admin"),
 }
 
 

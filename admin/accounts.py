@@ -1,0 +1,121 @@
+"""Staff accounts: argon2id password hashes, TOTP secrets sealed at rest, account creation.
+
+    create_user(username, role, scope_code, password, display_name="") -> Staff
+    verify_password(staff, password) -> bool      (re-hashes when the parameters changed)
+    change_password(staff, new) -> None
+    totp_required(staff) -> bool                  (county roles)
+
+Passwords are never stored or logged; the TOTP secret is sealed with the data key
+so a database dump alone does not give the second factor.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pyotp
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from storage.crypto import PersonalDataCipher
+from storage.models import COUNTY_ROLES, Role, Staff
+
+MIN_PASSWORD = 10
+# argon2id with the RFC 9106 "low memory" profile: ~50 ms on one core here.
+HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=1, type=Type.ID)
+# A hash of a random password: checking an unknown username costs the same as a known one.
+_DUMMY_HASH = HASHER.hash("qingfeng-no-such-user-timing-pad")
+
+
+class AccountError(ValueError):
+    """Bad input for an account (precise, for admins)."""
+
+
+def check_password_rules(password: str, username: str = "") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password must have at least {MIN_PASSWORD} characters")
+    if username and username.lower() in password.lower():
+        raise AccountError("password must not contain the username")
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+async def verify_password(staff: Staff | None, password: str) -> bool:
+    """Constant work whether or not the account exists; upgrades outdated hashes."""
+    if staff is None or not staff.password_hash:
+        try:
+            HASHER.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        return False
+    try:
+        HASHER.verify(staff.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    if HASHER.check_needs_rehash(staff.password_hash):
+        staff.password_hash = HASHER.hash(password)
+        await staff.save(update_fields=["password_hash"])
+    return True
+
+
+async def validate_scope(role: Role, scope_code: str) -> None:
+    """County roles need the county code, township staff a township, a monitor a village."""
+    from storage.models import County, Township, Village
+
+    model = {Role.TOWNSHIP_STAFF: Township, Role.MONITOR: Village}.get(role, County)
+    if not scope_code:
+        raise AccountError(f"role {role} needs --scope (a {model.__name__.lower()} code)")
+    if not await model.exists(code=scope_code):
+        raise AccountError(f"scope {scope_code!r} is not a {model.__name__.lower()} code in the registry")
+
+
+async def create_user(username: str, role: str, scope_code: str, password: str, display_name: str = "") -> Staff:
+    """A new active account; raises AccountError for a taken name, bad role, scope or password."""
+    username = username.strip()
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        raise AccountError("username must be 1-64 characters without spaces")
+    try:
+        role_ = Role(role)
+    except ValueError:
+        raise AccountError(f"unknown role {role!r}; one of: {', '.join(r.value for r in Role)}") from None
+    check_password_rules(password, username)
+    await validate_scope(role_, scope_code)
+    if await Staff.exists(username=username):
+        raise AccountError(f"username {username!r} is taken")
+    return await Staff.create(username=username, role=role_, scope_code=scope_code,
+                              password_hash=hash_password(password), display_name=display_name or username,
+                              password_changed_at=datetime.now(timezone.utc))
+
+
+async def change_password(staff: Staff, new: str) -> None:
+    check_password_rules(new, staff.username)
+    staff.password_hash = hash_password(new)
+    staff.password_changed_at = datetime.now(timezone.utc)
+    await staff.save(update_fields=["password_hash", "password_changed_at"])
+
+
+def totp_required(staff: Staff) -> bool:
+    return Role(staff.role) in COUNTY_ROLES
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(staff: Staff, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=staff.username, issuer_name="qingfeng")
+
+
+def check_totp(secret: str, code: str) -> bool:
+    code = "".join(ch for ch in code if ch.isdigit())
+    return len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def staff_totp_secret(staff: Staff, cipher: PersonalDataCipher) -> str | None:
+    return cipher.open(staff.totp_secret_enc, aad=f"totp:{staff.id}") if staff.totp_secret_enc else None
+
+
+async def set_totp_secret(staff: Staff, secret: str, cipher: PersonalDataCipher) -> None:
+    staff.totp_secret_enc = cipher.seal(secret, aad=f"totp:{staff.id}")
+    await staff.save(update_fields=["totp_secret_enc"])
