@@ -59,4 +59,14 @@ def last_seen(subject: str) -> str:
     return f"{PREFIX}:lastseen:{subject}"
 
 
+def api_upload(token_hash: str) -> str:
+    """Mini-program: a one-report upload token (hashed) -> the case its attachments go to."""
+    return f"{PREFIX}:apiupload:{token_hash}"
+
+
+def api_follow(case_id: int, subject: str) -> str:
+    """Mini-program: one 附议 per villager and case (`subject` is a keyed hash)."""
+    return f"{PREFIX}:apifollow:{case_id}:{subject}"
+
+
 ARQ_QUEUE = f"{PREFIX}:arq:queue"
