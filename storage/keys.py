@@ -69,4 +69,9 @@ def api_follow(case_id: int, subject: str) -> str:
     return f"{PREFIX}:apifollow:{case_id}:{subject}"
 
 
+def compare_run_lock() -> str:
+    """One comparison run at a time (after an import and on demand may overlap)."""
+    return f"{PREFIX}:lock:compare:run"
+
+
 ARQ_QUEUE = f"{PREFIX}:arq:queue"
