@@ -15,6 +15,7 @@ APPS: dict[str, tuple[str, str]] = {
     "core": ("storage.models", "storage.migrations"),
     "subsidy": ("storage.models.subsidy_watch", "storage.migrations_subsidy"),
     "admin": ("storage.models.admin", "storage.migrations_admin"),
+    "lifecycle": ("storage.models.lifecycle", "storage.migrations_lifecycle"),
     "compare": ("storage.models.compare", "storage.migrations_compare"),
 }
 
