@@ -8,9 +8,18 @@ from bot.dispatch import Reply, Router
 
 
 def routers() -> list[Router]:
+    from handlers.cancel import cancel_router
+    from handlers.complaint_detect import complaint_router
+    from handlers.followup import followup_router
+    from handlers.group import group_router
     from handlers.help import help_router
+    from handlers.myreports import myreports_router
+    from handlers.rating import rating_router
+    from handlers.report import report_router
 
-    return [help_router]
+    # cancel first (any step); groups next (nothing personal handled there); free text last.
+    return [cancel_router, group_router, help_router, report_router, followup_router, rating_router,
+            myreports_router, complaint_router]
 
 
 def fallback() -> Callable[..., Awaitable[Reply]]:

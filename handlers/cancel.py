@@ -1,0 +1,22 @@
+"""取消: leave whatever flow is in progress, keeping nothing it collected.
+
+    (any state) --取消/退出/算了/不举报了--> state cleared --> "已取消"
+    (no flow)   --取消--> "现在没有要取消的操作"
+"""
+from __future__ import annotations
+
+from bot.dispatch import Keyword, Reply, Router
+from bot.dispatch.state import ConversationState
+
+cancel_router = Router("cancel")
+
+CANCELLED = "已取消,刚才填的内容都没有保存。需要时回复【举报】或【帮助】重新开始。"
+NOTHING = "现在没有要取消的操作。回复【帮助】查看可以做什么。"
+
+
+@cancel_router.text(Keyword("取消", "退出", "算了", "不举报了", "不说了", "撤销", "cancel"))
+async def cancel(state: ConversationState) -> Reply:
+    if state.current is None:
+        return Reply.text(NOTHING)
+    await state.clear()
+    return Reply.text(CANCELLED)

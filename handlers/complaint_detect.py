@@ -1,0 +1,44 @@
+"""Free text that reads like a complaint starts the report flow with that text as its first part.
+
+    (no flow, private chat) "村会计把低保钱扣了" ──> report.describe (text kept) ──> 好了 ──> …
+
+Tried last among the routers: keywords and flows have had their turn.
+"""
+from __future__ import annotations
+
+import re
+
+from bot.dispatch import Inbound, Reply, Router
+from bot.dispatch.state import ConversationState
+
+complaint_router = Router("complaint")
+
+MIN_CHARS = 6
+MIN_CONFIDENCE = 0.6
+# Words that name an official or a wrong: enough on their own when the model hesitates.
+CUES = re.compile(r"(书记|支书|村长|主任|会计|村干部|镇干部|干部|文书|克扣|扣了|贪|挪用|冒领|套取|红包|好处费|"
+                  r"吃拿卡要|优亲厚友|不公开|虚报|索要|公款)")
+
+
+def looks_like_complaint(text: str) -> bool:
+    """A complaint about officials, not a greeting, a question or an out-of-scope matter."""
+    from nlp import classify_category
+
+    compact = re.sub(r"\s", "", text)
+    if len(compact) < MIN_CHARS:
+        return False
+    result = classify_category(compact)
+    if result.category == "other":
+        return False
+    return result.confidence >= MIN_CONFIDENCE or bool(CUES.search(compact))
+
+
+def _complaint(msg: Inbound, ctx: dict) -> bool:
+    return ctx["state"].current is None and not msg.in_group and looks_like_complaint(msg.content)
+
+
+@complaint_router.text(_complaint)
+async def complaint(msg: Inbound, state: ConversationState) -> Reply:
+    from handlers.report import begin
+
+    return await begin(state, msg.content)

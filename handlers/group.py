@@ -1,0 +1,77 @@
+"""Village groups (WeCom messages with a ChatId): a public place, so nothing personal is handled here.
+
+    ID number / phone number ──> short privacy warning (not processed, not stored, not echoed)
+    举报 / 查补贴 / 查询进度 / 我的举报 ──> invitation to a private chat
+    a general question (how to report, anonymity, deadlines, subsidies, receipts) ──> FAQ answer,
+        naming the office of the group's village when the group is bound (core WechatGroup)
+    text that reads like a report ──> warning + invitation, nothing filed
+    anything else ──> silence (the bot does not chat in groups)
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.dispatch import Inbound, Reply, Router, group_chat
+from handlers.complaint_detect import looks_like_complaint
+from handlers.help import GROUP_HELP_TEXT
+from storage.models import WechatGroup
+
+group_router = Router("group")
+
+ID_OR_PHONE = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?![\dXx])")
+PRIVACY = ("为保护您的隐私,请不要在群里发身份证号、手机号等个人信息,机器人不会处理。"
+           "查补贴、举报请私聊本公众号。")
+INVITE = "这件事涉及个人信息,请私聊本公众号办理(回复【举报】【查补贴】或【查询进度】),群里不处理。"
+REPORT_IN_GROUP = ("反映问题请私聊本公众号,回复【举报】,可以匿名。群里说的不会被登记,"
+                   "为保护您自己,请不要在群里说具体的人和事。")
+PRIVATE_WORDS = ("举报", "查补贴", "查询进度", "查进度", "我的举报", "反映问题", "评价")
+HELP_WORDS = ("帮助", "菜单", "help", "?", "?", "怎么用")
+
+FAQ: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"匿名|保密|报复|泄露|会不会知道"),
+     "可以匿名反映,匿名不留任何身份信息;实名的身份也加密保存,被反映的干部看不到。"),
+    (re.compile(r"多久|多长时间|几天|期限|什么时候.*(结果|答复|回复)"),
+     "一般3个工作日内决定是否受理,受理后30天内办结;超期会由县纪委监委督办。"),
+    (re.compile(r"补贴.*(查|多少)|查.*(补贴|低保|惠民)|惠民资金"),
+     "查本人领取的惠民补贴,请私聊本公众号回复【查补贴】,按提示输入身份证号和姓名。请不要在群里发身份证号。"),
+    (re.compile(r"回执|进度|查.*结果"),
+     "提交举报后会给一个16位回执码,私聊本公众号回复【查询进度】并发送回执码即可查看办理情况。"),
+    (re.compile(r"什么.*(问题|事).*(能|可以).*(举报|反映)|受理范围|管不管"),
+     "可以反映村、镇干部的问题:克扣或冒领补贴、优亲厚友、集体资金账目、征地补偿、工程项目、吃拿卡要、"
+     "公款吃喝、不作为、村务不公开等。邻里纠纷、水电、工资等请打12345。"),
+    (re.compile(r"(怎么|如何|在哪|哪里).*(举报|反映|投诉)|(举报|反映).*(怎么|如何)"), ""),  # answered with the office
+]
+
+
+async def _office_line(chat_id: str, registry: Any) -> str:
+    group = await WechatGroup.get_or_none(chat_id=chat_id)
+    village = registry.villages.get(group.village_id) if group else None  # type: ignore[attr-defined]
+    if village is None:
+        return ""
+    office = registry.county_commission if village.elevated else registry.commission_name(village.township)
+    return f"本村({village.name})的问题由{office}受理。"
+
+
+@group_router.message(group_chat)
+async def in_group(msg: Inbound, registry: Any) -> Reply:
+    text = msg.content
+    if not text:
+        return Reply.empty()
+    compact = re.sub(r"[\s-]", "", text)
+    if ID_OR_PHONE.search(compact):
+        return Reply.text(PRIVACY)
+    if compact.lower() in HELP_WORDS:
+        return Reply.text(GROUP_HELP_TEXT)
+    if compact in PRIVATE_WORDS:
+        return Reply.text(INVITE)
+    for pattern, answer in FAQ:
+        if pattern.search(compact):
+            if not answer:
+                answer = ("反映问题请私聊本公众号,回复【举报】,按提示说明情况,可以匿名。"
+                          + await _office_line(msg.chat_id, registry))
+            return Reply.text(answer)
+    if looks_like_complaint(compact):
+        return Reply.text(REPORT_IN_GROUP)
+    return Reply.empty()
+

@@ -1,0 +1,39 @@
+"""我的举报: a 实名 reporter's own cases, newest first (found by filing.reporter_subject).
+
+    我的举报 | menu MYREPORTS --> list (number, category, status) --> 查询进度 QF… for one case
+"""
+from __future__ import annotations
+
+from bot.dispatch import Inbound, Keyword, Reply, Router
+from bot.services import Services
+from handlers.cases.queries import STATUS_TEXT, list_for_reporter, local_time
+from nlp import CATEGORY_NAMES
+
+myreports_router = Router("myreports")
+
+SHOWN = 10
+NONE = "您还没有实名提交过举报。匿名举报不保存身份,请回复【查询进度】并发送回执码查看。"
+
+
+@myreports_router.text(Keyword("我的举报", "我的反映", "我举报的"))
+async def my_reports(msg: Inbound, services: Services) -> Reply:
+    return await _list(msg, services)
+
+
+@myreports_router.click("MYREPORTS")
+async def my_reports_click(msg: Inbound, services: Services) -> Reply:
+    return await _list(msg, services)
+
+
+async def _list(msg: Inbound, services: Services) -> Reply:
+    cases = await list_for_reporter(msg.channel, msg.sender, services)
+    if not cases:
+        return Reply.text(NONE)
+    lines = [f"您实名提交的举报({len(cases)}件):"]
+    for case in cases[:SHOWN]:
+        day = local_time(case.created_at).strftime("%m月%d日") if case.created_at else ""
+        lines.append(f"{case.number} {day} {CATEGORY_NAMES.get(case.category, case.category)}:{STATUS_TEXT.get(case.status, case.status)}")
+    if len(cases) > SHOWN:
+        lines.append(f"(只显示最近{SHOWN}件)")
+    lines.append("查看某一件的进展,请回复【查询进度】加案件编号,例如:查询进度 " + (cases[0].number or ""))
+    return Reply.text("\n".join(lines))

@@ -1,0 +1,202 @@
+"""举报 / 反映问题: describe, confirm category and place, 实名 or 匿名, file.
+
+    举报 | 反映问题 | menu REPORT ──> describe ◄── free text that reads like a complaint (complaint_detect)
+    describe: text / voice (recognised text) / photo / voice without text ... 好了
+        ├─ category `other` ──> referral (12345), kept for statistics, no case number
+        ├─ place unknown or ambiguous (nlp ask_place) ──> place ──> confirm
+        └─> confirm "您反映的是南坝镇胡家庄村的低保问题,对吗?"
+               1 对 ──> identity     2 ──> category (1..9) ──> confirm     3 ──> place ──> confirm
+    identity: 1 实名 ──> phone (valid number | 跳过) ──> filed
+              2 匿名 ──> filed (no openid, phone or name stored anywhere)
+    filed: case number + the 16-digit receipt, shown once
+
+取消 (handlers.cancel) and 帮助 work at every step; an idle flow expires (dispatcher).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.dispatch import Inbound, Keyword, Reply, Router, State, StatesGroup
+from bot.dispatch.state import ConversationState
+from bot.services import Services
+from handlers import report_texts as T
+from handlers.report_filing import draft_from, file_with_media
+
+report_router = Router("report")
+
+MAX_TEXT = 3000  # characters of description kept
+MAX_MEDIA = 9
+MIN_TEXT = 6
+START_WORDS = ("举报", "反映问题", "我要举报", "我要反映", "反映", "投诉")
+DONE_WORDS = {"好了", "好", "完成", "完了", "说完了", "没有了", "没了", "就这些", "提交", "发完了", "ok"}
+YES = {"1", "对", "是", "是的", "对的", "没错", "确认", "嗯", "对了"}
+NO = {"不对", "不是", "错了", "不"}
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}\d{7,8})$")
+SKIP = {"跳过", "不留", "不用", "不要", "算了不留", "0"}
+
+
+class Report(StatesGroup):
+    describe = State()
+    place = State()
+    confirm = State()
+    category = State()
+    identity = State()
+    phone = State()
+
+
+def _plain(text: str) -> str:
+    """Typed numbers and words without spaces, punctuation or full-width digits."""
+    text = text.translate(str.maketrans("0123456789", "0123456789"))
+    return re.sub(r"[\s。.!!??,,、~~]+", "", text).lower()
+
+
+async def begin(state: ConversationState, first_text: str = "") -> Reply:
+    await state.clear()
+    await state.set(Report.describe, parts=[first_text] if first_text else [], media=[], place_asked=False)
+    return Reply.text(T.STARTED_WITH_TEXT if first_text else T.START)
+
+
+@report_router.text(Keyword(*START_WORDS))
+async def start(state: ConversationState) -> Reply:
+    return await begin(state)
+
+
+@report_router.click("REPORT")
+async def start_click(state: ConversationState) -> Reply:
+    return await begin(state)
+
+
+@report_router.register({"image", "voice"}, Report, lambda m, c: not m.content)
+async def media(msg: Inbound, state: ConversationState) -> Reply:
+    kept = state.data.get("media", [])
+    if len(kept) >= MAX_MEDIA or not msg.media_id:
+        return Reply.text(T.TOO_MANY_FILES)
+    kind = "image" if msg.kind == "image" else "voice"
+    await state.update(media=[*kept, {"kind": kind, "media_id": msg.media_id}])
+    if state.current != Report.describe.id:
+        return Reply.text(T.FILE_KEPT_LATER)
+    return Reply.text(T.PHOTO_KEPT if kind == "image" else T.VOICE_KEPT)
+
+
+@report_router.text(Report.describe)
+async def describe(msg: Inbound, state: ConversationState, services: Services, registry: Any) -> Reply:
+    parts: list[str] = state.data.get("parts", [])
+    if _plain(msg.content) in DONE_WORDS:
+        return await _analyse(state, parts, msg.channel, services, registry)
+    room = MAX_TEXT - sum(len(p) for p in parts)
+    if room <= 0:
+        return Reply.text(T.TOO_LONG)
+    await state.update(parts=[*parts, msg.content[:room]])
+    return Reply.text(T.MORE if len(msg.content) <= room else T.TOO_LONG)
+
+
+async def _analyse(state: ConversationState, parts: list[str], channel: str, services: Services,
+                   registry: Any) -> Reply:
+    from nlp import analyze
+
+    text = "\n".join(parts)
+    if not text.strip():
+        return Reply.text(T.EMPTY)
+    if len(re.sub(r"\s", "", text)) < MIN_TEXT:
+        return Reply.text(T.TOO_SHORT)
+    a = analyze(text, registry, asked_already=bool(state.data.get("place_asked")))
+    found = dict(category=a.category, confidence=a.confidence, keywords=list(a.keywords), township=a.township,
+                 village=a.village, level=a.level, exclude=a.exclude_township)
+    if a.category == "other":
+        return await _refer(state, {**state.data, **found}, channel, services)
+    if a.ask_place:
+        await state.set(Report.place, place_asked=True, **found)
+        return Reply.text(T.ASK_PLACE)
+    await state.set(Report.confirm, **found)
+    return Reply.text(T.confirm(state.data, registry.place_label(a.township, a.village)))
+
+
+async def _refer(state: ConversationState, data: dict[str, Any], channel: str, services: Services) -> Reply:
+    """Out of scope: kept (anonymous) for statistics, the villager is told where to go instead."""
+    from handlers.cases.filing import ReportDraft, file_report
+
+    await file_report(ReportDraft(channel=channel, text="\n".join(data.get("parts", [])), category="other",
+                                  confidence=float(data.get("confidence", 0.0)),
+                                  keywords=list(data.get("keywords", []))), services)
+    await state.clear()
+    return Reply.text(T.REFERRAL)
+
+
+@report_router.text(Report.place)
+async def place(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
+    from nlp import analyze
+
+    answer = msg.content
+    township, village = "", ""
+    alone = analyze(answer, registry)
+    if alone.village:
+        township, village = alone.township, alone.village
+    elif alone.township:
+        # "东岭镇" answering a report about 石桥村: the township settles which 石桥村.
+        both = analyze(f"{answer}。" + "\n".join(state.data.get("parts", [])), registry)
+        township = alone.township
+        village = both.village if both.township == alone.township else ""
+    await state.set(Report.confirm, township=township, village=village, place_asked=True)
+    return Reply.text(T.confirm(state.data, registry.place_label(township, village)))
+
+
+@report_router.text(Report.confirm)
+async def confirm(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
+    said = _plain(msg.content)
+    if said in YES:
+        await state.set(Report.identity)
+        return Reply.text(T.ASK_IDENTITY)
+    if said == "2":
+        await state.set(Report.category)
+        return Reply.text(T.category_menu())
+    if said == "3":
+        await state.set(Report.place)
+        return Reply.text(T.ASK_PLACE)
+    if said in NO:
+        return Reply.text(T.ASK_WHAT_WRONG)
+    data = state.data
+    return Reply.text(T.NOT_UNDERSTOOD_CONFIRM + "\n\n" +
+                      T.confirm(data, registry.place_label(data.get("township", ""), data.get("village", ""))))
+
+
+@report_router.text(Report.category)
+async def category(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
+    said = _plain(msg.content)
+    if not said.isdigit() or not 1 <= int(said) <= len(T.CATEGORY_CHOICES):
+        return Reply.text(T.BAD_CATEGORY + "\n" + T.category_menu())
+    # The reporter's choice is certain; the keywords that named a subsidy no longer apply.
+    await state.set(Report.confirm, category=T.CATEGORY_CHOICES[int(said) - 1], confidence=1.0, keywords=[])
+    data = state.data
+    return Reply.text(T.confirm(data, registry.place_label(data.get("township", ""), data.get("village", ""))))
+
+
+@report_router.text(Report.identity)
+async def identity(msg: Inbound, state: ConversationState, services: Services, registry: Any) -> Reply:
+    said = _plain(msg.content)
+    if said in ("1", "实名"):
+        await state.set(Report.phone)
+        return Reply.text(T.ASK_PHONE)
+    if said in ("2", "匿名"):
+        return await _file(msg, state, services, registry, anonymous=True)
+    return Reply.text(T.NOT_UNDERSTOOD_IDENTITY)
+
+
+@report_router.text(Report.phone)
+async def phone(msg: Inbound, state: ConversationState, services: Services, registry: Any) -> Reply:
+    said = _plain(msg.content).replace("-", "").removeprefix("+86")
+    if said in SKIP:
+        return await _file(msg, state, services, registry, anonymous=False)
+    if not PHONE_RE.match(said):
+        return Reply.text(T.BAD_PHONE)
+    return await _file(msg, state, services, registry, anonymous=False, phone=said)
+
+
+async def _file(msg: Inbound, state: ConversationState, services: Services, registry: Any, *,
+                anonymous: bool, phone: str | None = None) -> Reply:
+    data = state.data
+    filed = await file_with_media(draft_from(data, msg, anonymous=anonymous, phone=phone),
+                                  data.get("media", []), services)
+    await state.clear()  # after the commit: a failure above leaves the flow where it was, nothing lost
+    office = registry.commission_name(filed.case.office) or "县纪委监委"
+    return Reply.text(T.filed(filed.case.number or "", filed.receipt, office, anonymous))
