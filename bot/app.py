@@ -25,13 +25,17 @@ Mount = Callable[[web.Application, Services], None]
 
 def _mounts() -> list[Mount]:
     mounts: list[Mount] = []
+    from bot.api import mount as api_mount; mounts.append(api_mount)  # mini-program API and Open311
+    from admin import mount as admin_mount; mounts.append(admin_mount)  # the panel under /admin
     return mounts
 
 
 class PathOnlyAccessLogger(AbstractAccessLogger):
-    """WeChat puts the openid in the query string: log the path only."""
+    """WeChat puts the openid in the query string: log the path only, never the query."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        if response.status < 300 and request.path.startswith("/wechat/"):
+            return  # WeChat's traffic is high-volume: inbound logs its rejections itself
         self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, time * 1000)
 
 

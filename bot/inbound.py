@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -20,15 +21,13 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
 from bot.dispatch import Dispatcher, Inbound, Reply
-from bot.dispatch.dispatcher import FAILED
+from bot.dispatch.dispatcher import FAILED, PENDING
 from bot.dispatch.message import from_wechatpy
 from bot.services import Services
 from storage import keys
 
 log = logging.getLogger("qingfeng.inbound")
 
-DEDUP_TTL_S = 600  # WeChat retries within ~15 s; keep well past that
-PENDING = b"pending"
 
 
 class Rejected(Exception):
@@ -57,14 +56,23 @@ def check_fresh(timestamp: str, now: float, tolerance: int) -> None:
         raise Rejected(403, "timestamp outside the accepted window")
 
 
-def safe_xml(body: bytes | str) -> None:
+def safe_xml(body: bytes | str) -> Any:
     """Refuse DTDs, entities and external references before any other parser sees the text."""
     try:
-        SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        return SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except SafeET.ParseError:
         raise Rejected(400, "malformed XML") from None
     except Exception:  # defusedxml's DTDForbidden / EntitiesForbidden / ExternalReferenceForbidden
         raise Rejected(400, "XML with a DTD or entities is refused") from None
+
+
+_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def no_dtd(xml: str) -> None:
+    """For the decrypted payload: without a DTD no entity can be declared, so this is enough."""
+    if _DTD.search(xml):
+        raise Rejected(400, "XML with a DTD or entities is refused")
 
 
 async def read_capped(request: web.Request, cap: int) -> bytes:
@@ -127,16 +135,24 @@ class InboundEndpoint:
                 raise Rejected(403, "invalid signature") from None
         check_fresh(q.get("timestamp", ""), self.services.clock(), s.timestamp_tolerance_s)
         body = await read_capped(request, s.max_body_bytes)
-        safe_xml(body)
-        xml: str = body.decode("utf-8", errors="strict") if isinstance(body, bytes) else body
+        outer = safe_xml(body)
+        try:
+            xml = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Rejected(400, "body is not UTF-8") from None
         if encrypted:
+            encrypt = outer.findtext("Encrypt")
+            if not encrypt:
+                raise Rejected(400, "no Encrypt element")
             try:
-                xml = self.spec.crypto.decrypt_message(xml, q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""))
+                # wechatpy takes the parsed envelope, so the XML is parsed once
+                xml = self.spec.crypto.decrypt_message({"Encrypt": encrypt}, q.get("msg_signature", ""),
+                                                       q["timestamp"], q.get("nonce", ""))
             except InvalidSignatureException:
                 raise Rejected(403, "invalid message signature") from None
             except Exception:
                 raise Rejected(400, "cannot decrypt message") from None
-            safe_xml(xml)
+            no_dtd(xml)
         try:
             wmsg = self.spec.parse(xml)
             msg = from_wechatpy(self.spec.name, wmsg)
@@ -148,30 +164,27 @@ class InboundEndpoint:
 
     async def _process(self, msg: Inbound) -> Reply:
         """Exactly once per WeChat message, answered within the deadline."""
-        redis = self.services.redis
         subject = self.dispatcher.subject_of(msg.channel, msg.sender)
         key = keys.inbound_dedup(msg.channel, f"{subject}:{msg.dedup_key}")
         deadline = self.services.settings.reply_deadline_s
-        if not await redis.set(key, PENDING, nx=True, ex=DEDUP_TTL_S):
-            return await self._replay(key, deadline)
         task = asyncio.ensure_future(self._dispatch(msg, key))
         try:
-            return await asyncio.wait_for(asyncio.shield(task), timeout=deadline)
+            reply = await asyncio.wait_for(asyncio.shield(task), timeout=deadline)
         except asyncio.TimeoutError:
             # Too slow for a passive reply: answer later by customer-service message.
             self.services.spawn(self._finish_late(msg, task))
             return Reply.empty()
+        return await self._replay(key, deadline) if reply is None else reply
 
-    async def _dispatch(self, msg: Inbound, key: str) -> Reply:
+    def _seal(self, reply: Reply) -> bytes:
+        return self.services.cipher.seal(json.dumps(reply.texts, ensure_ascii=False)).encode()
+
+    async def _dispatch(self, msg: Inbound, key: str) -> Reply | None:
         try:
-            reply = await self.dispatcher.handle(msg)
+            return await self.dispatcher.handle(msg, dedup_key=key, seal_reply=self._seal)
         except Exception:
             log.exception("handler failed on a %s %s message", msg.channel, msg.kind)
-            await self.services.redis.delete(key)  # let WeChat's retry try again
             return Reply.text(FAILED)
-        sealed = self.services.cipher.seal(json.dumps(reply.texts, ensure_ascii=False))
-        await self.services.redis.set(key, sealed.encode(), ex=DEDUP_TTL_S)
-        return reply
 
     async def _replay(self, key: str, deadline: float) -> Reply:
         """A retry: wait for the first delivery's answer and give the same one."""
@@ -185,8 +198,10 @@ class InboundEndpoint:
             await asyncio.sleep(0.05)
         return Reply.empty()
 
-    async def _finish_late(self, msg: Inbound, task: "asyncio.Future[Reply]") -> None:
+    async def _finish_late(self, msg: Inbound, task: "asyncio.Future[Reply | None]") -> None:
         reply = await task
+        if reply is None:  # a retry of a message answered already
+            return
         await self.services.reply_later(msg.channel, msg.sender, reply.texts)
 
     async def _send_rest(self, msg: Inbound, texts: list[str]) -> None:

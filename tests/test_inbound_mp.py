@@ -131,21 +131,21 @@ async def test_xml_bomb_inside_encrypted_envelope_refused(wechat: WeChatServerSi
 async def test_duplicate_msgid_processed_once(wechat: WeChatServerSim, http: Any, dispatcher: Any) -> None:
     """WeChat retries with the same MsgId: the handler runs once and the retry gets the same answer."""
     calls = 0
-    dispatcher_handle = dispatcher.handle
+    route = dispatcher._route
 
-    async def counting(msg: Any) -> Any:
+    async def counting(*args: Any) -> Any:
         nonlocal calls
         calls += 1
         await asyncio.sleep(0.2)  # the retry arrives while the first is still running
-        return await dispatcher_handle(msg)
+        return await route(*args)
 
-    dispatcher.handle = counting  # type: ignore[method-assign]
+    dispatcher._route = counting  # type: ignore[method-assign]
     try:
         xml = wechat.message_xml(OPENID, content="帮助", msg_id=424242)
         first, retry = await asyncio.gather(wechat.post_xml(http, xml), wechat.post_xml(http, xml))
         late_retry = await wechat.post_xml(http, xml)
     finally:
-        dispatcher.handle = dispatcher_handle  # type: ignore[method-assign]
+        dispatcher._route = route  # type: ignore[method-assign]
     assert calls == 1
     assert first.texts == retry.texts == late_retry.texts == [HELP_TEXT]
 
@@ -164,20 +164,20 @@ async def test_duplicate_event_processed_once(wechat: WeChatServerSim, http: Any
 async def test_slow_handler_answers_success_then_customer_service(
         wechat: WeChatServerSim, http: Any, services: Any, dispatcher: Any, fake_wechat: Any) -> None:
     """Past the deadline, WeChat gets `success` and the answer follows as a customer-service message."""
-    original = dispatcher.handle
+    original = dispatcher._route
 
-    async def slow(msg: Any) -> Any:
+    async def slow(*args: Any) -> Any:
         await asyncio.sleep(services.settings.reply_deadline_s + 0.5)
-        return await original(msg)
+        return await original(*args)
 
-    dispatcher.handle = slow  # type: ignore[method-assign]
+    dispatcher._route = slow  # type: ignore[method-assign]
     fake_wechat.state.reset()
     try:
         started = time.monotonic()
         r = await wechat.send(http, OPENID, "帮助")
         elapsed = time.monotonic() - started
     finally:
-        dispatcher.handle = original  # type: ignore[method-assign]
+        dispatcher._route = original  # type: ignore[method-assign]
     assert r.status == 200 and r.body == "success"
     assert elapsed < 5.0
     for _ in range(100):

@@ -7,7 +7,9 @@ tried in order; global keywords (取消, 帮助) come first so they work at any 
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
@@ -27,6 +29,31 @@ RATE_LIMITED = "您发消息太快了,请稍等一分钟再发。"
 EXPIRED = "您之前的操作超过{minutes}分钟没有继续,已自动取消,没有保存任何内容。需要时请重新开始。"
 FAILED = "系统暂时出了点问题,请稍后再发一次。给您带来不便,非常抱歉。"
 BUSY_LOCK = "上一条消息还在处理中,请稍等几秒再发。"
+
+PENDING = b"pending"
+DEDUP_TTL_S = 600  # WeChat retries within ~15 s; keep well past that
+LOCK_TTL_MS = 30_000  # a crashed process frees the conversation after this
+# One round trip before the handler: claim the dedup key (KEYS[1], may be ""), count the sender
+# (KEYS[2]), try the conversation lock (KEYS[3]), read the state and its marker (KEYS[4], KEYS[5]).
+BEGIN_LUA = """
+local first = 1
+if KEYS[1] ~= '' then
+  if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then first = 0 end
+end
+local count = redis.call('incr', KEYS[2])
+if count == 1 then redis.call('expire', KEYS[2], 120) end
+local locked = 0
+if redis.call('set', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then locked = 1 end
+local state = redis.call('get', KEYS[4]) or ''
+local marker = redis.call('get', KEYS[5]) or ''
+return {first, count, locked, state, marker}
+"""
+# One round trip after it: release the lock if still ours, store the sealed reply for WeChat's retries.
+FINISH_LUA = """
+if KEYS[1] ~= '' and redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
+if KEYS[2] ~= '' and ARGV[2] ~= '' then redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
+return 1
+"""
 
 
 class Lazy:
@@ -62,37 +89,69 @@ class Dispatcher:
         self.services = services
         self.routers = routers
         self.fallback = fallback
+        # EVALSHA, reloading the script if Redis lost it (redis-py's Script does that)
+        self._begin = services.redis.register_script(BEGIN_LUA)
+        self._finish_script = services.redis.register_script(FINISH_LUA)
 
     def subject_of(self, channel: str, sender: str) -> str:
         return self.services.cipher.lookup_hash(f"{channel}:{sender}", purpose="subject")[:32]
 
-    async def _rate_ok(self, subject: str) -> bool:
-        redis = self.services.redis
-        window = int(self.services.clock()) // 60
-        key = keys.rate("inbound", subject, window)
-        async with redis.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, 120)
-            count, _ = await pipe.execute()
-        return int(count) <= self.services.settings.sender_rate_per_minute
+    async def handle(self, msg: Inbound, *, dedup_key: str | None = None,
+                     seal_reply: Callable[[Reply], bytes] | None = None) -> Reply | None:
+        """Run the middleware and the handler. With `dedup_key`, return None when the message was seen before.
 
-    async def handle(self, msg: Inbound) -> Reply:
-        subject = self.subject_of(msg.channel, msg.sender)
-        if not await self._rate_ok(subject):
-            return Reply.text(RATE_LIMITED)
+        Redis work is batched: one round trip claims the dedup key, counts the sender, takes the
+        conversation lock and reads the state; one more releases the lock and stores the reply.
+        """
         s = self.services.settings
-        state = ConversationState(self.services.redis, msg.channel, msg.chat_id or "private", subject, s.state_ttl_s)
-        lock = self.services.redis.lock(state.lock_key, timeout=30, blocking_timeout=s.reply_deadline_s)
-        if not await lock.acquire():
-            return Reply.text(BUSY_LOCK)
+        redis = self.services.redis
+        subject = self.subject_of(msg.channel, msg.sender)
+        state = ConversationState(redis, msg.channel, msg.chat_id or "private", subject, s.state_ttl_s)
+        token = secrets.token_hex(8)
+        rate_key = keys.rate("inbound", subject, int(self.services.clock()) // 60)
+        first, count, locked, raw, marker = await self._begin(
+            keys=[dedup_key or "", rate_key, state.lock_key, *state.keys],
+            args=[PENDING, DEDUP_TTL_S, token, LOCK_TTL_MS])
+        raw = [raw or None, marker or None]
+        if not first:
+            if locked:
+                await self._finish(state.lock_key, token, None, None, None)
+            return None
         try:
-            await state.load()
-            return await self._route(msg, subject, state)
-        finally:
-            try:
-                await lock.release()
-            except Exception:  # lock expired under a very slow handler: nothing to release
-                pass
+            if not locked:
+                if not await self._wait_lock(state.lock_key, token):
+                    reply = Reply.text(BUSY_LOCK)
+                    await self._finish(None, token, dedup_key, seal_reply, reply)
+                    return reply
+                await state.load()
+            else:
+                await state.loaded(raw)
+            if int(count) > s.sender_rate_per_minute:
+                reply = Reply.text(RATE_LIMITED)
+            else:
+                reply = await self._route(msg, subject, state)
+        except BaseException:
+            await self._finish(state.lock_key, token, None, None, None)
+            if dedup_key:
+                await redis.delete(dedup_key)  # let WeChat's retry try again
+            raise
+        await self._finish(state.lock_key, token, dedup_key, seal_reply, reply)
+        return reply
+
+    async def _wait_lock(self, lock_key: str, token: str) -> bool:
+        redis = self.services.redis
+        loop = asyncio.get_running_loop()
+        end = loop.time() + self.services.settings.reply_deadline_s
+        while loop.time() < end:
+            await asyncio.sleep(0.02)
+            if await redis.set(lock_key, token, nx=True, px=LOCK_TTL_MS):
+                return True
+        return False
+
+    async def _finish(self, lock_key: str | None, token: str, dedup_key: str | None,
+                      seal_reply: Callable[[Reply], bytes] | None, reply: Reply | None) -> None:
+        sealed = seal_reply(reply) if dedup_key and seal_reply and reply is not None else b""
+        await self._finish_script(keys=[lock_key or "", dedup_key or ""], args=[token, sealed, DEDUP_TTL_S])
 
     async def _route(self, msg: Inbound, subject: str, state: ConversationState) -> Reply:
         services = self.services

@@ -22,8 +22,11 @@ Filter = Callable[[Inbound, dict[str, Any]], FilterResult]
 HandlerFn = Callable[..., Awaitable[Reply | str | None]]
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _normalise(text: str) -> str:
-    return re.sub(r"\s+", "", text).strip("。.!!??").lower()
+    return _SPACE.sub("", text).strip("。.!!??").lower()
 
 
 class Keyword:

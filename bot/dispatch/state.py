@@ -60,8 +60,16 @@ class ConversationState:
         self._data: dict[str, Any] = {}
         self.expired_flow: str | None = None  # set when a flow timed out since the last message
 
+    @property
+    def keys(self) -> tuple[str, str]:
+        """The state and marker keys, for the dispatcher's batched read."""
+        return self._key, self._marker
+
     async def load(self) -> None:
-        raw, marker = await self._redis.mget(self._key, self._marker)
+        await self.loaded(await self._redis.mget(self._key, self._marker))
+
+    async def loaded(self, values: list[bytes | None]) -> None:
+        raw, marker = values
         if raw:
             doc = json.loads(raw)
             self._state, self._data = doc.get("state"), doc.get("data", {})

@@ -1,0 +1,145 @@
+"""Load test of /wechat/mp: encrypted text messages posted as the WeChat server posts them.
+
+Runs two servers, each a single process on loopback, one after the other:
+  bare — an aiohttp endpoint that only verifies the signature, decrypts and echoes (encrypted);
+  full — `qingfeng serve`: verification, dedup, rate limit, conversation lock and state, routing,
+         the sealed reply cache, the encrypted passive reply.
+The messages are prepared (signed and encrypted) before the clock starts, so the load generator
+spends its time on HTTP only. Each message comes from one of 5,000 villagers.
+
+    .venv/bin/python benchmarks/bench_inbound.py [--messages 6000] [--concurrency 32]
+With DATABASE_URL / REDIS_URL set, the full server uses them; else SQLite and embedded Redis in a temp dir.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bot.config import Settings  # noqa: E402
+from bot.wechat_sim import WeChatServerSim  # noqa: E402
+
+BARE_APP = r'''
+import sys, time
+from aiohttp import web
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+token, aes, appid = sys.argv[2], sys.argv[3], sys.argv[4]
+crypto = WeChatCrypto(token, aes, appid)
+async def handle(request):
+    q = request.query
+    check_signature(token, q["signature"], q["timestamp"], q["nonce"])
+    xml = crypto.decrypt_message(await request.text(), q["msg_signature"], q["timestamp"], q["nonce"])
+    msg = parse_message(xml)
+    reply = TextReply(content=msg.content, message=msg).render()
+    return web.Response(text=crypto.encrypt_message(reply, q["nonce"], str(int(time.time()))))
+app = web.Application()
+app.router.add_post("/wechat/mp", handle)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def wait_up(url: str, timeout: float = 30.0) -> None:
+    end = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < end:
+            try:
+                async with http.get(url) as r:
+                    if r.status < 500:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not come up")
+
+
+async def load(base: str, settings: Settings, n: int, concurrency: int) -> dict[str, float]:
+    sim = WeChatServerSim(base, settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid)
+    prepared = []
+    for i in range(n):
+        query, body = sim.envelope(sim.message_xml(f"oBenchVillager{i % 5000:014d}", content="帮助", msg_id=10**9 + i))
+        prepared.append((query, body.encode()))
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[tuple[dict[str, str], bytes]] = asyncio.Queue()
+    for item in prepared:
+        queue.put_nowait(item)
+    conn = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=conn) as http:
+        async def sender() -> None:
+            nonlocal errors
+            while not queue.empty():
+                query, body = queue.get_nowait()
+                t0 = time.perf_counter()
+                async with http.post(base + "/wechat/mp", params=query, data=body) as r:
+                    text = await r.text()
+                    if r.status != 200 or "<Encrypt>" not in text:
+                        errors += 1
+                latencies.append(time.perf_counter() - t0)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(sender() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - t0
+    latencies.sort()
+    return {
+        "messages": n, "errors": errors, "rate": n / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--messages", type=int, default=6000)
+    ap.add_argument("--concurrency", type=int, default=32)
+    args = ap.parse_args()
+    settings = Settings()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "QINGFENG_VAR": tmp, "QINGFENG_SENDER_RATE": "100000"}
+        subprocess.run([sys.executable, "-m", "bot.cli", "migrate"], env=env, cwd=REPO, check=True,
+                       capture_output=True)
+        for name in ("bare", "full"):
+            port = free_port()
+            if name == "bare":
+                cmd = [sys.executable, "-c", BARE_APP, str(port), settings.wechat_token, settings.wechat_aes_key,
+                       settings.wechat_appid]
+            else:
+                cmd = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
+            proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                asyncio.run(wait_up(base + "/wechat/mp"))
+                asyncio.run(load(base, settings, 300, 8))  # warm-up
+                results[name] = asyncio.run(load(base, settings, args.messages, args.concurrency))
+            finally:
+                proc.terminate()
+                proc.wait(10)
+    for name, r in results.items():
+        print(f"{name:5} {r['messages']} msgs, {args.concurrency} concurrent: {r['rate']:.0f} msg/s, "
+              f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}")
+    print(f"full/bare rate: {results['full']['rate'] / results['bare']['rate']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

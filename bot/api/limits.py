@@ -1,0 +1,52 @@
+"""Rate limits per client address and per session: fixed one-minute windows in Redis.
+
+Every request counts in the general bucket; login, receipt and subsidy lookups
+also count in a tighter bucket of their own, so guessing receipts or ID numbers
+stays slow whatever the general limit. Keys hold a keyed hash of the address
+(an address is personal data too), never the address itself.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from bot.api.errors import fail
+from storage import keys
+
+if TYPE_CHECKING:
+    from bot.api.config import ApiConfig
+    from bot.api.session import ApiSession
+    from bot.services import Services
+
+WINDOW_S = 60
+
+
+async def _hit(services: "Services", bucket: str, subject: str, limit: int) -> None:
+    window = int(services.clock()) // WINDOW_S
+    key = keys.rate(bucket, subject, window)
+    async with services.redis.pipeline(transaction=True) as pipe:
+        pipe.incr(key)
+        pipe.expire(key, WINDOW_S * 2)
+        count, _ = await pipe.execute()
+    if int(count) > limit:
+        retry = WINDOW_S - int(services.clock()) % WINDOW_S
+        raise fail("rate_limited", headers={"Retry-After": str(max(retry, 1))})
+
+
+def ip_subject(request: web.Request, services: "Services") -> str:
+    # Behind a proxy every request shares its address: the proxy must limit instead (see report).
+    return services.cipher.lookup_hash(request.remote or "?", purpose="api-ip")[:32]
+
+
+async def check_ip(request: web.Request, services: "Services", config: "ApiConfig", bucket: str = "") -> None:
+    subject = ip_subject(request, services)
+    await _hit(services, "api-ip", subject, config.ip_per_minute)
+    if bucket:
+        await _hit(services, f"api-ip-{bucket}", subject, config.bucket_limit(bucket))
+
+
+async def check_session(session: "ApiSession", services: "Services", config: "ApiConfig", bucket: str = "") -> None:
+    await _hit(services, "api-session", session.subject, config.session_per_minute)
+    if bucket:
+        await _hit(services, f"api-session-{bucket}", session.subject, config.bucket_limit(bucket))

@@ -1,0 +1,90 @@
+"""What the mini-program's pickers offer: categories with what each covers, townships, villages.
+
+    GET /api/v1/categories
+    GET /api/v1/townships
+    GET /api/v1/villages?township=CODE
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from bot.api.errors import fail
+from bot.api.routing import ApiRoutes, Call, QueryIn
+
+routes = ApiRoutes("pickers")
+
+# SPEC "Report categories", in the words a villager would recognise.
+CATEGORY_DESCRIPTIONS: dict[str, str] = {
+    "subsidy_fraud": "低保、五保、临时救助、危房改造、扶贫和产业补助、高龄和残疾人补贴、耕地地力保护补贴等资金被虚报冒领、截留挪用、克扣",
+    "favoritism": "低保评定、补贴、岗位、名额分配、安置中照顾亲友",
+    "collective_assets": "村集体资金、资产、资源:承包费、租金、土地山林鱼塘、账目不清、白条入账",
+    "land_compensation": "征地款、拆迁安置款、青苗补偿被扣、少发或造假",
+    "project_bidding": "村里工程围标串标、虚增工程量、偷工减料、违规发包",
+    "bribery_extortion": "办事收好处费、红包礼金,盖章、办证、审批要钱",
+    "eight_rules": "公款吃喝、违规发津补贴、公车私用、大操大办、公款旅游、收受礼品",
+    "work_style": "不作为、慢作为、推诿扯皮、态度恶劣、压案不查",
+    "disclosure": "党务村务不公开、不及时,没有按“四议两公开”办事",
+    "other": "邻里纠纷、水电、工资等不属纪检监察受理的问题,会告诉您该找哪里(如 12345)",
+}
+
+
+class CategoryOut(BaseModel):
+    id: str
+    name: str
+    description: str
+    accepted: bool = Field(description="false:不属受理范围,提交后会告知其他反映渠道")
+
+
+class CategoriesOut(BaseModel):
+    categories: list[CategoryOut]
+
+
+class TownshipOut(BaseModel):
+    code: str
+    name: str
+
+
+class TownshipsOut(BaseModel):
+    townships: list[TownshipOut]
+
+
+class VillageOut(BaseModel):
+    code: str
+    name: str
+    township: str
+
+
+class VillagesOut(BaseModel):
+    villages: list[VillageOut]
+
+
+class VillagesQuery(QueryIn):
+    township: str = Field(min_length=1, max_length=16, description="乡镇代码")
+
+
+@routes.get("/categories", response=CategoriesOut, auth=False, summary="问题类别")
+async def categories(call: Call) -> CategoriesOut:
+    from nlp import CATEGORY_IDS, CATEGORY_NAMES
+
+    return CategoriesOut(categories=[
+        CategoryOut(id=c, name=CATEGORY_NAMES[c], description=CATEGORY_DESCRIPTIONS.get(c, ""), accepted=c != "other")
+        for c in CATEGORY_IDS
+    ])
+
+
+@routes.get("/townships", response=TownshipsOut, auth=False, summary="乡镇(街道)列表")
+async def townships(call: Call) -> TownshipsOut:
+    registry = await call.services.registry()
+    return TownshipsOut(townships=[TownshipOut(code=t.code, name=t.name) for t in registry.townships.values()])
+
+
+@routes.get("/villages", query=VillagesQuery, response=VillagesOut, auth=False, errors=("unknown_place",),
+            summary="某乡镇的村(社区)列表")
+async def villages(call: Call, query: VillagesQuery) -> VillagesOut:
+    registry = await call.services.registry()
+    township = registry.townships.get(query.township)
+    if township is None:
+        raise fail("unknown_place")
+    return VillagesOut(villages=[
+        VillageOut(code=v, name=registry.villages[v].name, township=township.code) for v in township.villages
+    ])

@@ -1,0 +1,178 @@
+"""Filing a report from the mini-program, after offering similar open cases of the same village.
+
+    POST /api/v1/reports         {"text", "category"?, "township"?, "village"?, "anonymous", "name"?, "phone"?,
+                                  "ignore_similar"?}
+        -> {"filed": false, "similar": [...]}    similar open cases: follow one, or send again with ignore_similar
+        -> {"filed": true, "case_number", "receipt", "upload_token", ...}   the receipt is shown this once
+    POST /api/v1/reports/follow  {"number"}   附议 an open case instead of filing (raises its priority)
+
+Category and place come from the pickers or, when left out, from nlp.analyze; the
+rest is handlers.cases.filing.file_report, as in the chat (channel "miniapp").
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from pydantic import BaseModel, Field
+from tortoise.expressions import F
+
+from bot.api.errors import fail
+from bot.api.routing import ApiRoutes, Call, In
+from bot.api.session import CHANNEL
+from bot.api.views import OPEN_STATUSES, PublicCase, public_case
+from storage import keys
+from storage.models import Case
+
+routes = ApiRoutes("reports")
+
+SIMILAR_CANDIDATES = 50  # newest open cases of the village and category that are compared
+FOLLOW_TTL_S = 180 * 24 * 3600
+_PHONE = re.compile(r"1[3-9]\d{9}")
+OTHER_TEXT = "您反映的问题不属于纪检监察机关受理范围,已记录。建议拨打 12345 政务服务热线或向有关部门反映。"
+FILED_TEXT = "已收到您的反映,编号 {number}。请记下查询码,凭它查询办理进度,查询码只显示这一次。"
+
+
+class ReportIn(In):
+    text: str = Field(min_length=5, max_length=2000, description="反映的内容")
+    category: str | None = Field(default=None, max_length=32, description="类别 id(见 /categories);不填由系统判断")
+    township: str | None = Field(default=None, max_length=16, description="乡镇代码;不填由系统从内容判断")
+    village: str | None = Field(default=None, max_length=16, description="村代码")
+    anonymous: bool = Field(default=True, description="true 匿名:不保存任何身份信息(姓名、电话会被忽略)")
+    name: str | None = Field(default=None, max_length=32, description="实名反映时必填")
+    phone: str | None = Field(default=None, max_length=20, description="实名反映时可填,11 位手机号")
+    ignore_similar: bool = Field(default=False, description="已看过相似的反映,仍要单独提交")
+
+
+class ReportOut(BaseModel):
+    filed: bool
+    similar: list[PublicCase] = Field(default_factory=list)
+    case_number: str | None = None
+    receipt: str | None = Field(default=None, description="16 位查询码,只返回这一次")
+    accepted: bool | None = Field(default=None, description="false:不属受理范围")
+    status: str | None = None
+    status_text: str | None = None
+    category: str | None = None
+    category_name: str | None = None
+    office: str | None = None
+    message: str = ""
+    upload_token: str | None = Field(default=None, description="上传附件用(X-Upload-Token 头),限时有效")
+    upload_expires_in: int | None = None
+
+
+class FollowIn(In):
+    number: str = Field(min_length=1, max_length=20, description="要附议的反映编号")
+
+
+class FollowOut(BaseModel):
+    case: PublicCase
+    message: str
+
+
+def normalize_phone(raw: str) -> str:
+    digits = re.sub(r"[\s\-()]", "", raw)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if not _PHONE.fullmatch(digits):
+        raise fail("invalid_phone")
+    return digits
+
+
+def _place(body: ReportIn, registry: object, analysis: object) -> tuple[str, str]:
+    townships = getattr(registry, "townships")
+    villages = getattr(registry, "villages")
+    if body.village:
+        village = villages.get(body.village)
+        if village is None or (body.township and village.township != body.township):
+            raise fail("unknown_place")
+        return village.township, village.code
+    if body.township:
+        if body.township not in townships:
+            raise fail("unknown_place")
+        return body.township, ""
+    return getattr(analysis, "township"), getattr(analysis, "village")
+
+
+async def similar_open(text: str, category: str, village: str) -> list[Case]:
+    from nlp import is_similar
+
+    if not village or category == "other":
+        return []
+    candidates = await Case.filter(village_id=village, category=category, status__in=OPEN_STATUSES) \
+        .order_by("-created_at", "-id").limit(SIMILAR_CANDIDATES)
+    return [c for c in candidates if is_similar(text, c.text)]
+
+
+async def new_upload_token(case_id: int, call: Call) -> str:
+    token = secrets.token_urlsafe(24)
+    key = keys.api_upload(hashlib.sha256(token.encode()).hexdigest())
+    await call.services.redis.set(key, str(case_id), ex=call.config.upload_ttl_s)
+    return token
+
+
+@routes.post("/reports", body=ReportIn, response=ReportOut,
+             errors=("unknown_place", "unknown_category", "invalid_phone", "name_required"), summary="提交反映")
+async def create(call: Call, body: ReportIn) -> ReportOut:
+    from handlers.cases.filing import ReportDraft, file_report
+    from handlers.cases.queries import STATUS_TEXT, office_title
+    from handlers.cases.numbers import format_receipt
+    from nlp import CATEGORY_IDS, CATEGORY_NAMES, analyze
+
+    text = body.text.strip()
+    if len(text) < 5:
+        raise fail("invalid_request", "请把问题说得具体一些(至少 5 个字)。")
+    if body.category is not None and body.category not in CATEGORY_IDS:
+        raise fail("unknown_category")
+    name = phone = None
+    if not body.anonymous:  # 匿名: whatever was typed in these fields is dropped, never stored
+        name = (body.name or "").strip() or None
+        if name is None:
+            raise fail("name_required")
+        phone = normalize_phone(body.phone) if body.phone and body.phone.strip() else None
+    registry = await call.services.registry()
+    analysis = analyze(text, registry, group_village=body.village or None)
+    township, village = _place(body, registry, analysis)
+    category = body.category or analysis.category
+    if not body.ignore_similar:
+        similar = await similar_open(text, category, village)
+        if similar:
+            return ReportOut(filed=False, similar=[public_case(c, registry) for c in similar],
+                             message="同村已有相似的反映正在办理,您可以附议其中一件,也可以仍然单独提交。")
+    draft = ReportDraft(
+        channel=CHANNEL, text=text, category=category, township=township, village=village,
+        level=analysis.level, confidence=1.0 if body.category else analysis.confidence,
+        keywords=list(analysis.keywords), exclude_township=analysis.exclude_township,
+        anonymous=body.anonymous, openid=None if body.anonymous else call.me.openid, name=name, phone=phone,
+    )
+    filed = await file_report(draft, call.services)
+    case = filed.case
+    return ReportOut(
+        filed=True, case_number=case.number, receipt=format_receipt(filed.receipt), accepted=filed.accepted,
+        status=str(case.status), status_text=STATUS_TEXT.get(case.status, ""), category=case.category,
+        category_name=CATEGORY_NAMES.get(case.category, case.category), office=await office_title(case.office),
+        message=FILED_TEXT.format(number=case.number) if filed.accepted else OTHER_TEXT,
+        upload_token=await new_upload_token(case.id, call), upload_expires_in=call.config.upload_ttl_s,
+    )
+
+
+@routes.post("/reports/follow", body=FollowIn, response=FollowOut, bucket="follow",
+             errors=("case_not_found", "case_closed", "already_followed"), summary="附议一件相似的反映")
+async def follow(call: Call, body: FollowIn) -> FollowOut:
+    from handlers.cases.transitions import record
+
+    case = await Case.get_or_none(number=body.number.strip().upper())
+    if case is None:
+        raise fail("case_not_found")
+    if case.status not in OPEN_STATUSES:
+        raise fail("case_closed")
+    subject = call.services.cipher.lookup_hash(f"{CHANNEL}:{call.me.openid}", purpose="follow")[:32]
+    if not await call.services.redis.set(keys.api_follow(case.id, subject), b"1", nx=True, ex=FOLLOW_TTL_S):
+        raise fail("already_followed")
+    # 意见集中: each supporter raises the priority; the event says so without naming anyone.
+    await Case.filter(id=case.id).update(priority=F("priority") + 1)
+    await record(case.id, "followed", actor="reporter", reason="群众附议", data={"channel": CHANNEL})
+    return FollowOut(case=public_case(case, await call.services.registry()),
+                     message=f"已附议反映 {case.number},办理单位会一并处理。")

@@ -1,0 +1,151 @@
+"""The API's route table: each endpoint declares its schemas once, for both the server and OpenAPI.
+
+    api = ApiRoutes()
+
+    @api.post("/reports", body=ReportIn, response=ReportOut, errors=("unknown_place",), summary="提交反映")
+    async def create(call: Call, body: ReportIn) -> ReportOut: ...
+
+The wrapper parses and validates the body or query with the declared pydantic
+model (strict: a number is not a string), applies the rate limits, loads the
+session when `auth=True`, and serializes the returned model. `openapi.build`
+turns the same table into the document, so the two cannot drift apart.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict
+
+from bot.api.errors import fail
+
+if TYPE_CHECKING:
+    from bot.api.config import ApiConfig
+    from bot.api.session import ApiSession
+    from bot.services import Services
+
+
+class In(BaseModel):
+    """Base of request models: unknown fields and loose types are the caller's mistake."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class QueryIn(BaseModel):
+    """Base of query-string models: every value is a string on the wire, so numbers are parsed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class Call:
+    """What a handler gets besides its body: the request, services, the session when logged in."""
+
+    request: web.Request
+    services: "Services"
+    config: "ApiConfig"
+    session: "ApiSession | None" = None
+
+    @property
+    def me(self) -> "ApiSession":
+        assert self.session is not None  # auth=True endpoints only
+        return self.session
+
+
+Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse]]
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str  # relative to the prefix, aiohttp syntax: /reports/{number}
+    handler: Handler
+    summary: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    auth: bool = True
+    errors: tuple[str, ...] = ()
+    multipart: dict[str, str] | None = None  # form field -> description, for uploads
+    headers: dict[str, str] = field(default_factory=dict)  # required header -> description
+    bucket: str = ""  # an extra, tighter rate-limit bucket (login, receipts, subsidies)
+    tag: str = ""
+    prefix: str = "/api/v1"
+
+
+class ApiRoutes:
+    def __init__(self, tag: str = "", prefix: str = "/api/v1") -> None:
+        self.endpoints: list[Endpoint] = []
+        self.tag = tag
+        self.prefix = prefix
+
+    def route(self, method: str, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            self.endpoints.append(Endpoint(method, path, fn, tag=kw.pop("tag", self.tag), prefix=self.prefix, **kw))
+            return fn
+
+        return deco
+
+    def get(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **kw)
+
+
+async def _json_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    if request.content_type != "application/json":
+        raise fail("unsupported_type", "请求内容须为 JSON(application/json)。")
+    raw = await request.read()
+    try:
+        data = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise fail("bad_json") from None
+    if not isinstance(data, dict):
+        raise fail("bad_json", "请求内容须为 JSON 对象。")
+    return model.model_validate(data)
+
+
+def _query(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    known = set(model.model_fields)
+    extra = [k for k in request.query if k not in known]
+    if extra:
+        raise fail("invalid_request", "请求内容不正确:" + "、".join(sorted(extra)[:5]))
+    # Every query parameter is a string on the wire; a repeated one is a mistake.
+    data: dict[str, str] = {}
+    for k in request.query:
+        values = request.query.getall(k)
+        if len(values) > 1:
+            raise fail("invalid_request", f"请求内容不正确:{k}")
+        data[k] = values[0]
+    return model.model_validate(data)
+
+
+def bind(ep: Endpoint, services: "Services", config: "ApiConfig") -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    from bot.api import limits
+    from bot.api.session import load_session
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        await limits.check_ip(request, services, config, ep.bucket)
+        call = Call(request, services, config)
+        if ep.auth:
+            call.session = await load_session(request, services, config)
+            await limits.check_session(call.session, services, config, ep.bucket)
+        kwargs: dict[str, Any] = dict(request.match_info)  # path parameters by name
+        if ep.body is not None:
+            kwargs["body"] = await _json_body(request, ep.body)
+        if ep.query is not None:
+            kwargs["query"] = _query(request, ep.query)
+        result = await ep.handler(call, **kwargs)
+        if isinstance(result, web.StreamResponse):
+            return result
+        return web.json_response(result.model_dump(mode="json"), status=ep.status,
+                                 dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+    return handle

@@ -1,0 +1,77 @@
+"""Attachments of a report, one file per request as wx.uploadFile sends them.
+
+    POST /api/v1/attachments   multipart/form-data, field "file"; header X-Upload-Token (from filing)
+
+The upload token names the case, so no session is ever tied to an anonymous
+report. The bytes decide the type (jpg, png; voice as the chat accepts); images
+are re-encoded without EXIF/GPS and everything is stored encrypted by
+storage.attachments.save_attachment.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from aiohttp import BodyPartReader, web
+from pydantic import BaseModel
+
+from bot.api.errors import fail
+from bot.api.routing import ApiRoutes, Call
+from storage import keys
+from storage.models import Attachment
+
+routes = ApiRoutes("reports")
+TOKEN_HEADER = "X-Upload-Token"
+CHUNK = 64 * 1024
+
+
+class AttachmentOut(BaseModel):
+    kind: str
+    content_type: str
+    size: int
+    count: int  # attachments the report now has
+
+
+async def _read_file(request: web.Request, cap: int) -> bytes:
+    if request.content_type != "multipart/form-data":
+        raise fail("unsupported_type", "请用 multipart/form-data 上传文件。")
+    try:
+        reader = await request.multipart()
+        part = await reader.next()
+    except (ValueError, AssertionError, RuntimeError):  # a broken multipart body
+        raise fail("bad_request") from None
+    if not isinstance(part, BodyPartReader) or part.name != "file":
+        raise fail("invalid_request", "请求内容不正确:file")
+    data = bytearray()
+    while chunk := await part.read_chunk(CHUNK):
+        data += chunk
+        if len(data) > cap:  # stop reading: the rest of a huge body is never held
+            raise fail("too_large")
+    return bytes(data)
+
+
+@routes.post("/attachments", response=AttachmentOut, status=201, multipart={"file": "一张照片(jpg、png)或一段语音"},
+             headers={TOKEN_HEADER: "提交反映时返回的 upload_token"},
+             errors=("upload_expired", "too_many_attachments", "bad_attachment"), summary="为刚提交的反映上传附件")
+async def upload(call: Call) -> AttachmentOut:
+    from storage.attachments import KIND_OF, MAX_BYTES, AttachmentRejected, save_attachment, sniff
+
+    token = call.request.headers.get(TOKEN_HEADER, "").strip()
+    raw = await call.services.redis.get(keys.api_upload(hashlib.sha256(token.encode()).hexdigest())) if token else None
+    if raw is None:
+        raise fail("upload_expired")
+    case_id = int(raw)
+    count = await Attachment.filter(case_id=case_id).count()
+    if count >= call.config.attachments_per_case:
+        raise fail("too_many_attachments")
+    data = await _read_file(call.request, max(MAX_BYTES.values()))
+    real = sniff(data)
+    if real is None:
+        raise fail("unsupported_type", "只能上传照片(jpg、png)或语音。")
+    kind = KIND_OF[real]
+    if len(data) > MAX_BYTES[kind]:
+        raise fail("too_large", f"文件太大了(不能超过{MAX_BYTES[kind] // (1024 * 1024)}MB)。")
+    try:
+        att = await save_attachment(case_id, data, real, kind, call.services)
+    except AttachmentRejected as exc:
+        raise fail("bad_attachment", exc.reason_cn) from None
+    return AttachmentOut(kind=att.kind, content_type=att.content_type, size=att.size, count=count + 1)
