@@ -18,7 +18,8 @@ class ApiConfig:
     session_per_minute: int = 60
     # Tighter buckets, per IP and per session: guessing receipts or ID numbers must be slow.
     login_per_minute: int = 20
-    receipt_per_minute: int = 10
+    receipt_per_hour: int = 5  # per session, as the chat allows per sender
+    receipt_ip_per_hour: int = 60  # a village on one carrier address shares this
     subsidy_per_minute: int = 5
     follow_per_minute: int = 10
     upload_ttl_s: int = 1800  # attachments may follow a report for half an hour
@@ -35,8 +36,11 @@ class ApiConfig:
                 setattr(cfg, name, int(raw))
         return cfg
 
-    def bucket_limit(self, bucket: str) -> int:
-        return int(getattr(self, f"{bucket}_per_minute"))
+    def rule(self, bucket: str, scope: str) -> tuple[int, int]:
+        """(limit, window in seconds) of a tight bucket for scope "ip" or "session"."""
+        if bucket == "receipt":
+            return (self.receipt_ip_per_hour if scope == "ip" else self.receipt_per_hour), 3600
+        return int(getattr(self, f"{bucket}_per_minute")), 60
 
 
 API_CONFIG = web.AppKey("api_config", ApiConfig)

@@ -1,4 +1,4 @@
-"""Rate limits per client address and per session: fixed one-minute windows in Redis.
+"""Rate limits per client address and per session: fixed windows in Redis (a minute; receipts an hour).
 
 Every request counts in the general bucket; login, receipt and subsidy lookups
 also count in a tighter bucket of their own, so guessing receipts or ID numbers
@@ -22,15 +22,15 @@ if TYPE_CHECKING:
 WINDOW_S = 60
 
 
-async def _hit(services: "Services", bucket: str, subject: str, limit: int) -> None:
-    window = int(services.clock()) // WINDOW_S
-    key = keys.rate(bucket, subject, window)
+async def _hit(services: "Services", bucket: str, subject: str, limit: int, window_s: int = WINDOW_S) -> None:
+    now = int(services.clock())
+    key = keys.rate(bucket, subject, now // window_s)
     async with services.redis.pipeline(transaction=True) as pipe:
         pipe.incr(key)
-        pipe.expire(key, WINDOW_S * 2)
+        pipe.expire(key, window_s * 2)
         count, _ = await pipe.execute()
     if int(count) > limit:
-        retry = WINDOW_S - int(services.clock()) % WINDOW_S
+        retry = window_s - now % window_s
         raise fail("rate_limited", headers={"Retry-After": str(max(retry, 1))})
 
 
@@ -43,10 +43,10 @@ async def check_ip(request: web.Request, services: "Services", config: "ApiConfi
     subject = ip_subject(request, services)
     await _hit(services, "api-ip", subject, config.ip_per_minute)
     if bucket:
-        await _hit(services, f"api-ip-{bucket}", subject, config.bucket_limit(bucket))
+        await _hit(services, f"api-ip-{bucket}", subject, *config.rule(bucket, "ip"))
 
 
 async def check_session(session: "ApiSession", services: "Services", config: "ApiConfig", bucket: str = "") -> None:
     await _hit(services, "api-session", session.subject, config.session_per_minute)
     if bucket:
-        await _hit(services, f"api-session-{bucket}", session.subject, config.bucket_limit(bucket))
+        await _hit(services, f"api-session-{bucket}", session.subject, *config.rule(bucket, "session"))
