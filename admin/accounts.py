@@ -33,8 +33,8 @@ class AccountError(ValueError):
 def check_password_rules(password: str, username: str = "") -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"password must have at least {MIN_PASSWORD} characters")
-    if username and username.lower() in password.lower():
-        raise AccountError("password must not contain the username")
+    if username and password.lower() == username.lower():
+        raise AccountError("password must not be the username")
 
 
 def hash_password(password: str) -> str:

@@ -1,0 +1,203 @@
+"""Cases: the list (filters, paging, XLSX export), the case page, its actions, attachments, monitors, reveal.
+
+Every handler starts from `scope.cases_for(staff)` (or `scope.case_or_404`), so a
+case outside the viewer's jurisdiction is a 404 on every URL and form.
+"""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from aiohttp import web
+
+from admin import case_actions, scope
+from admin.case_query import PAGE_SIZE, CaseFilter
+from admin.filters import CST, STATUS_NAMES
+from admin.web import render, services_of, staff_of
+from handlers.cases.transitions import record
+from nlp.categories import CATEGORY_NAMES
+from storage import audit
+from storage.models import Attachment, Case, CaseEvent, County, ReporterIdentity, Role, Staff, Township, Village
+from storage.models.admin import MonitorAssignment
+
+routes = web.RouteTableDef()
+EXPORT_MAX_ROWS = 20_000
+
+
+def _case_roles(staff: Staff) -> None:
+    scope.require(staff, scope.CASE_ROLES)
+
+
+@routes.get("/cases")
+async def case_list(request: web.Request) -> web.Response:
+    staff = staff_of(request)
+    _case_roles(staff)
+    f = CaseFilter.parse(request.query)
+    try:
+        page = max(1, min(int(request.query.get("page", "1")), 100_000))
+    except ValueError:
+        page = 1
+    qs = f.apply(scope.cases_for(staff))
+    total = await qs.count()
+    rows = await qs.order_by("-id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).values(
+        "id", "number", "created_at", "category", "status", "office", "township_id", "village_id", "priority",
+        "accept_due", "resolve_due", "overdue_level")
+    towns = {t.code: t.name for t in await Township.all()}
+    villages = {v["code"]: v["name"] for v in await Village.filter(
+        code__in={r["village_id"] for r in rows if r["village_id"]}).values("code", "name")}
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render(request, "cases.html", {
+        "rows": rows, "total": total, "page": page, "pages": pages, "f": f, "towns": towns,
+        "villages": villages, "township_choices": towns if scope.is_county(staff) else {},
+    })
+
+
+@routes.get("/cases/export.xlsx")
+async def case_export(request: web.Request) -> web.Response:
+    from openpyxl import Workbook
+
+    staff = staff_of(request)
+    scope.require(staff, scope.ACTING_ROLES)
+    f = CaseFilter.parse(request.query)
+    rows = await f.apply(scope.cases_for(staff)).order_by("-id").limit(EXPORT_MAX_ROWS).values_list(
+        "number", "created_at", "category", "status", "township_id", "village_id", "office", "accept_due",
+        "resolve_due")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("案件")
+    ws.append(["编号", "登记时间", "类别", "状态", "乡镇", "村", "承办单位", "受理期限", "办结期限"])
+    for number, created, cat, status, town, village, office, adue, rdue in rows:
+        ws.append([number, created.astimezone(CST).strftime("%Y-%m-%d %H:%M") if created else "",
+                   CATEGORY_NAMES.get(cat, cat), STATUS_NAMES.get(status, status), town or "", village or "",
+                   office, adue, rdue])
+    buf = io.BytesIO()
+    wb.save(buf)
+    await audit.append(f"staff:{staff.id}", "cases.export", staff.scope_code,
+                       {"rows": len(rows), "filters": f.as_detail()})
+    stamp = datetime.now(CST).strftime("%Y%m%d%H%M")
+    return web.Response(body=buf.getvalue(), headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f'attachment; filename="cases-{stamp}.xlsx"'})
+
+
+async def _case_context(staff: Staff, case: Case) -> dict[str, object]:
+    in_scope = scope.cases_for(staff)
+    linked_ids = {c.id for c in await in_scope.filter(linked_to_id=case.id).only("id")}
+    if case.linked_to_id:
+        linked_ids.add(case.linked_to_id)
+    linked = await in_scope.filter(id__in=linked_ids).order_by("id").values(
+        "id", "number", "status", "category", "created_at") if linked_ids else []
+    monitor = scope.role(staff) is Role.MONITOR
+    ctx: dict[str, object] = {
+        "case": case,
+        "township": await Township.get_or_none(code=case.township_id) if case.township_id else None,
+        "village": await Village.get_or_none(code=case.village_id) if case.village_id else None,
+        "events": await CaseEvent.filter(case_id=case.id).order_by("at", "id"),
+        "linked": linked,
+        "attachments": await Attachment.filter(case_id=case.id).order_by("id"),
+        "actions": case_actions.available(case, staff),
+        "categories": CATEGORY_NAMES,
+        "offices": await Township.all().order_by("code").values("code", "name"),
+        "county": await County.first(),
+        "show_reporter": not monitor,
+        "can_reveal": scope.may_see_reporter(staff) and not case.anonymous,
+        "monitors": [], "assigned": [], "revealed": None, "error": "",
+    }
+    if scope.may_act(staff):
+        ctx["assigned"] = await MonitorAssignment.filter(case_id=case.id).prefetch_related("staff")
+        monitors = Staff.filter(role=Role.MONITOR, is_active=True)
+        if not scope.is_county(staff):
+            monitors = monitors.filter(scope_code__startswith=staff.scope_code)
+        ctx["monitors"] = await monitors.order_by("username")
+    return ctx
+
+
+@routes.get(r"/cases/{id:\d+}")
+async def case_page(request: web.Request) -> web.Response:
+    staff = staff_of(request)
+    _case_roles(staff)
+    case = await scope.case_or_404(staff, request.match_info["id"])
+    return render(request, "case.html", await _case_context(staff, case))
+
+
+@routes.post(r"/cases/{id:\d+}/action")
+async def case_action(request: web.Request) -> web.Response:
+    staff = staff_of(request)
+    _case_roles(staff)
+    case = await scope.case_or_404(staff, request.match_info["id"])
+    form = {k: str(v) for k, v in (await request.post()).items()}
+    try:
+        await case_actions.perform(form.get("action", ""), case, staff, form, services_of(request))
+    except case_actions.ActionError as exc:
+        ctx = await _case_context(staff, case)
+        ctx["error"] = str(exc)
+        return render(request, "case.html", ctx, status=400)
+    raise web.HTTPSeeOther(f"/admin/cases/{case.id}")
+
+
+@routes.post(r"/cases/{id:\d+}/monitor")
+async def assign_monitor(request: web.Request) -> web.Response:
+    staff = staff_of(request)
+    scope.require(staff, scope.ACTING_ROLES)
+    case = await scope.case_or_404(staff, request.match_info["id"])
+    form = await request.post()
+    try:
+        monitor_id = int(str(form.get("monitor", "")))
+    except ValueError:
+        raise web.HTTPBadRequest(text="choose a monitor") from None
+    monitor = await Staff.get_or_none(id=monitor_id, role=Role.MONITOR, is_active=True)
+    if monitor is None or not (scope.is_county(staff) or monitor.scope_code.startswith(staff.scope_code)):
+        raise web.HTTPBadRequest(text="no such monitor in your jurisdiction")
+    _, created = await MonitorAssignment.get_or_create(case_id=case.id, staff_id=monitor.id,
+                                                       defaults={"assigned_by": f"staff:{staff.id}"})
+    if created:
+        await record(case.id, "monitor_assigned", actor=f"staff:{staff.id}", data={"monitor": monitor.id})
+        await audit.append(f"staff:{staff.id}", "case.monitor_assigned", case.number or str(case.id),
+                           {"monitor": monitor.id})
+    raise web.HTTPSeeOther(f"/admin/cases/{case.id}")
+
+
+@routes.post(r"/cases/{id:\d+}/reveal")
+async def reveal(request: web.Request) -> web.Response:
+    """A 实名 reporter's identity, shown once in this response, for a stated reason, audited."""
+    staff = staff_of(request)
+    if not scope.may_see_reporter(staff):
+        raise web.HTTPForbidden(text="only county roles may reveal a reporter")
+    case = await scope.case_or_404(staff, request.match_info["id"])
+    reason = str((await request.post()).get("reason", "")).strip()
+    ctx = await _case_context(staff, case)
+    if len(reason) < 4:
+        ctx["error"] = "查看举报人身份须填写理由（至少4个字）。"
+        return render(request, "case.html", ctx, status=400)
+    ident = await ReporterIdentity.get_or_none(case_id=case.id)
+    if ident is None:
+        ctx["error"] = "该举报为匿名举报，没有身份信息。"
+        return render(request, "case.html", ctx, status=400)
+    cipher = services_of(request).cipher
+    await audit.append(f"staff:{staff.id}", "reporter.reveal", case.number or str(case.id), {"reason": reason})
+    await record(case.id, "identity_revealed", actor=f"staff:{staff.id}", reason=reason)
+    ctx["revealed"] = {
+        "name": cipher.open(ident.name_enc) if ident.name_enc else "（未留姓名）",
+        "phone": cipher.open(ident.phone_enc) if ident.phone_enc else "（未留电话）",
+        "channel": ident.channel,
+    }
+    ctx["events"] = await CaseEvent.filter(case_id=case.id).order_by("at", "id")
+    return render(request, "case.html", ctx)
+
+
+@routes.get(r"/cases/{id:\d+}/attachments/{aid:\d+}")
+async def attachment(request: web.Request) -> web.Response:
+    staff = staff_of(request)
+    _case_roles(staff)
+    case = await scope.case_or_404(staff, request.match_info["id"])
+    att = await Attachment.get_or_none(id=int(request.match_info["aid"]), case_id=case.id)
+    if att is None:
+        raise web.HTTPNotFound(text="no such attachment")
+    from storage.attachments import read_attachment
+
+    try:
+        data = await read_attachment(att, services_of(request))
+    except (OSError, ValueError) as exc:
+        raise web.HTTPInternalServerError(text=f"attachment {att.id} unreadable: {type(exc).__name__}") from None
+    return web.Response(body=data, content_type=att.content_type, headers={
+        "Content-Disposition": f'inline; filename="attachment-{att.id}"',
+        "Content-Security-Policy": "sandbox; default-src 'none'"})

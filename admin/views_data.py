@@ -1,0 +1,4 @@
+"""placeholder"""
+from aiohttp import web
+
+routes = web.RouteTableDef()
