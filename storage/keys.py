@@ -75,3 +75,8 @@ def compare_run_lock() -> str:
 
 
 ARQ_QUEUE = f"{PREFIX}:arq:queue"
+
+
+def lifecycle_sweep_lock() -> str:
+    """One deadline sweep at a time across workers."""
+    return f"{PREFIX}:lock:lifecycle:sweep"

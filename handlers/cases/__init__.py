@@ -1,1 +1,4 @@
-"""Actions on cases that flows start: filing (here), and the lifecycle after it."""
+"""Actions on cases that flows start: filing, and the lifecycle after it (handlers/cases/hooks.py)."""
+from handlers.cases.hooks import install as _install_lifecycle
+
+_install_lifecycle()

@@ -1,0 +1,191 @@
+"""The outbox sender: claims due messages atomically, sends them, retries with backoff.
+
+    pending ──claim──> sending (lease: next_attempt_at = now + lease, attempts + 1)
+    sending ──ok──> sent
+    sending ──retryable error──> pending, next try after base·2^(attempts-1) (capped, jittered)
+    sending ──final error, or the last try failed──> failed (last_error says why; no personal data)
+    sending ──worker killed──> the lease runs out and any worker claims it again: nothing is lost
+
+A claim is one statement (UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) on
+PostgreSQL; SQLite serialises writers), so two workers never hold the same row.
+Each result is written only if `attempts` still equals the claimed value: a worker
+whose lease ran out cannot overwrite the work of the worker that took over.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from tortoise import Tortoise
+
+from handlers.cases.sql import Sql, utcnow
+from storage import keys
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger("qingfeng.delivery")
+
+OUT_OF_WINDOW = 45015  # customer-service message outside the 48 h window
+WINDOW_S = 48 * 3600
+
+
+def _env(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+@dataclass
+class DeliveryConfig:
+    max_attempts: int = field(default_factory=lambda: int(_env("QINGFENG_OUTBOX_MAX_ATTEMPTS", 8)))
+    backoff_base: float = field(default_factory=lambda: _env("QINGFENG_OUTBOX_BACKOFF", 2.0))
+    backoff_cap: float = 3600.0
+    lease_s: float = field(default_factory=lambda: _env("QINGFENG_OUTBOX_LEASE", 60.0))
+    batch: int = 200
+    concurrency: int = 32
+
+    def backoff(self, attempts: int) -> float:
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** max(attempts - 1, 0))
+        return delay * random.uniform(0.8, 1.2)
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    lost_lease: int = 0
+
+    def add(self, other: "DeliveryStats") -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.lost_lease += other.lost_lease
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    attempts: int
+    kind: str
+    recipient_enc: str
+    payload: dict[str, Any]
+
+
+def window_subject(services: "Services", channel: str, openid: str) -> str:
+    """The dispatcher's subject for a sender (Dispatcher.subject_of): keys the 48 h window."""
+    return services.cipher.lookup_hash(f"{channel}:{openid}", purpose="subject")[:32]
+
+
+async def claim(config: DeliveryConfig, limit: int | None = None) -> list[Claimed]:
+    q = Sql(Tortoise.get_connection("default"))
+    now = utcnow()
+    lock = "FOR UPDATE SKIP LOCKED" if q.pg else ""
+    rows = await q.rows(
+        f"UPDATE outbox_message SET status = 'sending', attempts = attempts + 1, next_attempt_at = {q.ts('lease')} "
+        f"WHERE id IN (SELECT id FROM outbox_message WHERE status IN ('pending', 'sending') "
+        f"AND next_attempt_at <= {q.ts('now')} ORDER BY next_attempt_at, id LIMIT :limit {lock}) "
+        f"RETURNING id, attempts, kind, recipient_enc, payload",
+        {"now": now, "lease": now + timedelta(seconds=config.lease_s), "limit": limit or config.batch})
+    out = []
+    for r in rows:
+        payload = r["payload"]
+        out.append(Claimed(int(r["id"]), int(r["attempts"]), r["kind"], r["recipient_enc"],
+                           json.loads(payload) if isinstance(payload, (str, bytes)) else dict(payload)))
+    return sorted(out, key=lambda c: c.id)
+
+
+async def _finish(c: Claimed, status: str, error: str = "", retry_in: float = 0.0) -> bool:
+    q = Sql(Tortoise.get_connection("default"))
+    now = utcnow()
+    changed = await q.execute(
+        f"UPDATE outbox_message SET status = :status, last_error = :error, "
+        f"sent_at = CASE WHEN :status2 = 'sent' THEN {q.ts('now')} ELSE sent_at END, "
+        f"next_attempt_at = {q.ts('next')} "
+        f"WHERE id = :id AND status = 'sending' AND attempts = :attempts",
+        {"status": status, "status2": status, "error": error[:500], "now": now,
+         "next": now + timedelta(seconds=retry_in), "id": c.id, "attempts": c.attempts})
+    return changed == 1
+
+
+async def send(c: Claimed, services: "Services") -> None:
+    """One message, by kind. Raises WeChatAPIError (or DecryptionError, KeyError) on failure."""
+    from bot.wechat_api import WeChatAPIError
+
+    target = services.cipher.open(c.recipient_enc)
+    p = c.payload
+    tpl = p.get("template") or {}
+    if c.kind == "custom_text":
+        if await services.redis.exists(keys.last_seen(window_subject(services, p.get("channel", "mp"), target))):
+            try:
+                await services.mp.send_text(target, p["text"])
+                return
+            except WeChatAPIError as err:
+                if err.errcode != OUT_OF_WINDOW:
+                    raise
+        await services.mp.send_template(target, tpl["template_id"], tpl["data"])
+    elif c.kind == "template":
+        await services.mp.send_template(target, tpl["template_id"], tpl["data"])
+    elif c.kind == "subscribe":
+        await services.mp.send_subscribe(target, tpl["template_id"], tpl["data"])
+    elif c.kind == "wecom_app":
+        await services.wecom.send_text(target, p["text"])
+    elif c.kind == "webhook":
+        await services.wecom.webhook_send(target, p["text"])
+    else:
+        raise KeyError(f"unknown outbox kind {c.kind!r}")
+
+
+async def _deliver(c: Claimed, services: "Services", config: DeliveryConfig, stats: DeliveryStats) -> None:
+    from bot.wechat_api import WeChatAPIError
+
+    try:
+        await send(c, services)
+    except WeChatAPIError as err:
+        last = c.attempts >= config.max_attempts or not err.retryable
+        error = f"errcode {err.errcode}: {err.errmsg}"
+        ok = await _finish(c, "failed" if last else "pending", error, 0 if last else config.backoff(c.attempts))
+        if ok:
+            stats.failed += last
+            stats.retried += not last
+        log.warning("outbox %d attempt %d: %s (%s)", c.id, c.attempts, error, "failed" if last else "will retry")
+    except asyncio.CancelledError:
+        raise  # the lease brings it back
+    except Exception as exc:  # a bad row (unknown kind, unreadable recipient): retrying cannot help
+        await _finish(c, "failed", type(exc).__name__)
+        stats.failed += 1
+        log.error("outbox %d cannot be sent: %s", c.id, type(exc).__name__)
+    else:
+        if await _finish(c, "sent"):
+            stats.sent += 1
+        else:  # our lease ran out and another worker took the row over
+            stats.lost_lease += 1
+            log.warning("outbox %d sent after its lease ran out", c.id)
+
+
+async def deliver_due(services: "Services", config: DeliveryConfig | None = None, *,
+                      max_batches: int | None = None) -> DeliveryStats:
+    """Send everything due now, batch after batch; returns what happened."""
+    config = config or DeliveryConfig()
+    total = DeliveryStats()
+    sem = asyncio.Semaphore(config.concurrency)
+    batches = 0
+
+    async def one(c: Claimed, stats: DeliveryStats) -> None:
+        async with sem:
+            await _deliver(c, services, config, stats)
+
+    while max_batches is None or batches < max_batches:
+        batch = await claim(config)
+        if not batch:
+            break
+        stats = DeliveryStats()
+        await asyncio.gather(*(one(c, stats) for c in batch))
+        total.add(stats)
+        batches += 1
+    return total

@@ -1,0 +1,57 @@
+"""Linked reports (意见集中): a new report like an open case of the same village and category joins it.
+
+The first open case of a cluster is its root; every later similar report points to
+the root (Case.linked_to) and raises the root's priority by one, so the office sees
+the cluster together (`cluster()`) and the biggest first. Candidates are the open
+cases of the same village and category; the text decides (nlp.similarity).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tortoise.expressions import F
+
+from handlers.cases.transitions import OPEN
+from storage.models import Case, CaseEvent
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+MAX_CANDIDATES = 200  # one village, one category, still open: far fewer in practice
+
+
+async def find_similar(case: Case, conn: Any) -> Case | None:
+    from nlp import SIMILARITY_THRESHOLD, similarity
+
+    if not case.village_id:
+        return None
+    candidates = await Case.filter(village_id=case.village_id, category=case.category, status__in=list(OPEN),
+                                   id__lt=case.id).using_db(conn).order_by("-id").limit(MAX_CANDIDATES)
+    scored = [(similarity(case.text, c.text), c) for c in candidates]
+    scored = [(s, c) for s, c in scored if s >= SIMILARITY_THRESHOLD]
+    return max(scored, key=lambda sc: sc[0])[1] if scored else None
+
+
+async def on_filed(case: Case, conn: Any, services: "Services") -> None:
+    match = await find_similar(case, conn)
+    if match is None:
+        return
+    root_id = match.linked_to_id or match.id
+    await Case.filter(id=root_id).using_db(conn).update(priority=F("priority") + 1)
+    root = await Case.get(id=root_id, using_db=conn)
+    case.linked_to_id = root_id
+    case.priority = root.priority
+    await case.save(update_fields=["linked_to_id", "priority"], using_db=conn)
+    size = root.priority + 1
+    await CaseEvent.create(case_id=root_id, actor="system", kind="linked", from_status=root.status,
+                           to_status=root.status, reason=f"相似反映 {case.number} 已关联,共 {size} 件",
+                           data={"case": case.number, "size": size}, using_db=conn)
+    await CaseEvent.create(case=case, actor="system", kind="linked", from_status=case.status, to_status=case.status,
+                           reason=f"与 {root.number} 相似,已关联", data={"root": root.number, "size": size}, using_db=conn)
+
+
+async def cluster(case_id: int) -> list[Case]:
+    """The case's cluster: its root first, then the linked reports oldest first."""
+    case = await Case.get(id=case_id)
+    root_id = case.linked_to_id or case.id
+    return [await Case.get(id=root_id), *await Case.filter(linked_to_id=root_id).order_by("id")]

@@ -1,0 +1,151 @@
+"""Notifications as outbox rows, written in the transaction of the change they announce.
+
+Staff and monitors get a masked summary — category, place, case number, deadline;
+never the reporter, never the report's text — as a WeCom app message (bound in
+WeCom) or a template message (bound in the official account). Reporters of 实名
+cases get a short progress text: a customer-service message while WeChat's 48 h
+window is open, else a template message (delivery decides when it sends).
+Anonymous reporters get nothing pushed: they follow up with their receipt.
+
+Payloads carry no personal data; the recipient is sealed (`recipient_enc`).
+"""
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from storage.models import COUNTY_ROLES, Case, CaseEvent, OutboxMessage, ReporterIdentity, Role, Staff, StaffBinding
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+STAFF_TEMPLATE = os.environ.get("QINGFENG_TPL_STAFF", "TPL-qf-case-staff")
+REPORTER_TEMPLATE = os.environ.get("QINGFENG_TPL_REPORTER", "TPL-qf-case-progress")
+
+# What the reporter is told for each public event kind (the detail waits in 查询进度).
+REPORTER_NEWS = {
+    "accepted": "已受理", "referred": "已转交其他部门办理", "rejected": "经审查不予受理",
+    "investigating": "已开始调查核实", "resolved": "已办结,请您评价", "reply": "办理单位给您回复了",
+    "reassigned": "已转交其他单位办理", "extended": "办理期限已延长", "reopened": "已重新核查",
+    "escalated": "已由县纪委监委督办",
+}
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def staff_text(label: str, number: str, category: str, place: str, due: str) -> str:
+    """The masked summary. escalation.py builds the same text in SQL: keep them in step."""
+    return (f"【清风】{label}\n案件编号:{number}\n类别:{category}\n地点:{place}\n办理期限:{due}\n"
+            f"请登录工作台查看,或回复「受理 {number}」等指令办理。")
+
+
+def staff_template(label: str, number: str, category: str, place: str, due: str) -> dict[str, Any]:
+    return {"template_id": STAFF_TEMPLATE, "data": {
+        "first": label, "keyword1": number, "keyword2": category, "keyword3": place, "keyword4": due,
+        "remark": "请登录工作台查看"}}
+
+
+def staff_kind(channel: str) -> str:
+    return "wecom_app" if channel == "work" else "template"
+
+
+def current_due(case: Case) -> date | None:
+    return case.accept_due if case.status == "received" else case.resolve_due
+
+
+async def summary(case: Case, services: "Services") -> tuple[str, str, str, str]:
+    """(number, category name, place, due) of a case: nothing that names anyone."""
+    from nlp import CATEGORY_NAMES
+
+    reg = await services.registry()
+    place = reg.place_label(case.township_id or "", case.village_id or "") or "地点待核实"
+    due = current_due(case)
+    return case.number or "", CATEGORY_NAMES.get(case.category, case.category), place, due.isoformat() if due else "—"
+
+
+async def recipients(office: str, conn: Any, services: "Services", *, village: str | None = None,
+                     ) -> list[StaffBinding]:
+    """Bindings of the active staff of a commission (and the monitors of `village` when given)."""
+    county = (await services.registry()).county_code
+    roles = list(COUNTY_ROLES) if office == county else [Role.TOWNSHIP_STAFF]
+    staff_ids = await Staff.filter(is_active=True, scope_code=office, role__in=roles).using_db(conn).values_list("id", flat=True)
+    if village:
+        staff_ids += await Staff.filter(is_active=True, scope_code=village, role=Role.MONITOR).using_db(conn).values_list("id", flat=True)
+    if not staff_ids:
+        return []
+    return await StaffBinding.filter(staff_id__in=staff_ids).using_db(conn).order_by("id")
+
+
+async def notify_office(case: Case, label: str, conn: Any, services: "Services", *, office: str | None = None,
+                        village: str | None = None) -> int:
+    """One message per bound staff member of `office` (default: the case's office). Returns the count."""
+    number, category, place, due = await summary(case, services)
+    text = staff_text(label, number, category, place, due)
+    template = staff_template(label, number, category, place, due)
+    rows = [OutboxMessage(kind=staff_kind(b.channel), recipient_enc=b.external_enc, case_id=case.id,
+                          payload={"audience": "staff", "text": text, "template": template}, next_attempt_at=now())
+            for b in await recipients(office or case.office, conn, services, village=village)]
+    if rows:
+        await OutboxMessage.bulk_create(rows, using_db=conn)
+    return len(rows)
+
+
+def reporter_payload(number: str, news: str, on: str) -> dict[str, Any]:
+    return {
+        "audience": "reporter",
+        "text": f"您反映的问题(编号 {number}){news}。回复「查询进度 {number}」查看详情。",
+        "template": {"template_id": REPORTER_TEMPLATE, "data": {
+            "first": "您反映的问题有新进展", "keyword1": number, "keyword2": news, "keyword3": on,
+            "remark": f"回复「查询进度 {number}」查看详情"}},
+    }
+
+
+def reporter_kind(channel: str) -> str:
+    # mp: customer-service text inside the 48 h window, template otherwise (decided when sending)
+    return {"mp": "custom_text", "work": "wecom_app", "miniapp": "subscribe"}.get(channel, "template")
+
+
+async def notify_reporter(case: Case, kind: str, conn: Any) -> bool:
+    """Tell a 实名 reporter; anonymous reports have no identity row, so nothing is pushed."""
+    news = REPORTER_NEWS.get(kind)
+    if news is None or case.anonymous:
+        return False
+    identity = await ReporterIdentity.filter(case_id=case.id).using_db(conn).first()
+    if identity is None:
+        return False
+    on = now().astimezone().date().isoformat()
+    await OutboxMessage.create(kind=reporter_kind(identity.channel), recipient_enc=identity.openid_enc,
+                               payload={**reporter_payload(case.number or "", news, on), "channel": identity.channel},
+                               case_id=case.id, next_attempt_at=now(), using_db=conn)
+    return True
+
+
+# --- hooks --------------------------------------------------------------------------------
+
+async def on_filed(case: Case, conn: Any, services: "Services") -> None:
+    label = "新的群众反映"
+    if case.linked_to_id:  # linking ran first: say so, the office handles the cluster together
+        root = await Case.get(id=case.linked_to_id, using_db=conn)
+        label += f"(与 {root.number} 相似,已关联,共 {root.priority + 1} 件)"
+    await notify_office(case, label, conn, services, village=case.village_id)
+
+
+async def on_transition(case: Case, event: CaseEvent, conn: Any, services: "Services") -> None:
+    if event.public:
+        await notify_reporter(case, event.kind, conn)
+    data = event.data or {}
+    moved = {"reassigned": ("to", "from"), "recategorised": ("office_to", "office_from")}.get(event.kind)
+    new, old = (data.get(moved[0]), data.get(moved[1])) if moved else (None, None)
+    if new and new != old:
+        await notify_office(case, "转来案件,请办理", conn, services, office=new)
+        if old:
+            await notify_office(case, "案件已转出,无需再办理", conn, services, office=old)
+    elif event.kind == "recategorised":
+        await notify_office(case, "案件类别已更正", conn, services)
+    elif event.kind == "reopened":
+        await notify_office(case, "反映人不满意,请复查", conn, services)
+    elif event.kind == "finding" and data.get("role") == Role.MONITOR:
+        await notify_office(case, "监督员有新反馈", conn, services)

@@ -1,0 +1,78 @@
+"""Raw SQL for the set-based lifecycle work (the deadline sweep, outbox claims) on both backends.
+
+Statements use `:name` parameters; `compile_sql` turns them into `$n` (asyncpg) or `?` (SQLite).
+Casts differ: PostgreSQL needs typed parameters where it cannot infer them, SQLite must not
+get them (CAST(x AS DATE) would make a number of the text). Timestamps are always UTC.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+_PARAM = re.compile(r"(?<![:\w]):([a-z_]\w*)")
+
+
+def dialect(conn: Any) -> str:
+    return str(conn.capabilities.dialect)
+
+
+def compile_sql(sql: str, params: dict[str, Any], dialect_name: str) -> tuple[str, list[Any]]:
+    values: list[Any] = []
+    if dialect_name == "postgres":
+        index: dict[str, int] = {}
+
+        def pg(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in index:
+                values.append(params[name])
+                index[name] = len(values)
+            return f"${index[name]}"
+
+        return _PARAM.sub(pg, sql), values
+
+    def lite(m: re.Match[str]) -> str:
+        values.append(_sqlite_value(params[m.group(1)]))
+        return "?"
+
+    return _PARAM.sub(lite, sql), values
+
+
+def _sqlite_value(v: Any) -> Any:
+    if isinstance(v, datetime):  # one text format, so timestamps compare as strings
+        return v.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
+    return v
+
+
+class Sql:
+    """Dialect helpers for building statements."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.pg = dialect(conn) == "postgres"
+
+    def date(self, name: str) -> str:
+        return f"CAST(:{name} AS DATE)" if self.pg else f":{name}"
+
+    def ts(self, name: str) -> str:
+        return f"CAST(:{name} AS TIMESTAMPTZ)" if self.pg else f":{name}"
+
+    def text(self, name: str) -> str:
+        return f"CAST(:{name} AS TEXT)" if self.pg else f":{name}"
+
+    @property
+    def json_object(self) -> str:
+        return "jsonb_build_object" if self.pg else "json_object"
+
+    async def execute(self, sql: str, params: dict[str, Any]) -> int:
+        text, values = compile_sql(sql, params, "postgres" if self.pg else "sqlite")
+        count, _ = await self.conn.execute_query(text, values)
+        return int(count or 0)
+
+    async def rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        text, values = compile_sql(sql, params, "postgres" if self.pg else "sqlite")
+        return [dict(r) for r in await self.conn.execute_query_dict(text, values)]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

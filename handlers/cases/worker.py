@@ -1,0 +1,125 @@
+"""The background worker (arq on Redis): the outbox sender and the deadline sweep.
+
+    deliver_outbox   every second (and at start): sends what is due, see delivery.py
+    sweep_deadlines  every hour at :05 (China time): reminders, 督办, see escalation.py
+
+Any number of workers may run: arq's unique cron jobs start each tick once, the
+outbox claim hands every row to one worker, the sweep is idempotent and locked.
+`qingfeng worker` runs `WorkerSettings`; the demo calls `start_worker_in_process`.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import Worker
+
+from handlers.cases.deadlines import TZ
+from storage import keys
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger("qingfeng.worker")
+
+SWEEP_LOCK_S = 600
+
+
+async def deliver_outbox(ctx: dict[str, Any]) -> int:
+    from handlers.cases.delivery import deliver_due
+
+    stats = await deliver_due(ctx["services"])
+    if stats.sent or stats.failed or stats.retried:
+        log.info("outbox: %d sent, %d to retry, %d failed", stats.sent, stats.retried, stats.failed)
+    return stats.sent
+
+
+async def sweep_deadlines(ctx: dict[str, Any]) -> str:
+    from handlers.cases.escalation import sweep
+
+    services = ctx["services"]
+    lock = services.redis.lock(keys.lifecycle_sweep_lock(), timeout=SWEEP_LOCK_S, blocking_timeout=0)
+    if not await lock.acquire():
+        return "another sweep is running"
+    try:
+        r = await sweep(services)
+        log.info("deadline sweep: %d reminded, %d escalated, %d overdue again, %d messages",
+                 r.reminded, r.escalated, r.overdue2, r.messages)
+        return f"{r.reminded}/{r.escalated}/{r.overdue2}"
+    finally:
+        try:
+            await lock.release()
+        except Exception:  # expired under a very long sweep
+            pass
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
+    if "services" not in ctx:  # `qingfeng worker`: the process owns its services
+        from bot.app import build_services
+        from bot.config import load_settings
+
+        ctx["services"] = await build_services(load_settings())
+        ctx["owned"] = True
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    if ctx.get("owned"):
+        from bot.app import close_services
+
+        await close_services(ctx["services"])
+
+
+FUNCTIONS = [deliver_outbox, sweep_deadlines]
+CRON = [
+    cron(deliver_outbox, second=set(range(60)), run_at_startup=True, unique=True, timeout=300),
+    cron(sweep_deadlines, minute={5}, second={0}, unique=True, timeout=SWEEP_LOCK_S),
+]
+
+
+def redis_settings(services_or_url: Any) -> RedisSettings:
+    from bot.config import load_settings
+    from storage.redis import resolve_url
+
+    if isinstance(services_or_url, str):
+        return RedisSettings.from_dsn(services_or_url)
+    s = services_or_url.settings if services_or_url is not None else load_settings()
+    return RedisSettings.from_dsn(resolve_url(s.redis_url, s.var_dir))
+
+
+def make_worker(services: "Services | None" = None, **kw: Any) -> Worker:
+    ctx: dict[str, Any] = {"services": services} if services is not None else {}
+    return Worker(functions=FUNCTIONS, cron_jobs=CRON, redis_settings=redis_settings(services),
+                  queue_name=keys.ARQ_QUEUE, on_startup=_startup, on_shutdown=_shutdown, ctx=ctx,
+                  timezone=TZ, poll_delay=0.2, max_jobs=4, keep_result=60, **kw)
+
+
+async def start_worker_in_process(services: "Services") -> Callable[[], Awaitable[None]]:
+    """Run a worker inside this process (the demo); returns the function that stops it."""
+    worker = make_worker(services, handle_signals=False)
+    task = asyncio.ensure_future(worker.async_run())
+
+    async def stop() -> None:
+        task.cancel()
+        try:
+            await task
+        except (asyncio.CancelledError, Exception):
+            pass
+        await worker.close()
+
+    return stop
+
+
+class WorkerSettings:
+    """For `arq handlers.cases.worker.WorkerSettings` too; `qingfeng worker` builds the same."""
+
+    functions = FUNCTIONS
+    cron_jobs = CRON
+    queue_name = keys.ARQ_QUEUE
+    on_startup = _startup
+    on_shutdown = _shutdown
+    timezone = TZ
+    poll_delay = 0.2
+    redis_settings = None  # set by `qingfeng worker` from REDIS_URL
