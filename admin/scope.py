@@ -2,7 +2,8 @@
 
     county_admin, county_staff   all cases, act on all, reveal 实名 reporters
     township_staff               cases whose office is their township, act on them
-    monitor                      cases assigned to them (MonitorAssignment), add findings, never the reporter
+    monitor                      cases of their village or assigned to them (MonitorAssignment), add
+                                 findings, never the reporter — as handlers.cases.scope.in_scope
     auditor                      no cases: the audit log, read-only
 
 A case outside the scope is answered 404, exactly like a case that does not
@@ -11,9 +12,11 @@ exist, so ids cannot be probed.
 from __future__ import annotations
 
 from aiohttp import web
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from storage.models import COUNTY_ROLES, Case, Role, Staff
+from storage.models.admin import MonitorAssignment
 
 CASE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.MONITOR})
 ACTING_ROLES = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF})
@@ -37,7 +40,9 @@ def cases_for(staff: Staff) -> QuerySet[Case]:
     if r is Role.TOWNSHIP_STAFF and staff.scope_code:
         return Case.filter(office=staff.scope_code)
     if r is Role.MONITOR:
-        return Case.filter(monitor_assignments__staff_id=staff.id)
+        assigned = Subquery(MonitorAssignment.filter(staff_id=staff.id).values("case_id"))
+        mine = Q(id__in=assigned)
+        return Case.filter(mine | Q(village_id=staff.scope_code) if staff.scope_code else mine)
     return Case.filter(id__lt=0)
 
 

@@ -22,6 +22,7 @@ from storage.models.admin import MonitorAssignment
 
 routes = web.RouteTableDef()
 EXPORT_MAX_ROWS = 20_000
+REPORTER_EVENTS = frozenset({"identity_revealed"})
 
 
 def _case_roles(staff: Staff) -> None:
@@ -79,6 +80,20 @@ async def case_export(request: web.Request) -> web.Response:
         "Content-Disposition": f'attachment; filename="cases-{stamp}.xlsx"'})
 
 
+def _events_for(staff: Staff, events: list[CaseEvent]) -> list[CaseEvent]:
+    """A monitor's timeline says nothing about the reporter: not even whether the report was 实名."""
+    if scope.role(staff) is not Role.MONITOR:
+        return events
+    out = []
+    for e in events:
+        if e.kind in REPORTER_EVENTS:
+            continue
+        if e.kind == "filed":
+            e.reason = ""
+        out.append(e)
+    return out
+
+
 async def _case_context(staff: Staff, case: Case) -> dict[str, object]:
     in_scope = scope.cases_for(staff)
     linked_ids = {c.id for c in await in_scope.filter(linked_to_id=case.id).only("id")}
@@ -91,7 +106,7 @@ async def _case_context(staff: Staff, case: Case) -> dict[str, object]:
         "case": case,
         "township": await Township.get_or_none(code=case.township_id) if case.township_id else None,
         "village": await Village.get_or_none(code=case.village_id) if case.village_id else None,
-        "events": await CaseEvent.filter(case_id=case.id).order_by("at", "id"),
+        "events": _events_for(staff, await CaseEvent.filter(case_id=case.id).order_by("at", "id")),
         "linked": linked,
         "attachments": await Attachment.filter(case_id=case.id).order_by("id"),
         "actions": case_actions.available(case, staff),
