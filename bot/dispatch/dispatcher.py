@@ -129,6 +129,7 @@ class Dispatcher:
             if int(count) > s.sender_rate_per_minute:
                 reply = Reply.text(RATE_LIMITED)
             else:
+                await redis.set(keys.last_seen(subject), int(self.services.clock()), ex=48 * 3600)  # 48 h window
                 reply = await self._route(msg, subject, state)
         except BaseException:
             await self._finish(state.lock_key, token, None, None, None)
