@@ -200,3 +200,20 @@ async def _file(msg: Inbound, state: ConversationState, services: Services, regi
     await state.clear()  # after the commit: a failure above leaves the flow where it was, nothing lost
     office = registry.commission_name(filed.case.office) or "县纪委监委"
     return Reply.text(T.filed(filed.case.number or "", filed.receipt, office, anonymous))
+
+
+def warm_up(app: Any, services: Services) -> None:
+    """A mount (bot.app._mounts): load the nlp model and the registry before the first villager waits on it."""
+    import asyncio
+    import logging
+
+    async def load(_app: Any) -> None:
+        from nlp import load as load_nlp
+
+        await asyncio.to_thread(load_nlp)
+        try:
+            await services.registry()
+        except Exception as exc:  # an empty database: the registry loads with the first message instead
+            logging.getLogger("qingfeng.report").info("registry not preloaded: %s", type(exc).__name__)
+
+    app.on_startup.append(load)
