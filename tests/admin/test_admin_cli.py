@@ -1,0 +1,48 @@
+"""`qingfeng user add`: the password comes from standard input and is stored as an argon2id hash only."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from tests.conftest import REGISTRY_EXAMPLE
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def qingfeng(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update({"QINGFENG_VAR": str(cwd / "var"), "PYTHONPATH": str(REPO)})
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_user_add_reads_password_from_stdin_stores_argon2id_and_refuses_bad_input(tmp_path: Path) -> None:
+    assert qingfeng("migrate", cwd=tmp_path).returncode == 0
+    assert qingfeng("registry", "import", str(REGISTRY_EXAMPLE), cwd=tmp_path).returncode == 0
+    r = qingfeng("user", "add", "nanba_li", "--role", "township_staff", "--scope", "610798101", cwd=tmp_path,
+                 stdin="a-long-secret-pass\n")
+    assert r.returncode == 0, r.stderr
+    assert "nanba_li" in r.stdout and "a-long-secret-pass" not in r.stdout + r.stderr
+    county = qingfeng("user", "add", "chief", "--role", "county_admin", cwd=tmp_path, stdin="another-long-pass\n")
+    assert county.returncode == 0 and "610798" in county.stdout  # county roles default to the registry's county
+    rows = dict(sqlite3.connect(tmp_path / "var" / "qingfeng.sqlite3").execute(
+        "SELECT username, password_hash FROM staff").fetchall())
+    assert rows["nanba_li"].startswith("$argon2id$")
+    assert PasswordHasher().verify(rows["nanba_li"], "a-long-secret-pass")
+    # Refusals say precisely why and create nothing.
+    bad_scope = qingfeng("user", "add", "x1", "--role", "township_staff", "--scope", "999", cwd=tmp_path,
+                         stdin="a-long-secret-pass\n")
+    assert bad_scope.returncode == 1 and "not a township code" in bad_scope.stderr
+    short = qingfeng("user", "add", "x2", "--role", "monitor", "--scope", "610798101201", cwd=tmp_path, stdin="short\n")
+    assert short.returncode == 1 and "at least 10" in short.stderr
+    ok = qingfeng("user", "add", "x3", "--role", "monitor", "--scope", "610798101201", cwd=tmp_path,
+                  stdin="a-long-secret-pass\n")
+    assert ok.returncode == 0
+    again = qingfeng("user", "add", "x3", "--role", "monitor", "--scope", "610798101201", cwd=tmp_path,
+                     stdin="a-long-secret-pass\n")
+    assert again.returncode == 1 and "taken" in again.stderr
