@@ -16,9 +16,10 @@ def routers() -> list[Router]:
     from handlers.myreports import myreports_router
     from handlers.rating import rating_router
     from handlers.report import report_router
+    from handlers.staff import staff_router
 
     # cancel first (any step); groups next (nothing personal handled there); free text last.
-    return [cancel_router, group_router, help_router, report_router, followup_router, rating_router,
+    return [cancel_router, group_router, help_router, staff_router, report_router, followup_router, rating_router,
             myreports_router, complaint_router]
 
 
