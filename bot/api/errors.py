@@ -57,6 +57,7 @@ CODES: dict[str, tuple[int, str]] = {
     "unknown_place": (422, "没有找到这个乡镇或村,请从列表中选择。"),
     "unknown_category": (422, "没有这个问题类别,请从列表中选择。"),
     "invalid_phone": (422, "手机号码格式不对,请填写 11 位手机号。"),
+    "text_too_short": (422, "请把问题说得具体一些(至少 5 个字)。"),
     "name_required": (422, "实名反映请填写姓名。"),
     "invalid_id_number": (422, "身份证号码不正确,请核对。"),
     "rate_limited": (429, "操作太频繁,请稍后再试。"),

@@ -21,6 +21,12 @@ from bot.api.views import CaseOut, case_out
 from storage.models import Case
 
 routes = ApiRoutes("followup")
+
+
+def is_number(text: str) -> bool:
+    from handlers.cases.numbers import CASE_NUMBER_RE
+
+    return bool(CASE_NUMBER_RE.fullmatch(text.strip()))
 MY_REPORTS_MAX = 50
 
 
@@ -44,7 +50,7 @@ class ReceiptRatingIn(RatingIn):
 async def _own(call: Call, number: str) -> Case:
     from handlers.cases.queries import find_for_reporter
 
-    case = await find_for_reporter(number, CHANNEL, call.me.openid, call.services)
+    case = await find_for_reporter(number, CHANNEL, call.me.openid, call.services) if is_number(number) else None
     if case is None:
         raise fail("case_not_found")
     return case

@@ -57,7 +57,8 @@ class RequestsOut(RootModel[list[ServiceRequest]]):
 
 class RequestsQuery(QueryIn):
     service_code: str | None = Field(default=None, max_length=32)
-    status: str | None = Field(default=None, max_length=16, description="open、closed,或用逗号连接")
+    status: str | None = Field(default=None, pattern=r"^(open|closed)(,(open|closed))?$",
+                               description="open、closed,或用逗号连接")
     start_date: datetime | None = None
     end_date: datetime | None = None
     page: int = Field(default=1, ge=1, le=10000)
@@ -117,7 +118,9 @@ async def requests(call: Call, query: RequestsQuery) -> RequestsOut:
 @routes.get("/requests/{id}.json", response=RequestsOut, auth=False, errors=("case_not_found",),
             summary="Open311:一件反映的办理状态")
 async def request(call: Call, id: str) -> RequestsOut:
-    case = await Case.get_or_none(number=id.strip().upper(), status__in=PUBLISHED)
+    from bot.api.followup import is_number
+
+    case = await Case.get_or_none(number=id.strip().upper(), status__in=PUBLISHED) if is_number(id) else None
     if case is None:
         raise fail("case_not_found")
     return RequestsOut([_request(case, await call.services.registry())])

@@ -114,7 +114,8 @@ async def new_upload_token(case_id: int, call: Call) -> str:
 
 
 @routes.post("/reports", body=ReportIn, response=ReportOut,
-             errors=("unknown_place", "unknown_category", "invalid_phone", "name_required"), summary="提交反映")
+             errors=("unknown_place", "unknown_category", "invalid_phone", "name_required", "text_too_short"),
+             summary="提交反映")
 async def create(call: Call, body: ReportIn) -> ReportOut:
     from handlers.cases.filing import ReportDraft, file_report
     from handlers.cases.queries import STATUS_TEXT, office_title
@@ -123,7 +124,7 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
 
     text = body.text.strip()
     if len(text) < 5:
-        raise fail("invalid_request", "请把问题说得具体一些(至少 5 个字)。")
+        raise fail("text_too_short")
     if body.category is not None and body.category not in CATEGORY_IDS:
         raise fail("unknown_category")
     name = phone = None
@@ -163,7 +164,9 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
 async def follow(call: Call, body: FollowIn) -> FollowOut:
     from handlers.cases.transitions import record
 
-    case = await Case.get_or_none(number=body.number.strip().upper())
+    from bot.api.followup import is_number
+
+    case = await Case.get_or_none(number=body.number.strip().upper()) if is_number(body.number) else None
     if case is None:
         raise fail("case_not_found")
     if case.status not in OPEN_STATUSES:

@@ -83,6 +83,8 @@ async def test_report_mistakes_are_422_with_their_own_codes(user: MiniProgram) -
         assert (r.status, r.code) == (422, code), (fields, r.body)
     r = await user.report("太短")
     assert (r.status, r.code) == (422, "invalid_request")
+    r = await user.report("  短  ")  # long enough only with its spaces
+    assert (r.status, r.code) == (422, "text_too_short")
     assert await Case.all().count() == 0
 
 
