@@ -72,7 +72,7 @@ async def recipients(office: str, conn: Any, services: "Services", *, village: s
     county = (await services.registry()).county_code
     roles = list(COUNTY_ROLES) if office == county else [Role.TOWNSHIP_STAFF]
     staff_ids = await Staff.filter(is_active=True, scope_code=office, role__in=roles).using_db(conn).values_list("id", flat=True)
-    if village:
+    if village and office != county:  # village monitors follow their township's cases, not county ones
         staff_ids += await Staff.filter(is_active=True, scope_code=village, role=Role.MONITOR).using_db(conn).values_list("id", flat=True)
     if not staff_ids:
         return []

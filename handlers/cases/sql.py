@@ -2,7 +2,7 @@
 
 Statements use `:name` parameters; `compile_sql` turns them into `$n` (asyncpg) or `?` (SQLite).
 Casts differ: PostgreSQL needs typed parameters where it cannot infer them, SQLite must not
-get them (CAST(x AS DATE) would make a number of the text). Timestamps are always UTC.
+get them (CAST(x AS DATE) would make a number of the text). On SQLite timestamps are text in tortoise's zone (Asia/Shanghai, no DST), compared as strings.
 """
 from __future__ import annotations
 
@@ -39,8 +39,10 @@ def compile_sql(sql: str, params: dict[str, Any], dialect_name: str) -> tuple[st
 
 
 def _sqlite_value(v: Any) -> Any:
-    if isinstance(v, datetime):  # one text format, so timestamps compare as strings
-        return v.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
+    if isinstance(v, datetime):  # the text tortoise writes (its configured zone), so timestamps compare as strings
+        from tortoise.timezone import localtime
+
+        return localtime(v).isoformat(" ", timespec="microseconds")
     return v
 
 
