@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot.api.config import API_CONFIG, ApiConfig
+from tests.conversations.conftest import villager  # noqa: F401  (the chat side of the lifecycle tests)
 
 HUJIAZHUANG = "610798101201"
 NANBA = "610798101"
