@@ -134,3 +134,8 @@ async def test_login_attempts_have_their_own_tighter_limit(make_user: Any, api_c
     codes = [(await u.call("POST", "/api/v1/session", json={"code": "invalid"}, auth=False)).code for _ in range(3)]
     assert codes == ["login_failed", "login_failed", "rate_limited"]
     assert (await u.get("/api/v1/categories")).status == 200  # other endpoints still answer
+
+
+async def test_oversized_json_body_is_413_json(user: MiniProgram) -> None:
+    r = await user.report("举" * 40000)  # over the app's body cap before any parsing
+    assert (r.status, r.code) == (413, "too_large")
