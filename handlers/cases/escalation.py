@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
@@ -58,7 +58,7 @@ async def sweep(services: "Services", on: date | None = None) -> SweepResult:
     async with in_transaction() as conn:
         q = Sql(conn)
         p: dict[str, Any] = {"sweep": sweep_id, "now": utcnow(), "today": day, "tomorrow": cal.next_working(day),
-                             "county": county}
+                             "county": county, "at": datetime.fromtimestamp(services.clock(), timezone.utc)}
         for stage, (due, statuses) in STAGES.items():
             status_in = ", ".join(f"'{s}'" for s in statuses)  # constants above, not input
             conds = {
@@ -69,7 +69,7 @@ async def sweep(services: "Services", on: date | None = None) -> SweepResult:
             for kind, cond in conds.items():
                 counts[kind] += await q.execute(
                     f"INSERT INTO lifecycle_notice (case_id, stage, due, kind, sweep, at) "
-                    f"SELECT id, '{stage}', {due}, '{kind}', :sweep, {q.ts('now')} FROM case_report "
+                    f"SELECT id, '{stage}', {due}, '{kind}', :sweep, {q.ts('at')} FROM case_report "
                     f"WHERE status IN ({status_in}) AND {cond} "
                     f"ON CONFLICT (case_id, stage, due, kind) DO NOTHING", p)
             cases = (f"SELECT case_id FROM lifecycle_notice WHERE sweep = :sweep AND stage = '{stage}' "
@@ -103,7 +103,7 @@ async def _events(q: Sql, p: dict[str, Any]) -> None:
     data = f"{q.json_object}('stage', n.stage, 'due', CAST(n.due AS TEXT), 'sweep', n.sweep)"
     await q.execute(
         f"INSERT INTO case_event (case_id, at, actor, kind, from_status, to_status, reason, public, data) "
-        f"SELECT n.case_id, {q.ts('now')}, 'system', {kind}, c.status, c.status, {reason}, (n.kind = 'escalate'), {data} "
+        f"SELECT n.case_id, {q.ts('at')}, 'system', {kind}, c.status, c.status, {reason}, (n.kind = 'escalate'), {data} "
         f"FROM lifecycle_notice n JOIN case_report c ON c.id = n.case_id WHERE n.sweep = :sweep", p)
 
 
@@ -164,8 +164,6 @@ async def _reporter_messages(q: Sql, p: dict[str, Any]) -> int:
 
 async def overdue_counts(year: int, month: int) -> dict[str, int]:
     """For the monthly statistics: escalations and second overdue steps in a month (China time)."""
-    from datetime import datetime
-
     from handlers.cases.deadlines import TZ
 
     start = datetime(year, month, 1, tzinfo=TZ)

@@ -67,6 +67,11 @@ class Sql:
         return "jsonb_build_object" if self.pg else "json_object"
 
     async def execute(self, sql: str, params: dict[str, Any]) -> int:
+        """Run a statement; returns the rows it changed."""
+        if self.pg and sql.lstrip().upper().startswith("INSERT"):
+            # tortoise reads the OID of "INSERT oid rows" as the count: let PostgreSQL count instead
+            rows = await self.rows(f"WITH ins AS ({sql} RETURNING 1) SELECT count(*) AS n FROM ins", params)
+            return int(rows[0]["n"])
         text, values = compile_sql(sql, params, "postgres" if self.pg else "sqlite")
         count, _ = await self.conn.execute_query(text, values)
         return int(count or 0)
