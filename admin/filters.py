@@ -17,6 +17,13 @@ ROLE_NAMES = {
     "county_admin": "县纪委监委管理员", "county_staff": "县纪委监委工作人员", "township_staff": "乡镇纪委工作人员",
     "monitor": "作风监督员", "auditor": "审计员",
 }
+EVENT_NAMES = {
+    "filed": "登记", "routed": "分流", "accepted": "受理", "referred": "转办", "rejected": "不予受理",
+    "investigating": "开始调查", "finding": "调查情况", "reply": "答复举报人", "resolved": "办结", "rated": "评价",
+    "extended": "延期", "reassigned": "改派", "recategorised": "更正类别", "monitor_assigned": "交办监督员",
+    "identity_revealed": "查看举报人身份", "escalated": "督办", "reopened": "重新办理",
+}
+LEVEL_NAMES = {"village": "村干部", "township": "乡镇（街道）", "county": "县直部门", "unknown": "未知"}
 OPEN_STATUSES = ("received", "accepted", "investigating")
 
 
@@ -39,6 +46,8 @@ def install(env: jinja2.Environment) -> None:
     env.filters["status_cn"] = lambda s: STATUS_NAMES.get(str(s), str(s))
     env.filters["category_cn"] = lambda c: CATEGORY_NAMES.get(str(c), str(c))
     env.filters["role_cn"] = lambda r: ROLE_NAMES.get(str(r), str(r))
+    env.filters["event_cn"] = lambda k: EVENT_NAMES.get(str(k), str(k))
+    env.filters["level_cn"] = lambda k: LEVEL_NAMES.get(str(k), str(k))
     env.globals["STATUS_NAMES"] = STATUS_NAMES
     env.globals["CATEGORY_NAMES"] = CATEGORY_NAMES
     env.globals["ROLE_NAMES"] = ROLE_NAMES

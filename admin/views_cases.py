@@ -80,6 +80,21 @@ async def case_export(request: web.Request) -> web.Response:
         "Content-Disposition": f'attachment; filename="cases-{stamp}.xlsx"'})
 
 
+async def _actor_names() -> dict[str, str]:
+    names = {"reporter": "举报人", "system": "系统", "worker": "系统"}
+    for sid, display, username in await Staff.all().values_list("id", "display_name", "username"):
+        names[f"staff:{sid}"] = display or username
+    return names
+
+
+async def _office_name(code: str) -> str:
+    town = await Township.get_or_none(code=code) if code else None
+    if town is not None:
+        return town.commission
+    county = await County.get_or_none(code=code) if code else None
+    return county.commission if county else (code or "未定")
+
+
 def _events_for(staff: Staff, events: list[CaseEvent]) -> list[CaseEvent]:
     """A monitor's timeline says nothing about the reporter: not even whether the report was 实名."""
     if scope.role(staff) is not Role.MONITOR:
@@ -113,6 +128,8 @@ async def _case_context(staff: Staff, case: Case) -> dict[str, object]:
         "categories": CATEGORY_NAMES,
         "offices": await Township.all().order_by("code").values("code", "name"),
         "county": await County.first(),
+        "office_name": await _office_name(case.office),
+        "actor_names": await _actor_names(),
         "show_reporter": not monitor,
         "can_reveal": scope.may_see_reporter(staff) and not case.anonymous,
         "monitors": [], "assigned": [], "revealed": None, "error": "",

@@ -85,10 +85,10 @@ async def csrf_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await handler(request)
     given = await security.posted_csrf(request)
     session = security.session_from(request)
-    if session is not None:
-        expected = session.csrf
-    else:  # the login form: double-submit cookie
+    if request.path == "/admin/login" or session is None:  # the login form: double-submit cookie
         expected = request.cookies.get(security.LOGIN_COOKIE, "")
+    else:
+        expected = session.csrf
     if not expected or not security.csrf_ok(expected, given):
         raise web.HTTPForbidden(text="CSRF token missing or wrong: reload the page and try again")
     return await handler(request)
@@ -97,7 +97,8 @@ async def csrf_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
 def render(request: web.Request, template: str, ctx: dict[str, Any] | None = None, *,
            status: int = 200) -> web.Response:
     session = security.session_from(request)
-    base = {"me": request.get("staff"), "csrf": session.csrf if session else "", "path": request.path}
+    base = {"me": request.get("staff"), "csrf": session.csrf if session else "", "path": request.path,
+            "signed_in": session is not None and session.stage == "full"}
     base.update(ctx or {})
     return aiohttp_jinja2.render_template(template, request, base, status=status)
 

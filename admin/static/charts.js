@@ -7,6 +7,7 @@
   var d = JSON.parse(node.textContent);
   var palette = ["#b3261e", "#1f5fa8", "#2e7d32", "#f29900", "#6a1b9a", "#00838f", "#795548", "#c2185b", "#546e7a", "#9e9d24"];
   Chart.defaults.animation = false;
+  Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.font.family = "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif";
   function draw(id, config) {
     var el = document.getElementById(id);

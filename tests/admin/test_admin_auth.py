@@ -77,7 +77,7 @@ async def test_county_role_must_enrol_totp_then_needs_the_code(accounts: Any, pa
     # Half-signed-in: the cases page is not reachable yet.
     status, body = await panel.get("/admin/cases")
     assert "cases" not in body or 'id="totp-secret"' in body
-    await panel.sign_in("county_admin")  # enrols
+    await panel.sign_in("county_admin")  # starting over from the login page while half-signed-in works
     staff = await Staff.get(username="county_admin")
     secret = staff_totp_secret(staff, services.cipher)
     assert secret and staff.totp_secret_enc and secret not in staff.totp_secret_enc
