@@ -12,6 +12,7 @@ with a clear reason (they carry no check digit and were replaced long ago).
 """
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -56,12 +57,14 @@ class IdMatch:
 
 def normalise(raw: str) -> str:
     """Full-width to half-width (NFKC), separators dropped, x upper-cased."""
+    if raw.isdigit() and raw.isascii():
+        return raw
     text = unicodedata.normalize("NFKC", raw or "")
     return _SEPARATORS.sub("", text).upper()
 
 
 def check_digit(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS))
+    total = sum(map(operator.mul, map(int, first17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 
