@@ -71,6 +71,7 @@ class DeliveryStats:
 @dataclass(frozen=True)
 class Claimed:
     id: int
+    case_id: int | None
     attempts: int
     kind: str
     recipient_enc: str
@@ -90,12 +91,12 @@ async def claim(config: DeliveryConfig, limit: int | None = None) -> list[Claime
         f"UPDATE outbox_message SET status = 'sending', attempts = attempts + 1, next_attempt_at = {q.ts('lease')} "
         f"WHERE id IN (SELECT id FROM outbox_message WHERE status IN ('pending', 'sending') "
         f"AND next_attempt_at <= {q.ts('now')} ORDER BY next_attempt_at, id LIMIT :limit {lock}) "
-        f"RETURNING id, attempts, kind, recipient_enc, payload",
+        f"RETURNING id, case_id, attempts, kind, recipient_enc, payload",
         {"now": now, "lease": now + timedelta(seconds=config.lease_s), "limit": limit or config.batch})
     out = []
     for r in rows:
         payload = r["payload"]
-        out.append(Claimed(int(r["id"]), int(r["attempts"]), r["kind"], r["recipient_enc"],
+        out.append(Claimed(int(r["id"]), r["case_id"], int(r["attempts"]), r["kind"], r["recipient_enc"],
                            json.loads(payload) if isinstance(payload, (str, bytes)) else dict(payload)))
     return sorted(out, key=lambda c: c.id)
 
@@ -168,6 +169,14 @@ async def _deliver(c: Claimed, services: "Services", config: DeliveryConfig, sta
             log.warning("outbox %d sent after its lease ran out", c.id)
 
 
+def _by_case(batch: list[Claimed]) -> list[list[Claimed]]:
+    """Messages of one case go out in the order they were written (受理 before 办结); cases in parallel."""
+    groups: dict[object, list[Claimed]] = {}
+    for c in batch:
+        groups.setdefault(c.case_id if c.case_id is not None else ("id", c.id), []).append(c)
+    return list(groups.values())
+
+
 async def deliver_due(services: "Services", config: DeliveryConfig | None = None, *,
                       max_batches: int | None = None) -> DeliveryStats:
     """Send everything due now, batch after batch; returns what happened."""
@@ -176,16 +185,17 @@ async def deliver_due(services: "Services", config: DeliveryConfig | None = None
     sem = asyncio.Semaphore(config.concurrency)
     batches = 0
 
-    async def one(c: Claimed, stats: DeliveryStats) -> None:
+    async def in_order(group: list[Claimed], stats: DeliveryStats) -> None:
         async with sem:
-            await _deliver(c, services, config, stats)
+            for c in group:
+                await _deliver(c, services, config, stats)
 
     while max_batches is None or batches < max_batches:
         batch = await claim(config)
         if not batch:
             break
         stats = DeliveryStats()
-        await asyncio.gather(*(one(c, stats) for c in batch))
+        await asyncio.gather(*(in_order(g, stats) for g in _by_case(batch)))
         total.add(stats)
         batches += 1
     return total
