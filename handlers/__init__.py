@@ -17,10 +17,11 @@ def routers() -> list[Router]:
     from handlers.rating import rating_router
     from handlers.report import report_router
     from handlers.staff import staff_router
+    from handlers.subsidy import subsidy_router
 
     # cancel first (any step); groups next (nothing personal handled there); free text last.
-    return [cancel_router, group_router, help_router, staff_router, report_router, followup_router, rating_router,
-            myreports_router, complaint_router]
+    return [cancel_router, group_router, help_router, subsidy_router, staff_router, report_router, followup_router,
+            rating_router, myreports_router, complaint_router]
 
 
 def fallback() -> Callable[..., Awaitable[Reply]]:

@@ -80,3 +80,13 @@ ARQ_QUEUE = f"{PREFIX}:arq:queue"
 def lifecycle_sweep_lock() -> str:
     """One deadline sweep at a time across workers."""
     return f"{PREFIX}:lock:lifecycle:sweep"
+
+
+def subsidy_failures(scope: str, subject: str) -> str:
+    """Failed subsidy lookups in the last hour, per sender or per ID (`subject`: a keyed hash, never the ID)."""
+    return f"{PREFIX}:subsidy:fail:{scope}:{subject}"
+
+
+def subsidy_tries(subject: str) -> str:
+    """All subsidy lookups of one sender in the last hour."""
+    return f"{PREFIX}:subsidy:tries:{subject}"

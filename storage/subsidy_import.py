@@ -259,3 +259,8 @@ async def _queue_notifications(conn: Any, batch_id: int) -> int:
         sub.last_batch_id = batch_id
         await sub.save(update_fields=["last_batch_id"], using_db=conn)
     return len(subs)
+
+
+async def import_path(path: Path | str, *, services: Any, skip_bad: bool = False, actor: str = "demo") -> ImportSummary:
+    """`import_subsidies` with the process's services (the demo's entry point)."""
+    return await import_subsidies(path, services.cipher, skip_bad=skip_bad, actor=actor)

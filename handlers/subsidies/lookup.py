@@ -1,0 +1,187 @@
+"""The one subsidy lookup, used by the chat (查补贴), the mini-program API and the panel.
+
+    result = await lookup(id_number, name, channel="mp", actor="villager:<subject>", services=services)
+
+- The ID must pass GB 11643; the name must look like a name.
+- A name that does not match the ID and an ID with no records give the same
+  result (Outcome.NONE), after the same work: the records' name hashes are
+  compared, or a dummy when there are none; both are audited and both count
+  as a failed try. Nothing tells whether the ID exists.
+- Failed tries are limited per sender and per ID (5 an hour each), and all
+  tries per sender (30 an hour); the result says how long to wait.
+- Every lookup is written to SubsidyLookup (hashed ID, channel, actor, count)
+  and to the audit chain, never with the ID or the name.
+- `scope` (panel): township or village codes the staff member may see.
+"""
+from __future__ import annotations
+
+import hmac
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Iterable
+
+from nlp.idcard import check_id, mask_id, mask_name, valid_name
+from storage import audit, keys
+from storage.models import SubsidyLookup, SubsidyRecord
+from storage.subsidy_crypto import DUMMY_NAME_HASH, NAME_PURPOSE, id_hash, id_hashes, normalise_name, rate_subject
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from storage.models import Staff
+
+FAILED_LIMIT = 5  # failed tries per hour, per sender and per ID
+TRIES_LIMIT = 30  # all tries per hour, per sender
+WINDOW_S = 3600
+CHANNELS = frozenset({"mp", "work", "miniapp", "panel", "cli"})
+
+NO_MATCH_TEXT = ("没有查到与这个身份证号和姓名相符的发放记录。"
+                 "请核对身份证号和姓名(要与发放名册一致)后再试;如果确实应该有补贴却没有记录,可以回复【举报】反映。")
+LIMITED_TEXT = "查询次数太多了,为保护大家的信息安全,请{minutes}分钟后再试。"
+BAD_NAME_TEXT = "请同时提供姓名(与身份证上一致的中文姓名)。"
+
+
+class Outcome(StrEnum):
+    FOUND = "found"
+    NONE = "none"  # no records, or the name does not match: deliberately the same
+    INVALID_ID = "invalid_id"
+    INVALID_NAME = "invalid_name"
+    LIMITED = "limited"
+
+
+@dataclass(frozen=True)
+class RecordView:
+    no: int  # 1-based position in the list: what the villager types after 我没收到
+    record_id: int
+    program: str
+    amount: Decimal
+    paid_on: date
+    village: str  # village name
+    village_code: str
+    township_code: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"no": self.no, "record_id": self.record_id, "program": self.program, "amount": f"{self.amount:.2f}",
+                "paid_on": self.paid_on.isoformat(), "village": self.village, "village_code": self.village_code}
+
+
+@dataclass
+class LookupResult:
+    outcome: Outcome
+    records: list[RecordView] = field(default_factory=list)  # newest first
+    totals: dict[int, Decimal] = field(default_factory=dict)  # year -> total, newest year first
+    name_masked: str = ""
+    id_masked: str = ""
+    reason: str = ""  # INVALID_ID / INVALID_NAME: what is wrong, for the person who typed it
+    wait_minutes: int = 0  # LIMITED
+    id_hash: str = ""  # FOUND: current-key hash, for 谁查过我 and 订阅 (never shown)
+
+    @property
+    def found(self) -> bool:
+        return self.outcome is Outcome.FOUND
+
+    def message(self) -> str:
+        """The villager-facing text for every outcome but FOUND (which the channel lays out)."""
+        if self.outcome is Outcome.LIMITED:
+            return LIMITED_TEXT.format(minutes=self.wait_minutes)
+        if self.outcome in (Outcome.INVALID_ID, Outcome.INVALID_NAME):
+            return self.reason
+        return NO_MATCH_TEXT
+
+    def as_dict(self) -> dict[str, Any]:
+        """For the mini-program API and the panel: masked, no hashes."""
+        return {"outcome": self.outcome.value, "message": "" if self.found else self.message(),
+                "name": self.name_masked, "id_number": self.id_masked,
+                "records": [r.as_dict() for r in self.records],
+                "totals": [{"year": y, "amount": f"{t:.2f}"} for y, t in self.totals.items()],
+                "wait_minutes": self.wait_minutes}
+
+
+def scope_of(staff: "Staff") -> set[str] | None:
+    """The codes a staff member's lookups are limited to; None for county roles (the whole county)."""
+    from storage.models import COUNTY_ROLES
+
+    if staff.role in COUNTY_ROLES or staff.role == "auditor":
+        return None
+    return {staff.scope_code} if staff.scope_code else set()
+
+
+async def _limits(services: "Services", sender: str, id_subject: str) -> int:
+    """Minutes to wait, or 0 when this try may go ahead."""
+    r = services.redis
+    fail_sender, fail_id, tries = (keys.subsidy_failures("sender", sender), keys.subsidy_failures("id", id_subject),
+                                   keys.subsidy_tries(sender))
+    async with r.pipeline(transaction=False) as pipe:
+        for k in (fail_sender, fail_id, tries):
+            pipe.get(k)
+            pipe.ttl(k)
+        v = await pipe.execute()
+    counts = [int(v[i] or 0) for i in (0, 2, 4)]
+    ttls = [int(v[i]) for i in (1, 3, 5)]
+    limits = (FAILED_LIMIT, FAILED_LIMIT, TRIES_LIMIT)
+    waits = [ttl for c, ttl, lim in zip(counts, ttls, limits) if c >= lim]
+    return max(1, math.ceil(max(waits) / 60)) if waits else 0
+
+
+async def _count(services: "Services", names: Iterable[str]) -> None:
+    async with services.redis.pipeline(transaction=False) as pipe:
+        for k in names:
+            pipe.incr(k)
+            pipe.expire(k, WINDOW_S, nx=True)
+        await pipe.execute()
+
+
+async def lookup(id_number: str, name: str, *, channel: str, actor: str, services: "Services",
+                 scope: set[str] | None = None) -> LookupResult:
+    """`actor`: "villager:<subject>", "miniapp:<subject>", "staff:<id>" — never an openid."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    chk = check_id(id_number)
+    if not chk.ok:
+        return LookupResult(Outcome.INVALID_ID, reason=chk.reason)
+    name = normalise_name(name)
+    if not valid_name(name):
+        return LookupResult(Outcome.INVALID_NAME, reason=BAD_NAME_TEXT)
+    cipher = services.cipher
+    number = chk.number
+    sender = cipher.lookup_hash(actor, purpose="subsidy-actor")[:32]
+    id_subject = rate_subject(cipher, number)
+    wait = await _limits(services, sender, id_subject)
+    if wait:
+        return LookupResult(Outcome.LIMITED, wait_minutes=wait)
+
+    # The same work whether the ID is absent or the name is wrong.
+    candidates = await SubsidyRecord.filter(id_hash__in=id_hashes(cipher, number)).values_list("id", "name_hash")
+    wanted = cipher.all_lookup_hashes(name, purpose=NAME_PURPOSE)
+    pool = candidates or [(0, DUMMY_NAME_HASH)]
+    matched = [rid for rid, nh in pool if any(hmac.compare_digest(nh, w) for w in wanted) and rid]
+
+    views: list[RecordView] = []
+    if matched:
+        rows = await (SubsidyRecord.filter(id__in=matched).order_by("-paid_on", "-id")
+                      .values_list("id", "program", "amount", "paid_on", "village_id", "village__name",
+                                   "village__township_id"))
+        rows = [r for r in rows if scope is None or r[4] in scope or r[6] in scope]
+        views = [RecordView(i, rid, prog, Decimal(amount), paid, vname, vcode, tcode)
+                 for i, (rid, prog, amount, paid, vcode, vname, tcode) in enumerate(rows, 1)]
+    current = id_hash(cipher, number)
+    entry = await SubsidyLookup.create(id_hash=current, channel=channel, actor=actor[:64], records=len(views))
+    await audit.append(actor[:64], "subsidy.lookup", f"subsidy_lookup:{entry.id}",
+                       {"channel": channel, "records": len(views)})
+    await _count(services, [keys.subsidy_tries(sender)] + (
+        [] if views else [keys.subsidy_failures("sender", sender), keys.subsidy_failures("id", id_subject)]))
+    if not views:
+        return LookupResult(Outcome.NONE)
+    totals: dict[int, Decimal] = {}
+    for v in views:
+        totals[v.paid_on.year] = totals.get(v.paid_on.year, Decimal("0")) + v.amount
+    return LookupResult(Outcome.FOUND, views, dict(sorted(totals.items(), reverse=True)),
+                        name_masked=mask_name(name), id_masked=mask_id(number), id_hash=current)
+
+
+async def who_looked_me_up(id_hash: str | list[str], *, limit: int = 50) -> list[datetime]:
+    """When this ID's records were looked up (not by whom), newest first."""
+    hashes = [id_hash] if isinstance(id_hash, str) else list(id_hash)
+    return list(await SubsidyLookup.filter(id_hash__in=hashes).order_by("-at").limit(limit).values_list("at", flat=True))

@@ -1,0 +1,147 @@
+"""查补贴: a villager looks up the subsidies paid in their name, disputes one, subscribes to new ones.
+
+    (private, any state) --查补贴--> ask
+    ask --ID + name (one message)--------------------------> lookup
+    ask --ID only--> ask (ID kept sealed) --name--> lookup
+    ask --name only--> ask (name kept sealed) --ID--> lookup
+    ask --invalid ID--> ask (the reason: checksum, 15 digits, date...)
+    lookup: found --> listed (records, newest first, totals per year; long lists in several messages)
+            no match / name mismatch --> ask (the same neutral text)
+            too many tries --> (cleared), wait stated
+    listed --我没收到 N / 金额不对 N--> subsidy_fraud report on record N, routed like any report
+    listed --谁查过我--> when the records were looked up (not by whom)
+    listed --订阅--> told of new records after the next import (outbox)
+    listed --another ID--> lookup again
+    (group) --查补贴 / an ID number--> refused, invited to a private chat (handlers.group)
+
+The state keeps the ID and name only sealed (AES-GCM), and after a match only
+record ids and the keyed hash of the ID: Redis never holds an ID or a name.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.dispatch import ConversationState, Inbound, Keyword, Reply, Router, State, StatesGroup, private_chat
+from bot.dispatch.dispatcher import Sender
+from bot.services import Services
+from handlers.subsidies import texts
+from handlers.subsidies.actions import DISPUTE_KINDS, file_dispute, subscribe, unsubscribe
+from handlers.subsidies.lookup import Outcome, lookup, who_looked_me_up
+from nlp.idcard import check_id, extract_name, find_id_number, looks_like_id_attempt
+
+subsidy_router = Router("subsidy")
+
+SEAL_AAD = "subsidy-flow"
+# Words other flows own: typed during 查补贴 they must reach their router, not be read as a name.
+OTHER_KEYWORDS = ("举报", "查询进度", "我的举报", "帮助", "菜单", "取消", "评价")
+NOT_NAMES = frozenset({"好的", "谢谢", "你好", "您好", "什么", "怎么", "为什么", "不知道", "知道了", "是的", "没有", "可以",
+                       "不是", "明白", "收到", "查询", "补贴", "姓名", "名字"})
+DISPUTE = re.compile(r"^\s*(?:我)?(没收到|未收到|没有收到|金额不对|钱数不对|少了)\s*(?:第)?\s*(\d{1,3})?\s*(?:条|号)?\s*$")
+
+
+class SubsidyFlow(StatesGroup):
+    ask = State()
+    listed = State()
+
+
+def _not_other_keyword(msg: Inbound, ctx: dict[str, Any]) -> bool:
+    text = msg.content.strip()
+    return not any(text.startswith(w) for w in OTHER_KEYWORDS)
+
+
+@subsidy_router.text(Keyword("查补贴", "查询补贴", "补贴查询", "查惠民资金"), private_chat)
+async def start(state: ConversationState) -> Reply:
+    await state.set(SubsidyFlow.ask, id_enc="", name_enc="")
+    return Reply.text(texts.START)
+
+
+def _dispute(msg: Inbound, ctx: dict[str, Any]) -> dict[str, Any] | bool:
+    m = DISPUTE.match(msg.content)
+    return {"dispute": m} if m else False
+
+
+@subsidy_router.text(SubsidyFlow.listed, private_chat, _dispute)
+async def dispute(msg: Inbound, state: ConversationState, services: Services, dispute: re.Match[str],
+                  registry: Any) -> Reply:
+    records: list[int] = state.data.get("records", [])
+    no = int(dispute.group(2)) if dispute.group(2) else (1 if len(records) == 1 else 0)
+    if not no:
+        return Reply.text(texts.WHICH_RECORD)
+    if not 1 <= no <= len(records):
+        return Reply.text(texts.NO_SUCH_NUMBER.format(no=no))
+    disputed: dict[str, str] = state.data.get("disputed", {})
+    if str(no) in disputed:
+        return Reply.text(texts.ALREADY_DISPUTED.format(no=no, number=disputed[str(no)]))
+    filed = await file_dispute(records[no - 1], DISPUTE_KINDS[dispute.group(1)], channel=msg.channel,
+                               openid=msg.sender, services=services)
+    await state.update(disputed={**disputed, str(no): filed.case.number or ""})
+    from handlers.report_texts import filed as filed_text
+
+    office = registry.commission_name(filed.case.route_to)
+    return Reply.text(filed_text(filed.case.number or "", filed.receipt, office, anonymous=False))
+
+
+@subsidy_router.text(Keyword("谁查过我", "谁查了我", "查询记录"), private_chat)
+async def who_looked(state: ConversationState) -> Reply:
+    if not state.is_in(SubsidyFlow) or not state.data.get("id_hash"):
+        return Reply.text(texts.NEED_LOOKUP.format(word="谁查过我"))
+    return Reply.text(texts.lookups_text(await who_looked_me_up(state.data["id_hash"])))
+
+
+@subsidy_router.text(Keyword("订阅", "订阅提醒"), private_chat)
+async def subscribe_new(state: ConversationState, user: Sender, services: Services) -> Reply:
+    data = state.data
+    if not state.is_in(SubsidyFlow) or not data.get("id_hash"):
+        return Reply.text(texts.NEED_LOOKUP.format(word="订阅"))
+    created = await subscribe(data["id_hash"], data["sub_enc"], channel=user.channel, subject=user.subject,
+                              openid=user.openid, services=services)
+    return Reply.text(texts.SUBSCRIBED if created else texts.ALREADY_SUBSCRIBED)
+
+
+@subsidy_router.text(Keyword("取消订阅", "退订"), private_chat)
+async def unsubscribe_all(user: Sender) -> Reply:
+    return Reply.text(texts.UNSUBSCRIBED if await unsubscribe(user.subject) else texts.NOT_SUBSCRIBED)
+
+
+@subsidy_router.text(SubsidyFlow, private_chat, _not_other_keyword)
+async def collect(msg: Inbound, state: ConversationState, user: Sender, services: Services) -> Reply:
+    """An ID, a name, or both: look up as soon as both are known."""
+    cipher = services.cipher
+    data = state.data
+    text = msg.content
+    found = find_id_number(text)
+    if found is not None and not found.check.ok:
+        return Reply.text(found.check.reason)
+    if found is None and looks_like_id_attempt(text):
+        return Reply.text(check_id(re.sub(r"[^0-9Xx]", "", text)).reason or texts.NOT_UNDERSTOOD)
+    name = extract_name(found.rest if found else text)
+    if found is None and (name in NOT_NAMES or state.current == SubsidyFlow.listed.id):
+        name = ""  # after a list, only a new ID starts a new lookup
+    if found is None and not name:
+        if state.current == SubsidyFlow.listed.id:
+            return Reply.text(texts.LISTED_HINT)
+        return Reply.text(texts.NOT_UNDERSTOOD)
+    number = found.number if found else (cipher.open(data["id_enc"], aad=SEAL_AAD) if data.get("id_enc") else "")
+    if not name and data.get("name_enc"):
+        name = cipher.open(data["name_enc"], aad=SEAL_AAD)
+    if not number:
+        await state.set(SubsidyFlow.ask, name_enc=cipher.seal(name, aad=SEAL_AAD), id_enc="")
+        return Reply.text(texts.ASK_ID)
+    if not name:
+        await state.set(SubsidyFlow.ask, id_enc=cipher.seal(number, aad=SEAL_AAD), name_enc="")
+        return Reply.text(texts.ASK_NAME)
+    result = await lookup(number, name, channel=msg.channel, actor=f"villager:{user.subject}", services=services)
+    if result.outcome is Outcome.FOUND:
+        await state.clear()
+        await state.set(SubsidyFlow.listed, records=[r.record_id for r in result.records], id_hash=result.id_hash,
+                        sub_enc=cipher.seal(number), disputed={})
+        return Reply.text(texts.records_text(result))
+    if result.outcome is Outcome.LIMITED:
+        await state.clear()
+    elif result.outcome is Outcome.INVALID_NAME:
+        await state.set(SubsidyFlow.ask, id_enc=cipher.seal(number, aad=SEAL_AAD), name_enc="")
+    else:
+        await state.clear()
+        await state.set(SubsidyFlow.ask, id_enc="", name_enc="")
+    return Reply.text(result.message())
