@@ -34,6 +34,18 @@ def staff_of(request: web.Request) -> Staff:
     return request["staff"]  # type: ignore[no-any-return]
 
 
+# The main app caps bodies for WeChat (64 KB); these panel forms carry files.
+BIG_BODIES = {"/admin/subsidies/preview": 20 * 1024 * 1024, "/admin/model/keywords": 1024 * 1024}
+
+
+@web.middleware
+async def body_size_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
+    cap = BIG_BODIES.get(request.path)
+    if cap and request.method == "POST":
+        request = request.clone(client_max_size=cap)
+    return await handler(request)
+
+
 @web.middleware
 async def headers_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
     resp = await handler(request)
@@ -104,7 +116,7 @@ def render(request: web.Request, template: str, ctx: dict[str, Any] | None = Non
 
 
 def create_subapp(services: Services) -> web.Application:
-    app = web.Application(middlewares=[headers_mw, session_mw, csrf_mw], client_max_size=20 * 1024 * 1024)
+    app = web.Application(middlewares=[body_size_mw, headers_mw, session_mw, csrf_mw])
     app[SERVICES] = services
     app[aiohttp_jinja2.static_root_key] = "/admin/static"
     env = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,

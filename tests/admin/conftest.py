@@ -12,7 +12,7 @@ import pytest_asyncio
 from argon2 import PasswordHasher, Type
 
 from admin.accounts import create_user, staff_totp_secret
-from storage.models import Staff
+from storage.models import ImportBatch, Staff, SubsidyRecord
 
 PASSWORDS = {
     "county_admin": "county-admin-pass-1",
@@ -78,6 +78,14 @@ class Panel:
         elif 'action="/admin/login/totp"' in body:
             status, body = await self.post("/admin/login/totp", {"code": totp or ""})
         return status, body
+
+
+@pytest_asyncio.fixture
+async def subsidy_cleanup(services: Any) -> AsyncIterator[None]:
+    """tests/conftest.py's SQLite truncation deletes villages before the records that point at them."""
+    yield
+    await SubsidyRecord.all().delete()
+    await ImportBatch.all().delete()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -10,8 +10,9 @@ import pyotp
 import pytest
 import pytest_asyncio
 
-from storage.models import AuditEntry, Case, CaseEvent, Status
+from storage.models import AuditEntry, Case, CaseEvent, Status, SubsidyRecord
 from tests.admin.conftest import PASSWORDS, file_case
+from tests.admin.test_admin_data import csv_with_bad_row
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -98,7 +99,8 @@ async def test_township_staff_works_a_case_from_received_to_resolved(page: Any, 
     assert not page.js_errors, page.js_errors
 
 
-async def test_county_admin_enrols_totp_in_the_browser_and_signs_out(page: Any, accounts: Any) -> None:
+async def test_county_admin_enrols_totp_and_imports_a_subsidy_file_with_a_bad_row(
+        page: Any, accounts: Any, subsidy_cleanup: None, tmp_path: Path) -> None:
     await sign_in(page, "county_admin")
     secret = (await page.inner_text("#totp-secret")).strip()
     await page.fill("input[name=code]", pyotp.TOTP(secret).now())
@@ -112,3 +114,14 @@ async def test_county_admin_enrols_totp_in_the_browser_and_signs_out(page: Any, 
     await page.click("main button[type=submit]")
     await page.wait_for_selector("#n-open")
     assert await AuditEntry.filter(action="auth.totp_enrolled").count() == 1
+
+    await page.click("nav >> text=补贴数据")
+    await page.set_input_files("input[type=file]", str(csv_with_bad_row(tmp_path)))
+    await page.click("text=上传并预览")
+    bad = await page.inner_text("#bad-rows")
+    assert "6" in bad and "身份证" in bad
+    assert await SubsidyRecord.all().count() == 0
+    await page.screenshot(path=str(ARTIFACTS / "admin-subsidy-preview.png"), full_page=True)
+    await page.click("#import-good")
+    assert "已导入 4 条记录" in await page.inner_text("#import-result")
+    assert await SubsidyRecord.all().count() == 4
