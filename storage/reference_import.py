@@ -16,7 +16,6 @@ as a keyed hash (the subsidy records' purpose, so rules can join) and sealed.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -26,15 +25,14 @@ from typing import Any, Callable
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from nlp.idcard import check_id
 from storage import audit
 from storage.crypto import PersonalDataCipher
 from storage.models import ImportBatch
 from storage.models.compare import DeathRecord, Official, Period, ProgramStandard, Registration, Relative
-from storage.reference_rows import Problem, RowError, parse_date, read_table, village_resolver
-
-# The purpose of ID-number hashes: the subsidy records' own, so every rule joins on one hash.
-ID_PURPOSE = "id_number"
+from storage.reference_rows import Problem, RowError, parse_date, read_table
+from storage.subsidy_crypto import id_hash  # the subsidy records' hash: rules join on it
+from storage.subsidy_import import load_resolver
+from storage.subsidy_rows import parse_id
 
 PERIODS = {"月": Period.MONTH, "按月": Period.MONTH, "季": Period.QUARTER, "按季": Period.QUARTER,
            "年": Period.YEAR, "按年": Period.YEAR, "一次性": Period.ONCE, **{p.value: p for p in Period}}
@@ -66,19 +64,19 @@ class ImportResult:
 @dataclass
 class Ctx:
     cipher: PersonalDataCipher
-    village: Callable[[str], str]  # name or code -> code, raises RowError
+    village: Callable[[str], tuple[str, str]]  # name or code -> (code, "") or ("", why)
     officials: set[str]  # ID hashes of known officials (for relatives)
 
 
-def _id(ctx: Ctx, raw: str, what: str = "身份证号") -> tuple[str, str]:
-    check = check_id(raw)
-    if not check.ok:
-        raise RowError(f"{what}: {check.reason}")
-    return ctx.cipher.lookup_hash(check.number, purpose=ID_PURPOSE), check.number
+def _id(ctx: Ctx, raw: Any, what: str = "身份证号") -> tuple[str, str]:
+    number, why = parse_id(raw)
+    if why:
+        raise RowError(f"{what}: {why}")
+    return id_hash(ctx.cipher, number), number
 
 
-def _text(row: dict[str, str], col: str, label: str, *, required: bool = True, max_len: int = 64) -> str:
-    value = (row.get(col) or "").strip()
+def _text(row: dict[str, Any], col: str, label: str, *, required: bool = True, max_len: int = 64) -> str:
+    value = str(row.get(col) or "").strip()
     if required and not value:
         raise RowError(f"{label}为空")
     if len(value) > max_len:
@@ -86,8 +84,8 @@ def _text(row: dict[str, str], col: str, label: str, *, required: bool = True, m
     return value
 
 
-def _money(row: dict[str, str], col: str, label: str) -> Decimal | None:
-    raw = (row.get(col) or "").strip().replace(",", "")
+def _money(row: dict[str, Any], col: str, label: str) -> Decimal | None:
+    raw = str(row.get(col) or "").strip().replace(",", "")
     if not raw:
         return None
     try:
@@ -99,14 +97,14 @@ def _money(row: dict[str, str], col: str, label: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-def _person(ctx: Ctx, row: dict[str, str], *, name_required: bool) -> dict[str, Any]:
+def _person(ctx: Ctx, row: dict[str, Any], *, name_required: bool) -> dict[str, Any]:
     id_hash, number = _id(ctx, row.get("id_number", ""))
     name = _text(row, "name", "姓名", required=name_required)
     return {"id_hash": id_hash, "id_enc": ctx.cipher.seal(number),
             "name_enc": ctx.cipher.seal(name) if name else None}
 
 
-def _death(ctx: Ctx, row: dict[str, str]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def _death(ctx: Ctx, row: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     v = _person(ctx, row, name_required=False)
     died = parse_date(row.get("died_on", ""), "死亡日期")
     if died > date.today():
@@ -115,13 +113,16 @@ def _death(ctx: Ctx, row: dict[str, str]) -> tuple[tuple[Any, ...], dict[str, An
     return (v["id_hash"],), v
 
 
-def _official(ctx: Ctx, row: dict[str, str]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def _official(ctx: Ctx, row: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     v = _person(ctx, row, name_required=True)
-    v.update(village_id=ctx.village(row.get("village", "")), post=_text(row, "post", "职务", max_len=32))
+    code, why = ctx.village(str(row.get("village") or "").strip())
+    if why:
+        raise RowError(why)
+    v.update(village_id=code, post=_text(row, "post", "职务", max_len=32))
     return (v["id_hash"], v["village_id"]), v
 
 
-def _relative(ctx: Ctx, row: dict[str, str]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def _relative(ctx: Ctx, row: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     official_hash, _ = _id(ctx, row.get("official_id_number", ""), "干部身份证号")
     if official_hash not in ctx.officials:
         raise RowError("干部身份证号不在已导入的村干部名单中（请先导入 officials）")
@@ -132,9 +133,9 @@ def _relative(ctx: Ctx, row: dict[str, str]) -> tuple[tuple[Any, ...], dict[str,
     return (official_hash, v["id_hash"]), v
 
 
-def _standard(ctx: Ctx, row: dict[str, str]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def _standard(ctx: Ctx, row: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     program = _text(row, "program", "项目")
-    raw_period = (row.get("period") or "").strip() or "月"
+    raw_period = str(row.get("period") or "").strip() or "月"
     if raw_period not in PERIODS:
         raise RowError(f"发放周期应为 月、季、年 或 一次性：{raw_period}")
     v = {"program": program, "max_per_payment": _money(row, "max_per_payment", "单次上限"),
@@ -143,12 +144,12 @@ def _standard(ctx: Ctx, row: dict[str, str]) -> tuple[tuple[Any, ...], dict[str,
     return (program,), v
 
 
-def _registration(kind: str, ref_label: str) -> Callable[[Ctx, dict[str, str]], tuple[tuple[Any, ...], dict[str, Any]]]:
-    def parse(ctx: Ctx, row: dict[str, str]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def _registration(kind: str, ref_label: str) -> Callable[[Ctx, dict[str, Any]], tuple[tuple[Any, ...], dict[str, Any]]]:
+    def parse(ctx: Ctx, row: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         v = _person(ctx, row, name_required=False)
         ref = _text(row, "ref", ref_label, max_len=32).upper()
         start = parse_date(row.get("registered_on", ""), "登记日期")
-        end = parse_date(row["ended_on"], "注销日期") if (row.get("ended_on") or "").strip() else None
+        end = parse_date(row["ended_on"], "注销日期") if str(row.get("ended_on") or "").strip() else None
         if end is not None and end < start:
             raise RowError(f"注销日期早于登记日期：{end} < {start}")
         v.update(kind=kind, ref_hash=ctx.cipher.lookup_hash(f"{kind}:{ref}", purpose="registration"),
@@ -165,7 +166,7 @@ class Kind:
     headers: dict[str, tuple[str, ...]]  # canonical column -> accepted headers (first is the English one)
     required: tuple[str, ...]
     key: tuple[str, ...]  # natural key fields of the model
-    parse: Callable[[Ctx, dict[str, str]], tuple[tuple[Any, ...], dict[str, Any]]]
+    parse: Callable[[Ctx, dict[str, Any]], tuple[tuple[Any, ...], dict[str, Any]]]
 
 
 _PERSON = {"id_number": ("id_number", "身份证号", "身份证号码", "公民身份号码"), "name": ("name", "姓名")}
@@ -211,8 +212,8 @@ async def import_reference(kind: str, path: Path, cipher: PersonalDataCipher, *,
                            actor: str = "cli") -> ImportResult:
     """Validate the whole file, then write it in one transaction (see the module docstring)."""
     spec = SPECS[kind]
-    rows = read_table(Path(path), spec.headers, spec.required)
-    ctx = Ctx(cipher, await village_resolver(),
+    digest, rows = read_table(Path(path), spec.headers, spec.required)
+    ctx = Ctx(cipher, await load_resolver(),
               set(await Official.all().values_list("id_hash", flat=True)) if kind == "relatives" else set())
     good: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
     problems: list[Problem] = []
@@ -231,7 +232,6 @@ async def import_reference(kind: str, path: Path, cipher: PersonalDataCipher, *,
     if problems and not skip_bad:
         raise ImportFailed(problems)
     result = ImportResult(kind, skipped=problems)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     async with in_transaction():
         existing = await _existing(spec, list(good))
         new: list[Model] = []

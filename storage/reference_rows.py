@@ -1,19 +1,23 @@
 """Rows of a CSV or XLSX table, with their line numbers, under canonical column names.
 
 Headers may be English or Chinese (each canonical column lists what it
-accepts). CSV is read as UTF-8 (with or without BOM), else GB18030 as Excel
-in Chinese saves it. A file that cannot be read, or lacks a required column,
-is one problem at line 1.
+accepts), matched as the subsidy import matches them; the encoding of a CSV
+(UTF-8, else GB18030) and XLSX-ness come from the subsidy import's
+`inspect_file`. Its row iterator is tied to the subsidy columns, hence this
+small reader. A file that cannot be read, or lacks a required column, is one
+problem at line 1.
 """
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+from storage.subsidy_rows import FileInfo, inspect_file
+from storage.subsidy_rows import _norm_header as norm_header  # the subsidy import's header matching
 
 
 class RowError(ValueError):
@@ -29,20 +33,21 @@ class Problem:
         return f"第{self.line}行: {self.reason}"
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> Any:
+    """Cells as text, except numbers: an ID number Excel turned into a float must stay one to be told apart."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
     return str(value).strip()
 
 
-def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+def _raw_rows(path: Path, info: FileInfo) -> list[tuple[int, list[Any]]]:
+    if info.xlsx:
         from openpyxl import load_workbook
 
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -51,55 +56,47 @@ def _raw_rows(path: Path) -> list[tuple[int, list[str]]]:
             return [(i, [_cell(c) for c in row]) for i, row in enumerate(ws.iter_rows(values_only=True), 1)]
         finally:
             wb.close()
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise RowError("文件不是 UTF-8 或 GB18030 编码的文本")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    out = []
-    for row in reader:
-        out.append((reader.line_num, [c.strip() for c in row]))
-    return out
+    with open(path, newline="", encoding=info.encoding) as fh:
+        reader = csv.reader(fh)
+        return [(reader.line_num, [c.strip() for c in row]) for row in reader]
 
 
-def read_table(path: Path, headers: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """[(line, {canonical column: text})] for every non-empty data row. Raises ImportFailed-worthy RowError."""
+def read_table(path: Path, headers: dict[str, tuple[str, ...]],
+               required: tuple[str, ...]) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
+    """(SHA-256 of the file, [(line, {canonical column: cell})] for every non-empty data row).
+
+    Raises ImportFailed (one problem at line 1) when the file cannot be read or lacks a column.
+    """
     from storage.reference_import import ImportFailed
 
-    if not path.exists():
+    if not path.is_file():
         raise ImportFailed([Problem(1, f"{path}: 文件不存在")])
+    info = inspect_file(path)
     try:
-        rows = _raw_rows(path)
-    except RowError as exc:
-        raise ImportFailed([Problem(1, str(exc))]) from None
-    except Exception as exc:  # a broken XLSX: say what the reader said
-        raise ImportFailed([Problem(1, f"无法读取文件：{type(exc).__name__}: {exc}")]) from None
+        rows = _raw_rows(path, info)
+    except Exception as exc:  # a broken XLSX or CSV: say what the reader said
+        raise ImportFailed([Problem(1, f"无法读取文件：{type(exc).__name__}")]) from None
     if not rows:
         raise ImportFailed([Problem(1, "文件为空")])
     header_line, header = rows[0]
-    accepted = {alias.strip().lower(): canon for canon, aliases in headers.items() for alias in aliases}
-    columns = [accepted.get(h.strip().lower()) for h in header]
+    accepted = {norm_header(alias): canon for canon, aliases in headers.items() for alias in aliases}
+    columns = [accepted.get(norm_header(h)) for h in header]
     missing = [headers[c][1] if len(headers[c]) > 1 else c for c in required if c not in columns]
     if missing:
         raise ImportFailed([Problem(header_line, "缺少列：" + "、".join(missing))])
     out = []
     for line, cells in rows[1:]:
-        if not any(cells):
+        if not any(str(c).strip() for c in cells):
             continue
         out.append((line, {c: v for c, v in zip(columns, cells) if c is not None}))
-    return out
+    return info.sha256, out
 
 
 _DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$")
 
 
-def parse_date(raw: str, label: str) -> date:
-    text = (raw or "").strip()
+def parse_date(raw: Any, label: str) -> date:
+    text = str(raw or "").strip()
     m = _DATE.match(text[:10] if re.match(r"^\d{4}-\d{2}-\d{2} ", text) else text)
     if not text or not m:
         raise RowError(f"{label}不是日期（应为 2026-03-15）：{text or '空'}")
@@ -107,30 +104,3 @@ def parse_date(raw: str, label: str) -> date:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         raise RowError(f"{label}不是有效日期：{text}") from None
-
-
-async def village_resolver() -> Callable[[str], str]:
-    """Village code or name -> code; a name two villages share is an error for that row (SPEC)."""
-    from storage.models import Village
-
-    codes: set[str] = set()
-    by_name: dict[str, set[str]] = {}
-    for code, name, aliases in await Village.all().values_list("code", "name", "aliases"):
-        codes.add(code)
-        for n in {name, *(aliases or [])}:
-            by_name.setdefault(n, set()).add(code)
-
-    def resolve(raw: str) -> str:
-        text = (raw or "").strip()
-        if not text:
-            raise RowError("村为空")
-        if text in codes:
-            return text
-        found = by_name.get(text, set())
-        if len(found) == 1:
-            return next(iter(found))
-        if found:
-            raise RowError(f"村名“{text}”不唯一（{'、'.join(sorted(found))}），请填写村代码")
-        raise RowError(f"登记册中没有这个村：{text}")
-
-    return resolve

@@ -1,22 +1,22 @@
 """Fixtures of the comparison tests: synthetic people, payments and reference lists.
 
-Reference lists go in through the real import (CSV files written to a temp
-directory); payments are written as the subsidy import stores them: the ID
-hashed under the shared purpose and sealed, the name sealed.
+Payments go in through the subsidy import and reference lists through ours,
+from CSV files written to a temp directory, as an admin would load them.
 """
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, AsyncIterator
 
 import pytest_asyncio
 
 from nlp.idcard import make_id
-from storage.reference_import import ID_PURPOSE, import_reference
+from storage.reference_import import import_reference
+from storage.subsidy_crypto import id_hash
+from storage.subsidy_import import import_subsidies
 
 HJZ, SQ1, DL, SQ2, QS = "610798101201", "610798101202", "610798102201", "610798102202", "610798201201"
 NANBA, DONGLING, QINGSHUI, COUNTY = "610798101", "610798102", "610798201", "610798"
@@ -30,6 +30,7 @@ class Data:
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     _seq: int = 0
+    _files: int = 0
 
     def person(self) -> str:
         """A new well-formed ID number with a name of its own."""
@@ -39,7 +40,7 @@ class Data:
         return number
 
     def id_hash(self, number: str) -> str:
-        return self.services.cipher.lookup_hash(number, purpose=ID_PURPOSE)
+        return id_hash(self.services.cipher, number)
 
     def add(self, kind: str, **row: Any) -> None:
         self.rows.setdefault(kind, []).append({k: "" if v is None else str(v) for k, v in row.items()})
@@ -65,22 +66,15 @@ class Data:
         self.add("businesses", id_number=number, name=self.names[number], licence=licence, registered_on=since,
                  ended_on=until)
 
-    async def pay(self, number: str, program: str, amount: str, paid_on: str, village: str) -> None:
-        from storage.models import ImportBatch, SubsidyRecord
-
-        batch = await ImportBatch.first() or await ImportBatch.create(kind="subsidies", filename="t.csv",
-                                                                      sha256="0" * 64)
-        cipher = self.services.cipher
-        await SubsidyRecord.create(
-            batch=batch, id_hash=self.id_hash(number), id_enc=cipher.seal(number),
-            name_hash=cipher.lookup_hash(self.names[number], purpose="name"), name_enc=cipher.seal(self.names[number]),
-            program=program, amount=Decimal(amount), paid_on=date.fromisoformat(paid_on), village_id=village,
-            source="测试", fingerprint=f"{number}|{program}|{paid_on}|{village}|{amount}",
-        )
+    def pay(self, number: str, program: str, amount: str, paid_on: str, village: str) -> None:
+        """A disbursement row; `load()` imports them through the subsidy import, as an admin would."""
+        self.add("subsidies", name=self.names[number], id_number=number, program=program, amount=amount,
+                 paid_on=paid_on, village=village, source="测试")
 
     def write(self, kind: str) -> Path:
-        rows = self.rows[kind]
-        path = self.tmp / f"{kind}.csv"
+        rows = self.rows.pop(kind)
+        self._files += 1
+        path = self.tmp / f"{kind}-{self._files}.csv"
         with path.open("w", newline="", encoding="utf-8") as fh:
             w = csv.DictWriter(fh, fieldnames=list(rows[0]))
             w.writeheader()
@@ -88,7 +82,10 @@ class Data:
         return path
 
     async def load(self) -> None:
-        """Import every reference list gathered so far, in the order the CLI needs."""
+        """Import every row gathered since the last load: payments, then the reference lists."""
+        if "subsidies" in self.rows:
+            summary = await import_subsidies(self.write("subsidies"), self.services.cipher)
+            assert summary.committed and not summary.bad, (summary.problem, summary.bad)
         for kind in ("standards", "deaths", "officials", "relatives", "vehicles", "businesses"):
             if kind in self.rows:
                 await import_reference(kind, self.write(kind), self.services.cipher)
