@@ -1,4 +1,104 @@
-"""placeholder"""
+"""Monthly and quarterly statistics (一月一汇报、一季一通报) as XLSX, within the viewer's scope, audited.
+
+The workbook: a summary sheet (filed, open, overdue, resolved in the period, 办结率, 满意率), then the
+cases of the period by township × status and by category × status. No personal data.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any, Callable
+
 from aiohttp import web
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from admin import scope, stats
+from admin.filters import CST, STATUS_NAMES
+from admin.web import render, staff_of
+from nlp.categories import CATEGORY_NAMES
+from storage import audit
+from storage.models import Case, Township
 
 routes = web.RouteTableDef()
+
+
+def period_bounds(kind: str, value: str) -> tuple[str, datetime, datetime]:
+    """("2026年3月" | "2026年第1季度", start, end) for `month` 2026-03 or `quarter` 2026-Q1."""
+    try:
+        if kind == "month":
+            y, m = (int(x) for x in value.split("-"))
+            first = date(y, m, 1)
+            return f"{y}年{m}月", stats.month_start(first), stats.month_start(stats.add_months(first, 1))
+        if kind == "quarter":
+            y_s, q_s = value.upper().split("-Q")
+            y, q = int(y_s), int(q_s)
+            if not 1 <= q <= 4:
+                raise ValueError
+            first = date(y, 3 * q - 2, 1)
+            return f"{y}年第{q}季度", stats.month_start(first), stats.month_start(stats.add_months(first, 3))
+    except ValueError:
+        pass
+    raise web.HTTPBadRequest(text="period must be YYYY-MM (month) or YYYY-Qn (quarter)")
+
+
+@routes.get("/reports")
+async def reports(request: web.Request) -> web.Response:
+    scope.require(staff_of(request), scope.ACTING_ROLES)
+    today = datetime.now(CST).date()
+    last = stats.add_months(today.replace(day=1), -1)
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    return render(request, "reports.html", {"month": last.strftime("%Y-%m"), "quarter": quarter})
+
+
+@routes.get("/reports/statistics.xlsx")
+async def statistics_xlsx(request: web.Request) -> web.Response:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    staff = staff_of(request)
+    scope.require(staff, scope.ACTING_ROLES)
+    kind = request.query.get("kind", "month")
+    label, start, end = period_bounds(kind, request.query.get("period", ""))
+    scoped = scope.cases_for(staff)
+    s = await stats.compute(scoped, start=start, end=end, trend_months=0, today=(end.date()))
+    in_period = scoped.filter(created_at__gte=start, created_at__lt=end)
+    towns = {t.code: t.name for t in await Township.all()}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    title = f"{label}信访举报统计（{'全县' if scope.is_county(staff) else towns.get(staff.scope_code, staff.scope_code)}）"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    for row in (("登记件数", s.total), ("办理中", s.open), ("超期", s.overdue), ("本期办结", s.resolved_in_period),
+                ("办结率", round(s.completion_rate, 4) if s.completion_rate is not None else "—"),
+                ("满意率", round(s.satisfaction_rate, 4) if s.satisfaction_rate is not None else "—")):
+        ws.append(list(row))
+    for cell in ("B6", "B7"):
+        ws[cell].number_format = "0.0%"
+    statuses = list(STATUS_NAMES)
+    await _matrix(wb.create_sheet("按乡镇"), "乡镇", in_period, "township_id", statuses,
+                  lambda c: towns.get(c, c or "未识别"))
+    await _matrix(wb.create_sheet("按类别"), "类别", in_period, "category", statuses,
+                  lambda c: CATEGORY_NAMES.get(c, c))
+    buf = io.BytesIO()
+    wb.save(buf)
+    await audit.append(f"staff:{staff.id}", "statistics.export", staff.scope_code,
+                       {"kind": kind, "period": request.query.get("period", ""), "cases": s.total})
+    name = f"statistics-{request.query.get('period', '')}.xlsx"
+    return web.Response(body=buf.getvalue(), headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def _matrix(ws: Any, what: str, qs: QuerySet[Case], column: str, statuses: list[str],
+                  name: Callable[[str], str]) -> None:
+    """One row per `column` value, one column per status, counts of the period's cases."""
+    rows = await qs.annotate(n=Count("id")).group_by(column, "status").values(column, "status", "n")
+    table: dict[str, dict[str, int]] = {}
+    for r in rows:
+        table.setdefault(str(r[column] or ""), {})[r["status"]] = int(r["n"])
+    ws.append([what, *[STATUS_NAMES[s] for s in statuses], "合计"])
+    for key in sorted(table):
+        counts = [table[key].get(s, 0) for s in statuses]
+        ws.append([name(key), *counts, sum(counts)])

@@ -1,0 +1,48 @@
+"""Monthly / quarterly statistics as XLSX: right counts, only the viewer's township, audited."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Any
+
+from openpyxl import load_workbook
+
+from admin.filters import CST
+from storage.models import AuditEntry
+from tests.admin.conftest import file_case, signed_in
+
+
+async def _sheets(panel: Any, query: str) -> dict[str, list[tuple[Any, ...]]]:
+    status, data, _ = await panel.get_bytes("/admin/reports/statistics.xlsx" + query)
+    assert status == 200
+    wb = load_workbook(io.BytesIO(data))
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+async def test_statistics_xlsx_counts_the_viewers_scope_and_is_audited(accounts: Any, panel_factory: Any,
+                                                                       services: Any) -> None:
+    for _ in range(2):
+        await file_case(services, "胡家庄村低保被扣", township="610798101", village="610798101201")
+    await file_case(services, "东岭村主任公款吃喝", township="610798102", village="610798102201",
+                    category="eight_rules")
+    now = datetime.now(CST)
+    month = now.strftime("%Y-%m")
+    quarter = f"{now.year}-Q{(now.month - 1) // 3 + 1}"
+    county = await signed_in(panel_factory, services, "county_staff")
+    sheets = await _sheets(county, f"?kind=month&period={month}")
+    summary = dict(r[:2] for r in sheets["汇总"][1:])
+    assert summary["登记件数"] == 3 and summary["办理中"] == 3
+    towns = {r[0]: r[-1] for r in sheets["按乡镇"][1:]}
+    assert towns == {"南坝镇": 2, "东岭镇": 1}
+    township = await signed_in(panel_factory, services, "nanba_staff")
+    sheets = await _sheets(township, f"?kind=quarter&period={quarter}")
+    assert "南坝镇" in sheets["汇总"][0][0]
+    assert {r[0]: r[-1] for r in sheets["按乡镇"][1:]} == {"南坝镇": 2}
+    assert {r[0] for r in sheets["按类别"][1:]} == {"惠民惠农资金问题"}
+    entries = await AuditEntry.filter(action="statistics.export").order_by("id")
+    assert [e.actor for e in entries] == [f"staff:{accounts['county_staff'].id}", f"staff:{accounts['nanba_staff'].id}"]
+    status, _ = await township.get("/admin/reports/statistics.xlsx?kind=month&period=2026-13")
+    assert status == 400
+    monitor = await signed_in(panel_factory, services, "hujia_monitor")
+    status, _, _ = await monitor.get_bytes(f"/admin/reports/statistics.xlsx?kind=month&period={month}")
+    assert status == 403
