@@ -127,9 +127,9 @@ async def _limits(services: "Services", sender: str, id_subject: str) -> int:
 
 async def _count(services: "Services", names: Iterable[str]) -> None:
     async with services.redis.pipeline(transaction=False) as pipe:
-        for k in names:
+        for k in names:  # SET NX EX then INCR: the window starts at the first try (works on Redis < 7 too)
+            pipe.set(k, 0, ex=WINDOW_S, nx=True)
             pipe.incr(k)
-            pipe.expire(k, WINDOW_S, nx=True)
         await pipe.execute()
 
 

@@ -1,0 +1,46 @@
+"""`qingfeng keys rotate`: re-seal and re-hash personal data under the current keys, in place."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli._common import with_db
+from bot.config import Settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("keys", help="personal-data keys", description="Key management.")
+    k = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    r = k.add_parser(
+        "rotate", help="re-encrypt and re-hash stored personal data under the current keys",
+        description="Put the new key first in QINGFENG_HMAC_KEYS and QINGFENG_DATA_KEYS (id:base64, comma-"
+                    "separated, the first is current) and keep the old keys after it; run this; then remove the "
+                    "old keys. Idempotent and resumable: run it again after an interruption.")
+    r.set_defaults(func=run_rotate)
+
+
+def run_rotate(args: argparse.Namespace) -> int:
+    from bot.services import make_cipher
+    from storage import audit
+    from storage.key_rotation import rotate_all
+
+    async def go(settings: Settings) -> int:
+        if settings.uses_dev_keys:
+            print("warning: the development keys are in use (QINGFENG_HMAC_KEYS / QINGFENG_DATA_KEYS not set)",
+                  file=sys.stderr)
+        cipher = make_cipher(settings)
+
+        def progress(what: str, n: int) -> None:
+            print(f"\r{what}: {n}", end="", file=sys.stderr, flush=True)
+
+        results = await rotate_all(cipher, progress)
+        print(file=sys.stderr)
+        await audit.append("cli", "keys.rotate", "", {"hmac_kid": cipher.current_hmac_kid,
+                                                     "data_kid": cipher.current_data_kid,
+                                                     **{f"{a}.{k}": v for a, c in results.items() for k, v in c.items()}})
+        for area, counts in results.items():
+            print(f"{area}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        print(f"current keys: hmac {cipher.current_hmac_kid}, data {cipher.current_data_kid}")
+        return 0
+
+    return with_db(go)

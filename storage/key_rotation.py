@@ -1,0 +1,46 @@
+"""Key rotation (SPEC: keys "can be rotated"): every area re-seals and re-hashes its own rows.
+
+How to rotate: put a new key first in QINGFENG_HMAC_KEYS / QINGFENG_DATA_KEYS,
+keep the old ones after it, run `qingfeng keys rotate`, then drop the old keys.
+Lookups use every key of the ring meanwhile, so nothing is unreachable
+halfway. Each rotator is idempotent and commits in chunks: a stopped run is
+simply run again.
+
+An area adds its rotator by naming its module in ROTATOR_MODULES; the module
+registers `async def fn(cipher, progress) -> dict[str, int]` with `@rotator("name")`.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any, Awaitable, Callable
+
+from storage.crypto import PersonalDataCipher
+
+Progress = Callable[[str, int], None]
+Rotator = Callable[[PersonalDataCipher, Progress | None], Awaitable[dict[str, int]]]
+
+ROTATOR_MODULES = [
+    "storage.subsidy_keys",
+]
+ROTATORS: dict[str, Rotator] = {}
+
+
+def rotator(name: str) -> Callable[[Rotator], Rotator]:
+    def deco(fn: Rotator) -> Rotator:
+        ROTATORS[name] = fn
+        return fn
+
+    return deco
+
+
+def placeholders(conn: Any, n: int, start: int = 1) -> list[str]:
+    """`$1, $2…` on PostgreSQL, `?` on SQLite, for raw statements."""
+    if conn.capabilities.dialect == "postgres":
+        return [f"${i}" for i in range(start, start + n)]
+    return ["?"] * n
+
+
+async def rotate_all(cipher: PersonalDataCipher, progress: Progress | None = None) -> dict[str, dict[str, int]]:
+    for module in ROTATOR_MODULES:
+        importlib.import_module(module)
+    return {name: await fn(cipher, progress) for name, fn in ROTATORS.items()}
