@@ -156,3 +156,22 @@ async def discard(request: web.Request) -> web.Response:
     form = await request.post()
     _upload_path(request, str(form.get("token", ""))).unlink(missing_ok=True)
     raise web.HTTPSeeOther("/admin/subsidies")
+
+
+@routes.get("/lookup")
+async def lookup_form(request: web.Request) -> web.Response:
+    scope.require(staff_of(request), scope.ACTING_ROLES)
+    return render(request, "lookup.html", {"result": None})
+
+
+@routes.post("/lookup")
+async def lookup_run(request: web.Request) -> web.Response:
+    """By POST only: the ID number never appears in a URL. Scoped to the staff member's township, audited."""
+    from handlers.subsidies.lookup import lookup, scope_of
+
+    staff = staff_of(request)
+    scope.require(staff, scope.ACTING_ROLES)
+    form = await request.post()
+    result = await lookup(str(form.get("id_number", ""))[:32], str(form.get("name", ""))[:32], channel="panel",
+                          actor=f"staff:{staff.id}", services=services_of(request), scope=scope_of(staff))
+    return render(request, "lookup.html", {"result": result})

@@ -64,3 +64,23 @@ async def test_only_county_admin_imports_and_csrf_is_required(accounts: Any, pan
     admin.csrf = "wrong"
     status, _ = await upload(admin, csv_with_bad_row(tmp_path))
     assert status == 403
+
+
+async def test_staff_lookup_is_scoped_audited_and_masked(accounts: Any, panel_factory: Any, services: Any,
+                                                         subsidy_cleanup: None) -> None:
+    from storage.subsidy_import import import_subsidies
+
+    summary = await import_subsidies(EXAMPLE, services.cipher, actor="test")
+    assert summary.committed
+    county = await signed_in(panel_factory, services, "county_staff")
+    await county.get("/admin/lookup")
+    status, body = await county.post("/admin/lookup", {"id_number": "610798197201010037", "name": "王建国"})
+    result = body.split('id="lookup-result"', 1)[1]
+    assert "危房改造补助" in result and "20000.00" in result
+    assert "610798197201010037" not in body and "王建国" not in body  # masked
+    nanba = await signed_in(panel_factory, services, "nanba_staff")
+    await nanba.get("/admin/lookup")
+    status, body = await nanba.post("/admin/lookup", {"id_number": "610798197201010037", "name": "王建国"})
+    assert "危房改造补助" not in body and "没有查到" in body  # a 东岭 record, outside 南坝
+    actors = [e.actor for e in await AuditEntry.filter(action="subsidy.lookup").order_by("id")]
+    assert actors == [f"staff:{accounts['county_staff'].id}", f"staff:{accounts['nanba_staff'].id}"]
