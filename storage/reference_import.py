@@ -3,7 +3,7 @@
     deaths      身份证号, 姓名 (optional), 死亡日期, 来源 (optional)
     officials   身份证号, 姓名, 村 (code or name), 职务
     relatives   干部身份证号, 亲属身份证号, 亲属姓名 (optional), 关系     — officials first
-    standards   项目, 单次上限, 年度上限, 发放周期 (月/季/年/一次性), 说明  — amounts optional
+    standards   项目, 单次上限, 年度上限, 发放周期 (月/季/年/一次性), 普惠 (是/否), 说明 — all but 项目 optional
     vehicles    身份证号, 姓名, 车牌号, 登记日期, 注销日期 (optional), 来源
     businesses  身份证号, 姓名, 统一社会信用代码, 登记日期, 注销日期 (optional), 来源
 
@@ -36,6 +36,8 @@ from storage.subsidy_rows import parse_id
 
 PERIODS = {"月": Period.MONTH, "按月": Period.MONTH, "季": Period.QUARTER, "按季": Period.QUARTER,
            "年": Period.YEAR, "按年": Period.YEAR, "一次性": Period.ONCE, **{p.value: p for p in Period}}
+UNIVERSAL = {"": False, "否": False, "no": False, "false": False, "0": False,
+             "是": True, "yes": True, "true": True, "1": True, "普惠": True}
 KINDS = ("deaths", "officials", "relatives", "standards", "vehicles", "businesses")
 
 
@@ -138,7 +140,11 @@ def _standard(ctx: Ctx, row: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str,
     raw_period = str(row.get("period") or "").strip() or "月"
     if raw_period not in PERIODS:
         raise RowError(f"发放周期应为 月、季、年 或 一次性：{raw_period}")
+    universal = str(row.get("universal") or "").strip().lower()
+    if universal not in UNIVERSAL:
+        raise RowError(f"普惠应为 是 或 否：{universal}")
     v = {"program": program, "max_per_payment": _money(row, "max_per_payment", "单次上限"),
+         "universal": UNIVERSAL[universal],
          "max_per_year": _money(row, "max_per_year", "年度上限"), "period": PERIODS[raw_period],
          "notes": _text(row, "notes", "说明", required=False, max_len=500)}
     return (program,), v
@@ -185,7 +191,9 @@ SPECS: dict[str, Kind] = {
     "standards": Kind(ProgramStandard, {"program": ("program", "项目", "项目名称"),
                                         "max_per_payment": ("max_per_payment", "单次上限", "单笔上限"),
                                         "max_per_year": ("max_per_year", "年度上限"),
-                                        "period": ("period", "发放周期", "周期"), "notes": ("notes", "说明", "资格说明")},
+                                        "period": ("period", "发放周期", "周期"),
+                                        "universal": ("universal", "普惠", "是否普惠"),
+                                        "notes": ("notes", "说明", "资格说明")},
                       ("program",), ("program",), _standard),
     "vehicles": Kind(Registration, {**_PERSON, "ref": ("plate", "车牌号", "号牌号码"), **_REG, **_SOURCE},
                      ("id_number", "ref", "registered_on"), ("kind", "ref_hash"), _registration("vehicle", "车牌号")),

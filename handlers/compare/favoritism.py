@@ -2,6 +2,9 @@
 
 Only the paying village counts: a declared relative who is paid by another
 village is not a finding (the official has no hand in that village's lists).
+Programs whose standard marks them 普惠 (耕地地力保护补贴: every farmer is
+paid, nobody picks the recipients) are left out; programs without a standard
+count, since most are assessed (评定) ones.
 `note` says who they are: the post ("村主任"), or the post and the relation
 ("村主任的配偶").
 """
@@ -23,6 +26,8 @@ JOIN (
     ) u GROUP BY u.id_hash, u.village_id
 ) m ON m.id_hash = r.id_hash AND m.village_id = r.village_id
 JOIN {VILLAGES} v ON v.code = r.village_id
+LEFT JOIN compare_standard s ON s.program = r.program
+WHERE s.universal IS NULL OR s.universal = FALSE
 GROUP BY r.id_hash, r.village_id, v.township_id, r.program
 """
 

@@ -83,6 +83,7 @@ class ProgramStandard(Model):
     max_per_payment = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
     max_per_year = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
     period = fields.CharEnumField(Period, max_length=8, default=Period.MONTH)
+    universal = fields.BooleanField(default=False)  # 普惠: paid to everyone eligible, no one picks the recipients
     notes = fields.TextField(default="")
     batch_id = fields.IntField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)

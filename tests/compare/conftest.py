@@ -45,8 +45,10 @@ class Data:
     def add(self, kind: str, **row: Any) -> None:
         self.rows.setdefault(kind, []).append({k: "" if v is None else str(v) for k, v in row.items()})
 
-    def standard(self, program: str, per_payment: str = "", per_year: str = "", period: str = "月") -> None:
-        self.add("standards", program=program, max_per_payment=per_payment, max_per_year=per_year, period=period)
+    def standard(self, program: str, per_payment: str = "", per_year: str = "", period: str = "月",
+                 universal: str = "否") -> None:
+        self.add("standards", program=program, max_per_payment=per_payment, max_per_year=per_year, period=period,
+                 universal=universal)
 
     def death(self, number: str, died_on: str) -> None:
         self.add("deaths", id_number=number, name=self.names[number], died_on=died_on)

@@ -16,7 +16,7 @@ LOW, LAND, HOUSE, AGED, TEMP = "农村低保", "耕地地力保护补贴", "危�
 async def plant(d: Data) -> dict[str, set[tuple[str, ...]]]:
     """The whole synthetic county; returns, per rule, the (person, village, program, period) it must find."""
     d.standard(LOW, "800.00", "9600.00", "月")
-    d.standard(LAND, "", "1500.00", "年")
+    d.standard(LAND, "", "1500.00", "年", universal="是")
     d.standard(HOUSE, "30000.00", "", "一次性")
     d.standard(AGED, "600.00", "", "季")
     want: dict[str, set[tuple[str, ...]]] = {r.name: set() for r in RULES}
@@ -59,9 +59,11 @@ async def plant(d: Data) -> dict[str, set[tuple[str, ...]]]:
     want["favoritism"].add((boss, HJZ, LOW, ""))
     wife = d.person(); d.relative(boss, wife, "配偶"); d.pay(wife, LOW, "500", "2026-03-10", HJZ)
     want["favoritism"].add((wife, HJZ, LOW, ""))
-    # near misses: the boss's son paid by another village; the other village's official paid in HJZ
-    son = d.person(); d.relative(boss, son, "子女"); d.pay(son, LAND, "700", "2026-05-01", DL)
-    d.pay(other, LAND, "700", "2026-05-01", HJZ)
+    # near misses: the boss's son paid by another village; the other village's official paid in HJZ;
+    # the boss's brother paid a 普惠 subsidy (every farmer gets it) by HJZ
+    son = d.person(); d.relative(boss, son, "子女"); d.pay(son, LOW, "500", "2026-05-01", DL)
+    d.pay(other, LOW, "500", "2026-05-01", HJZ)
+    brother = d.person(); d.relative(boss, brother, "兄弟姐妹"); d.pay(brother, LAND, "700", "2026-05-01", HJZ)
 
     # over_standard: above the per-payment maximum; a year above the yearly maximum
     g = d.person(); d.pay(g, LOW, "900", "2026-03-10", HJZ)
