@@ -60,6 +60,7 @@ CODES: dict[str, tuple[int, str]] = {
     "text_too_short": (422, "请把问题说得具体一些(至少 5 个字)。"),
     "name_required": (422, "实名反映请填写姓名。"),
     "invalid_id_number": (422, "身份证号码不正确,请核对。"),
+    "invalid_name": (422, "请填写与身份证一致的中文姓名。"),
     "rate_limited": (429, "操作太频繁,请稍后再试。"),
     "unavailable": (503, "功能暂未开放,请稍后再试。"),
     "internal": (500, "系统繁忙,请稍后再试。"),
