@@ -81,6 +81,14 @@ def normalize_phone(raw: str) -> str:
     return digits
 
 
+def _named_village(text: str, township: str, registry: object) -> str:
+    """A village named in the text that the chosen township makes unambiguous (two 石桥村 → the one there)."""
+    villages = getattr(registry, "villages")
+    hits = {code for name, codes in getattr(registry, "village_names").items() if name in text
+            for code in codes if villages[code].township == township}
+    return hits.pop() if len(hits) == 1 else ""
+
+
 def _place(body: ReportIn, registry: object, analysis: object) -> tuple[str, str]:
     townships = getattr(registry, "townships")
     villages = getattr(registry, "villages")
@@ -92,7 +100,10 @@ def _place(body: ReportIn, registry: object, analysis: object) -> tuple[str, str
     if body.township:
         if body.township not in townships:
             raise fail("unknown_place")
-        return body.township, ""
+        found = getattr(analysis, "village")
+        if found and villages[found].township == body.township:
+            return body.township, found
+        return body.township, _named_village(body.text, body.township, registry)
     return getattr(analysis, "township"), getattr(analysis, "village")
 
 

@@ -151,3 +151,12 @@ async def test_ignore_similar_files_anyway(make_user: Any) -> None:
     await first.report(FAVOURS, village=DONGLING_SHIQIAO)
     r = await second.report(FAVOURS, village=DONGLING_SHIQIAO, ignore_similar=True)
     assert r.body["filed"] is True and await Case.all().count() == 2
+
+
+async def test_township_picked_and_village_named_in_text_are_combined(user: MiniProgram) -> None:
+    r = await user.report(LOW_INCOME, township=NANBA)
+    assert r.body["filed"]
+    assert (await Case.get()).village_id == HUJIAZHUANG
+    r = await user.report("石桥村的会计把集体鱼塘承包费装进了自己口袋", township="610798102")
+    case = await Case.get(number=r.body["case_number"])
+    assert (case.township_id, case.village_id) == ("610798102", DONGLING_SHIQIAO)
