@@ -38,7 +38,6 @@ PERIODS = {"月": Period.MONTH, "按月": Period.MONTH, "季": Period.QUARTER, "
            "年": Period.YEAR, "按年": Period.YEAR, "一次性": Period.ONCE, **{p.value: p for p in Period}}
 UNIVERSAL = {"": False, "否": False, "no": False, "false": False, "0": False,
              "是": True, "yes": True, "true": True, "1": True, "普惠": True}
-KINDS = ("deaths", "officials", "relatives", "standards", "vehicles", "businesses")
 
 
 class ImportFailed(ValueError):
@@ -201,6 +200,7 @@ SPECS: dict[str, Kind] = {
                        ("id_number", "ref", "registered_on"), ("kind", "ref_hash"),
                        _registration("business", "统一社会信用代码")),
 }
+KINDS = tuple(SPECS)
 _SEALED = ("id_enc", "name_enc", "ref_enc")  # re-sealing gives new bytes: compare these by presence only
 
 

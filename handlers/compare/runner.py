@@ -11,6 +11,7 @@ a crash between them leaves no clue without its finding. One run at a time
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("qingfeng.compare")
 LOCK_TIMEOUT_S = 900
+FILING_CONCURRENCY = 4  # clues filed at once (PostgreSQL); each is its own transaction
+WORK_MEM = "256MB"  # per rule query, for its hash aggregates (PostgreSQL's default 4MB spills to disk)
 _CHUNK = 500
 _FACTS = ("village_id", "township_id", "records", "amount", "first_paid", "last_paid", "note")
 
@@ -69,22 +72,42 @@ async def _record(rule: Rule, hits: list[Hit], now: datetime) -> int:
     return len(new)
 
 
-async def raise_clues(services: "Services") -> int:
-    """File a clue for every open finding that has none yet."""
+async def _raise_one(f: Finding, services: "Services") -> None:
     from handlers.compare import RULES_BY_NAME
 
-    filed = 0
-    for f in await Finding.filter(status=FindingStatus.OPEN, case_id=None).order_by("id"):
-        rule = RULES_BY_NAME[f.rule]
-        text = clue_text(f, rule, await finding_records(f, rule, services.cipher))
-        draft = ReportDraft(channel="compare", text=text, category=rule.category, township=f.township_id or "",
-                            village=f.village_id or "", level="village", source_ref={"finding": f.id},
-                            actor="system")
-        async with in_transaction():
-            done = await file_report(draft, services)
-            await Finding.filter(id=f.id, case_id=None).update(case_id=done.case.id)
-        filed += 1
-    return filed
+    rule = RULES_BY_NAME[f.rule]
+    text = clue_text(f, rule, await finding_records(f, rule, services.cipher))
+    draft = ReportDraft(channel="compare", text=text, category=rule.category, township=f.township_id or "",
+                        village=f.village_id or "", level="village", source_ref={"finding": f.id}, actor="system")
+    async with in_transaction():
+        done = await file_report(draft, services)
+        await Finding.filter(id=f.id, case_id=None).update(case_id=done.case.id)
+
+
+async def raise_clues(services: "Services") -> int:
+    """File a clue for every open finding that has none yet (a few at once on PostgreSQL's pool)."""
+    pending = await Finding.filter(status=FindingStatus.OPEN, case_id=None).order_by("id")
+    width = FILING_CONCURRENCY if _dialect() == "postgres" else 1
+    gate = asyncio.Semaphore(width)
+
+    async def one(f: Finding) -> None:
+        async with gate:
+            await _raise_one(f, services)
+
+    await asyncio.gather(*(one(f) for f in pending))
+    return len(pending)
+
+
+def _dialect() -> str:
+    return str(Tortoise.get_connection("default").capabilities.dialect)
+
+
+async def _hits(rule: Rule) -> list[Hit]:
+    """The rule's query; on PostgreSQL with room to hash-aggregate a million rows in memory."""
+    async with in_transaction() as conn:
+        if _dialect() == "postgres":
+            await conn.execute_script(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        return [to_hit(row) for row in await conn.execute_query_dict(rule.sql)]
 
 
 async def run_all(services: "Services", *, actor: str = "system") -> RunSummary:
@@ -95,10 +118,9 @@ async def run_all(services: "Services", *, actor: str = "system") -> RunSummary:
     summary = RunSummary()
     lock = services.redis.lock(keys.compare_run_lock(), timeout=LOCK_TIMEOUT_S, blocking_timeout=LOCK_TIMEOUT_S)
     async with lock:
-        conn = Tortoise.get_connection("default")
         now = datetime.now(timezone.utc)
         for rule in RULES:
-            hits = [to_hit(row) for row in await conn.execute_query_dict(rule.sql)]
+            hits = await _hits(rule)
             summary.found[rule.name] = len(hits)
             summary.new[rule.name] = await _record(rule, hits, now)
         summary.clues = await raise_clues(services)
