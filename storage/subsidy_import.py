@@ -26,8 +26,9 @@ from tortoise.transactions import in_transaction
 from storage.crypto import PersonalDataCipher
 from storage.models import ImportBatch, OutboxMessage, Village
 from storage.models.subsidy_watch import SubsidySubscription
-from storage.subsidy_crypto import RowSealer
-from storage.subsidy_rows import FileProblem, Row, VillageResolver, inspect_file, iter_raw, parse_row, xlsx_rows
+from storage.subsidy_crypto import RowSealer, row_fingerprint
+from storage.subsidy_rows import (FileProblem, Row, VillageResolver, clear_caches, inspect_file, iter_raw, parse_row,
+                                  xlsx_rows)
 
 log = logging.getLogger("qingfeng.subsidies.import")
 
@@ -74,14 +75,24 @@ async def load_resolver() -> VillageResolver:
     return VillageResolver([(c, n, list(a or []), t or "") for c, n, a, t in rows])
 
 
-def _fingerprint(row: Row, sealer: RowSealer) -> str:
-    return sealer.fingerprint(row.id_number, row.name, row.program, row.amount, row.paid_on, row.village)
+PERSON_CACHE = 1 << 18
 
 
-def _record(row: Row, fp: str, sealer: RowSealer, batch_id: int, now: datetime) -> tuple[Any, ...]:
-    """A subsidy_record row in COLUMNS order (row.name is already normalised by parse_row)."""
-    return (batch_id, sealer.id_hash(row.id_number), sealer.seal(row.id_number), sealer.name_hash(row.name),
-            sealer.seal(row.name), row.program, row.amount, row.paid_on, row.village, row.source, fp, now)
+def _person(row: Row, sealer: RowSealer, people: dict[tuple[str, str], tuple[str, str, str, str]]
+            ) -> tuple[str, str, str, str]:
+    """(id_hash, id_enc, name_hash, name_enc), made once per person and import.
+
+    Reusing a person's sealed values on their other rows says no more than the equal id_hash
+    beside them, and never reuses a nonce for a different value.
+    """
+    key = (row.id_number, row.name)
+    person = people.get(key)
+    if person is None:
+        if len(people) >= PERSON_CACHE:
+            people.clear()
+        person = people[key] = (sealer.id_hash(row.id_number), sealer.seal(row.id_number),
+                                sealer.name_hash(row.name), sealer.seal(row.name))
+    return person
 
 
 class _PgWriter:
@@ -181,6 +192,7 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
             batch = await ImportBatch.create(kind=KIND, filename=path.name[:255], sha256=info.sha256,
                                              actor=actor[:64], using_db=conn)
             now = datetime.now(timezone.utc)
+            people: dict[tuple[str, str], tuple[str, str, str, str]] = {}
             seen: dict[bytes, int] = {}  # fingerprint prefix -> line: a row twice in one file is an error
             pending: list[tuple[Any, ...]] = []
             try:
@@ -190,7 +202,8 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
                     if isinstance(row, str):
                         summary.bad.append(BadRow(raw.line, row))
                         continue
-                    fp = _fingerprint(row, sealer)
+                    idh, id_enc, nh, name_enc = _person(row, sealer, people)
+                    fp = row_fingerprint(idh, nh, row.program, row.amount, row.paid_on, row.village)
                     key = bytes.fromhex(fp[:32])
                     first = seen.setdefault(key, raw.line)
                     if first != raw.line:
@@ -198,7 +211,8 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
                         continue
                     if summary.bad and not skip_bad:
                         continue  # keep checking to report every bad row; nothing will be written
-                    pending.append(_record(row, fp, sealer, batch.id, now))
+                    pending.append((batch.id, idh, id_enc, nh, name_enc, row.program, row.amount, row.paid_on,
+                                    row.village, row.source, fp, now))  # in COLUMNS order
                     if len(pending) % 128 == 0:
                         await asyncio.sleep(0)  # let the COPY in flight stream while we parse
                     if len(pending) >= chunk:
@@ -227,6 +241,8 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
         summary.imported = 0 if summary.bad and not skip_bad else summary.imported
     except FileProblem as exc:
         summary.problem = str(exc)
+    finally:
+        clear_caches()
     summary.seconds = asyncio.get_running_loop().time() - started
     if summary.committed:
         from storage import audit

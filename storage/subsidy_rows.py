@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import re
 import unicodedata
@@ -239,35 +240,58 @@ def parse_date(v: Any, today: date) -> date | str:
     return d
 
 
+def parse_name(v: Any) -> tuple[str, str]:
+    """(normalised name, "") or ("", reason)."""
+    name = normalise_name(_text(v))
+    if not name:
+        return "", "姓名为空"
+    if not valid_name(name):
+        return "", "姓名应为2到15个汉字"
+    return name, ""
+
+
+def parse_program(v: Any) -> tuple[str, str]:
+    program = _text(v)
+    if not program:
+        return "", "项目为空"
+    if len(program) > 64:
+        return "", "项目名称超过64个字"
+    return program, ""
+
+
+# The same person, program, amount and date text recur on many rows: each is checked once per import.
+_person = functools.lru_cache(maxsize=1 << 18)(lambda id_v, name_v, today: (parse_id(id_v, today), parse_name(name_v)))
+_program = functools.lru_cache(maxsize=1 << 12)(parse_program)
+_amount = functools.lru_cache(maxsize=1 << 16)(lambda v: parse_amount(v))
+_date = functools.lru_cache(maxsize=1 << 14)(lambda v, today: parse_date(v, today))
+
+
+def clear_caches() -> None:
+    """Free the per-import caches (the importer calls this when it ends)."""
+    for cache in (_person, _program, _amount, _date):
+        cache.cache_clear()
+
+
+def _cached(fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except TypeError:  # an unhashable cell value: check it without the cache
+        return fn.__wrapped__(*args)
+
+
 def parse_row(raw: RawRow, resolve_village: Any, today: date) -> Row | str:
     """A checked row, or every reason it is wrong, joined by ";"."""
     v = raw.values
-    problems: list[str] = []
-    number, why = parse_id(v.get("id_number"), today)
-    if why:
-        problems.append(why)
-    name = normalise_name(_text(v.get("name")))
-    if not name:
-        problems.append("姓名为空")
-    elif not valid_name(name):
-        problems.append("姓名应为2到15个汉字")
-    program = _text(v.get("program"))
-    if not program:
-        problems.append("项目为空")
-    elif len(program) > 64:
-        problems.append("项目名称超过64个字")
-    amount = parse_amount(v.get("amount"))
-    if isinstance(amount, str):
-        problems.append(amount)
-    paid_on = parse_date(v.get("paid_on"), today)
-    if isinstance(paid_on, str):
-        problems.append(paid_on)
-    village, why = resolve_village(_text(v.get("village")))
-    if why:
-        problems.append(why)
-    source = _text(v.get("source"))[:64]
+    (number, why_id), (name, why_name) = _cached(_person, v.get("id_number"), v.get("name"), today)
+    program, why_program = _cached(_program, v.get("program"))
+    amount = _cached(_amount, v.get("amount"))
+    paid_on = _cached(_date, v.get("paid_on"), today)
+    village, why_village = resolve_village(_text(v.get("village")))
+    problems = [p for p in (why_id, why_name, why_program, amount if isinstance(amount, str) else "",
+                            paid_on if isinstance(paid_on, str) else "", why_village) if p]
     if problems:
         return ";".join(problems)
+    source = _text(v.get("source"))[:64]
     return Row(raw.line, number, name, program, amount, paid_on, village, source)  # type: ignore[arg-type]
 
 
