@@ -23,6 +23,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Iterable
 
+from tortoise.transactions import in_transaction
+
 from nlp.idcard import check_id, mask_id, mask_name, valid_name
 from storage import audit, keys
 from storage.models import SubsidyLookup, SubsidyRecord
@@ -152,24 +154,21 @@ async def lookup(id_number: str, name: str, *, channel: str, actor: str, service
     if wait:
         return LookupResult(Outcome.LIMITED, wait_minutes=wait)
 
-    # The same work whether the ID is absent or the name is wrong.
-    candidates = await SubsidyRecord.filter(id_hash__in=id_hashes(cipher, number)).values_list("id", "name_hash")
+    # One query whatever the outcome, then the same comparison: absent ID and wrong name cost the same.
+    rows = await (SubsidyRecord.filter(id_hash__in=id_hashes(cipher, number)).order_by("-paid_on", "-id")
+                  .values_list("id", "name_hash", "program", "amount", "paid_on", "village_id", "village__name",
+                               "village__township_id"))
     wanted = cipher.all_lookup_hashes(name, purpose=NAME_PURPOSE)
-    pool = candidates or [(0, DUMMY_NAME_HASH)]
-    matched = [rid for rid, nh in pool if any(hmac.compare_digest(nh, w) for w in wanted) and rid]
-
-    views: list[RecordView] = []
-    if matched:
-        rows = await (SubsidyRecord.filter(id__in=matched).order_by("-paid_on", "-id")
-                      .values_list("id", "program", "amount", "paid_on", "village_id", "village__name",
-                                   "village__township_id"))
-        rows = [r for r in rows if scope is None or r[4] in scope or r[6] in scope]
-        views = [RecordView(i, rid, prog, Decimal(amount), paid, vname, vcode, tcode)
-                 for i, (rid, prog, amount, paid, vcode, vname, tcode) in enumerate(rows, 1)]
+    pool = rows or [(0, DUMMY_NAME_HASH, "", Decimal(0), None, "", "", "")]
+    matched = [r for r in pool if any(hmac.compare_digest(r[1], w) for w in wanted) and r[0]]
+    matched = [r for r in matched if scope is None or r[5] in scope or r[7] in scope]
+    views = [RecordView(i, rid, prog, Decimal(amount), paid, vname, vcode, tcode)
+             for i, (rid, _, prog, amount, paid, vcode, vname, tcode) in enumerate(matched, 1)]
     current = id_hash(cipher, number)
-    entry = await SubsidyLookup.create(id_hash=current, channel=channel, actor=actor[:64], records=len(views))
-    await audit.append(actor[:64], "subsidy.lookup", f"subsidy_lookup:{entry.id}",
-                       {"channel": channel, "records": len(views)})
+    async with in_transaction():  # one commit for both rows
+        entry = await SubsidyLookup.create(id_hash=current, channel=channel, actor=actor[:64], records=len(views))
+        await audit.append(actor[:64], "subsidy.lookup", f"subsidy_lookup:{entry.id}",
+                           {"channel": channel, "records": len(views)})
     await _count(services, [keys.subsidy_tries(sender)] + (
         [] if views else [keys.subsidy_failures("sender", sender), keys.subsidy_failures("id", id_subject)]))
     if not views:
