@@ -102,11 +102,14 @@ async def start_worker_in_process(services: "Services") -> Callable[[], Awaitabl
     task = asyncio.ensure_future(worker.async_run())
 
     async def stop() -> None:
-        task.cancel()
-        try:
-            await task
-        except (asyncio.CancelledError, Exception):
-            pass
+        worker.allow_pick_jobs = False  # let a delivery in progress finish: its rows are leased anyway
+        running = [t for t in worker.tasks.values() if not t.done()]
+        if running:
+            await asyncio.wait(running, timeout=10)
+        for t in (task, *worker.tasks.values()):
+            t.cancel()
+        await asyncio.gather(task, *worker.tasks.values(), return_exceptions=True)
+        worker.tasks.clear()  # arq's close() would gather the cancelled jobs again and raise
         await worker.close()
 
     return stop
