@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.dispatch import Inbound, Keyword, Reply, Router, State, StatesGroup
+from bot.dispatch import Inbound, Keyword, Reply, Router, State, StatesGroup, in_state, private_chat
 from bot.dispatch.state import ConversationState
 from bot.services import Services
 from handlers import report_texts as T
@@ -34,6 +34,8 @@ YES = {"1", "对", "是", "是的", "对的", "没错", "确认", "嗯", "对了
 NO = {"不对", "不是", "错了", "不"}
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}\d{7,8})$")
 SKIP = {"跳过", "不留", "不用", "不要", "算了不留", "0"}
+# Keywords of other flows that always work (SPEC): never swallowed as part of a description.
+OTHER_FLOWS = {"查补贴", "查询补贴", "查询进度", "查进度", "我的举报"}
 
 
 class Report(StatesGroup):
@@ -79,7 +81,15 @@ async def media(msg: Inbound, state: ConversationState) -> Reply:
     return Reply.text(T.PHOTO_KEPT if kind == "image" else T.VOICE_KEPT)
 
 
-@report_router.text(Report.describe)
+@report_router.register({"image", "voice"}, in_state(None), private_chat, lambda m, c: not m.content)
+async def media_first(msg: Inbound, state: ConversationState) -> Reply:
+    """A photo (or an unrecognised voice) sent before any words: it starts a report."""
+    await begin(state)
+    await state.update(media=[{"kind": "image" if msg.kind == "image" else "voice", "media_id": msg.media_id}])
+    return Reply.text(T.MEDIA_FIRST)
+
+
+@report_router.text(Report.describe, lambda m, c: _plain(m.content) not in OTHER_FLOWS)
 async def describe(msg: Inbound, state: ConversationState, services: Services, registry: Any) -> Reply:
     parts: list[str] = state.data.get("parts", [])
     if _plain(msg.content) in DONE_WORDS:

@@ -233,3 +233,20 @@ async def test_voice_recognition_becomes_text(villager: Villager) -> None:
     await villager.one("2")
     case = await Case.get()
     assert case.text == "胡家庄村会计把低保名额给了自己亲戚" and case.village_id == HUJIAZHUANG
+
+
+async def test_progress_keyword_mid_report_is_not_taken_as_description(villager: Villager) -> None:
+    await villager.one("举报")
+    await villager.one(LOW_INCOME)
+    assert await villager.one("查询进度") == "请发送案件编号(QF开头)或16位回执码。"
+
+
+async def test_photo_first_starts_a_report_and_keeps_the_photo(villager: Villager, services: Any) -> None:
+    assert await villager.one(kind="image", media_id="media-first") == T.MEDIA_FIRST
+    await villager.one(LOW_INCOME)
+    await villager.one("好了")
+    await villager.one("1")
+    await villager.one("2")
+    await services.drain()
+    case = await Case.get()
+    assert case.text == LOW_INCOME and await case.attachments.all().count() == 1
