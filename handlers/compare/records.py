@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Callable
 
 from handlers.compare.rule import Rule
 from nlp.idcard import mask_id, mask_name
@@ -31,11 +32,11 @@ class MaskedRecord:
     village_code: str
 
 
-def open_masked(cipher: PersonalDataCipher, token: str | None, mask: "type[str] | object") -> str:
+def open_masked(cipher: PersonalDataCipher, token: str | None, mask: Callable[[str], str]) -> str:
     if not token:
         return ""
     try:
-        return mask(cipher.open(token))  # type: ignore[operator]
+        return mask(cipher.open(token))
     except DecryptionError:
         return UNREADABLE
 
