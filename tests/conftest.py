@@ -111,9 +111,13 @@ async def truncate_all() -> None:
     tables = [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
     if conn.capabilities.dialect == "postgres":
         await conn.execute_script("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
-    else:
-        for t in tables:
-            await conn.execute_script(f'DELETE FROM "{t}"')
+    else:  # foreign keys off while emptying, so the order of tables does not matter
+        await conn.execute_script("PRAGMA foreign_keys = OFF")
+        try:
+            for t in tables:
+                await conn.execute_script(f'DELETE FROM "{t}"')
+        finally:
+            await conn.execute_script("PRAGMA foreign_keys = ON")
 
 
 @pytest_asyncio.fixture(scope="session")
