@@ -1,6 +1,6 @@
 """查补贴: a villager looks up the subsidies paid in their name, disputes one, subscribes to new ones.
 
-    (private, any state) --查补贴--> ask
+    (private, any state) --查补贴--> ask       (--查补贴 <ID> <name>--> lookup at once)
     ask --ID + name (one message)--------------------------> lookup
     ask --ID only--> ask (ID kept sealed) --name--> lookup
     ask --name only--> ask (name kept sealed) --ID--> lookup
@@ -50,9 +50,12 @@ def _not_other_keyword(msg: Inbound, ctx: dict[str, Any]) -> bool:
     return not any(text.startswith(w) for w in OTHER_KEYWORDS)
 
 
-@subsidy_router.text(Keyword("查补贴", "查询补贴", "补贴查询", "查惠民资金"), private_chat)
-async def start(state: ConversationState) -> Reply:
+@subsidy_router.text(Keyword("查补贴", "查询补贴", "补贴查询", "查惠民资金", prefix=True), private_chat)
+async def start(msg: Inbound, state: ConversationState, user: Sender, services: Services, args: str) -> Reply:
+    await state.clear()
     await state.set(SubsidyFlow.ask, id_enc="", name_enc="")
+    if re.search(r"[0-9０-９]", args):  # "查补贴 <ID> <name>" in one message
+        return await _collect(args, msg.channel, state, user, services)
     return Reply.text(texts.START)
 
 
@@ -107,9 +110,12 @@ async def unsubscribe_all(user: Sender) -> Reply:
 @subsidy_router.text(SubsidyFlow, private_chat, _not_other_keyword)
 async def collect(msg: Inbound, state: ConversationState, user: Sender, services: Services) -> Reply:
     """An ID, a name, or both: look up as soon as both are known."""
+    return await _collect(msg.content, msg.channel, state, user, services)
+
+
+async def _collect(text: str, channel: str, state: ConversationState, user: Sender, services: Services) -> Reply:
     cipher = services.cipher
     data = state.data
-    text = msg.content
     found = find_id_number(text)
     if found is not None and not found.check.ok:
         return Reply.text(found.check.reason)
@@ -131,7 +137,7 @@ async def collect(msg: Inbound, state: ConversationState, user: Sender, services
     if not name:
         await state.set(SubsidyFlow.ask, id_enc=cipher.seal(number, aad=SEAL_AAD), name_enc="")
         return Reply.text(texts.ASK_NAME)
-    result = await lookup(number, name, channel=msg.channel, actor=f"villager:{user.subject}", services=services)
+    result = await lookup(number, name, channel=channel, actor=f"villager:{user.subject}", services=services)
     if result.outcome is Outcome.FOUND:
         await state.clear()
         await state.set(SubsidyFlow.listed, records=[r.record_id for r in result.records], id_hash=result.id_hash,

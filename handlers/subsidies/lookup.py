@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import math
 from dataclasses import dataclass, field
@@ -23,11 +24,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Iterable
 
+from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from nlp.idcard import check_id, mask_id, mask_name, valid_name
 from storage import audit, keys
-from storage.models import SubsidyLookup, SubsidyRecord
+from storage.key_rotation import placeholders
+from storage.models import SubsidyLookup
 from storage.subsidy_crypto import DUMMY_NAME_HASH, NAME_PURPOSE, id_hash, id_hashes, normalise_name, rate_subject
 
 if TYPE_CHECKING:
@@ -135,6 +138,23 @@ async def _count(services: "Services", names: Iterable[str]) -> None:
         await pipe.execute()
 
 
+async def _records(hashes: list[str]) -> list[Any]:
+    """(id, name_hash, program, amount, paid_on, village code, village name, township code), newest first."""
+    conn = Tortoise.get_connection("default")
+    ph = ", ".join(placeholders(conn, len(hashes)))
+    _, rows = await conn.execute_query(
+        "SELECT r.id, r.name_hash, r.program, r.amount, r.paid_on, r.village_id, v.name, v.township_id "
+        "FROM subsidy_record r JOIN village v ON v.code = r.village_id "
+        f"WHERE r.id_hash IN ({ph}) ORDER BY r.paid_on DESC, r.id DESC", hashes)
+    return [tuple(r) for r in rows]
+
+
+async def _audit(id_h: str, channel: str, actor: str, records: int) -> None:
+    async with in_transaction():  # one commit for both rows
+        entry = await SubsidyLookup.create(id_hash=id_h, channel=channel, actor=actor, records=records)
+        await audit.append(actor, "subsidy.lookup", f"subsidy_lookup:{entry.id}", {"channel": channel, "records": records})
+
+
 async def lookup(id_number: str, name: str, *, channel: str, actor: str, services: "Services",
                  scope: set[str] | None = None) -> LookupResult:
     """`actor`: "villager:<subject>", "miniapp:<subject>", "staff:<id>" — never an openid."""
@@ -150,27 +170,21 @@ async def lookup(id_number: str, name: str, *, channel: str, actor: str, service
     number = chk.number
     sender = cipher.lookup_hash(actor, purpose="subsidy-actor")[:32]
     id_subject = rate_subject(cipher, number)
-    wait = await _limits(services, sender, id_subject)
+    # The limits and the records are fetched at once; one query whatever the outcome, then the same
+    # comparison: an absent ID and a wrong name cost the same.
+    wait, rows = await asyncio.gather(_limits(services, sender, id_subject), _records(id_hashes(cipher, number)))
     if wait:
         return LookupResult(Outcome.LIMITED, wait_minutes=wait)
-
-    # One query whatever the outcome, then the same comparison: absent ID and wrong name cost the same.
-    rows = await (SubsidyRecord.filter(id_hash__in=id_hashes(cipher, number)).order_by("-paid_on", "-id")
-                  .values_list("id", "name_hash", "program", "amount", "paid_on", "village_id", "village__name",
-                               "village__township_id"))
     wanted = cipher.all_lookup_hashes(name, purpose=NAME_PURPOSE)
-    pool = rows or [(0, DUMMY_NAME_HASH, "", Decimal(0), None, "", "", "")]
+    pool = rows or [(0, DUMMY_NAME_HASH, "", "0", None, "", "", "")]
     matched = [r for r in pool if any(hmac.compare_digest(r[1], w) for w in wanted) and r[0]]
     matched = [r for r in matched if scope is None or r[5] in scope or r[7] in scope]
-    views = [RecordView(i, rid, prog, Decimal(amount), paid, vname, vcode, tcode)
+    views = [RecordView(i, rid, prog, Decimal(amount), paid if isinstance(paid, date) else date.fromisoformat(paid),
+                        vname, vcode, tcode)
              for i, (rid, _, prog, amount, paid, vcode, vname, tcode) in enumerate(matched, 1)]
     current = id_hash(cipher, number)
-    async with in_transaction():  # one commit for both rows
-        entry = await SubsidyLookup.create(id_hash=current, channel=channel, actor=actor[:64], records=len(views))
-        await audit.append(actor[:64], "subsidy.lookup", f"subsidy_lookup:{entry.id}",
-                           {"channel": channel, "records": len(views)})
-    await _count(services, [keys.subsidy_tries(sender)] + (
-        [] if views else [keys.subsidy_failures("sender", sender), keys.subsidy_failures("id", id_subject)]))
+    await asyncio.gather(_audit(current, channel, actor[:64], len(views)), _count(services, [keys.subsidy_tries(sender)] + (
+        [] if views else [keys.subsidy_failures("sender", sender), keys.subsidy_failures("id", id_subject)])))
     if not views:
         return LookupResult(Outcome.NONE)
     totals: dict[int, Decimal] = {}

@@ -42,6 +42,12 @@ async def test_id_and_name_in_one_message_list_masked_records(imported: Any, wec
     await assert_nothing_personal(SECRETS, services=imported, caplog=sensitive_log, sent=sent_since())
 
 
+async def test_keyword_id_and_name_in_a_single_message(imported: Any, wechat: Any, http: Any) -> None:
+    [reply] = await say(wechat, http, f"查补贴 {HU.id_number} {HU.name}")
+    assert "胡*山" in reply and "共3条" in reply
+    assert await say(wechat, http, "查补贴怎么用") == [texts.START]
+
+
 async def test_name_then_id_in_two_messages_and_id_then_name(imported: Any, wechat: Any, http: Any,
                                                             sensitive_log: Any, sent_since: Any) -> None:
     await say(wechat, http, "查补贴")
