@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from admin.filters import CST, OPEN_STATUSES
-from storage.models import Case, Township
+from storage.models import Case, CaseEvent, Township
 
 TAKEN_ON = ("accepted", "investigating", "resolved", "rated")
 DONE = ("resolved", "rated")
@@ -32,6 +32,9 @@ class Stats:
     completion_rate: float | None = None
     satisfaction_rate: float | None = None
     trend: list[tuple[str, int, int]] = field(default_factory=list)  # (YYYY-MM, filed, resolved)
+    rated: int = 0
+    satisfied: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the grouped counts, for report sheets
 
 
 def month_start(d: date) -> datetime:
@@ -48,47 +51,74 @@ def overdue_q(today: date) -> Q:
     return Q(status__in=OPEN_STATUSES) & late
 
 
-async def _group(qs: QuerySet[Case], column: str) -> dict[str, int]:
-    rows = await qs.annotate(n=Count("id")).group_by(column).values(column, "n")
-    return {str(r[column] or ""): int(r["n"]) for r in rows}
-
-
-def _resolved_between(qs: QuerySet[Case], start: datetime, end: datetime) -> QuerySet[Case]:
-    return qs.filter(events__to_status="resolved", events__at__gte=start, events__at__lt=end)
+def _month_edges(today: date, months: int) -> list[datetime]:
+    first = add_months(today.replace(day=1), -(months - 1))
+    return [month_start(add_months(first, i)) for i in range(months + 1)]
 
 
 async def compute(scoped: QuerySet[Case], *, start: datetime | None = None, end: datetime | None = None,
-                  trend_months: int = 12, today: date | None = None) -> Stats:
-    """Statistics of the cases in `scoped`; `start`/`end` limit to cases filed in a period (reports)."""
+                  trend_months: int = 12, today: date | None = None, whole: bool = False) -> Stats:
+    """Statistics of the cases in `scoped`; `start`/`end` limit to cases filed in a period (reports).
+
+    Two queries whatever the size: one pass over the cases (grouped by status, category,
+    township, rating, with filtered counts for overdue and for each month filed) and one
+    over the resolutions. `whole`: `scoped` is every case (county roles), so the events
+    need no scope filter.
+    """
     today = today or datetime.now(CST).date()
-    qs = scoped
-    if start is not None and end is not None:
-        qs = qs.filter(created_at__gte=start, created_at__lt=end)
     s = Stats()
-    s.by_status = await _group(qs, "status")
-    s.total = sum(s.by_status.values())
-    s.open = sum(s.by_status.get(k, 0) for k in OPEN_STATUSES)
-    s.by_category = await _group(qs, "category")
+    qs = scoped.filter(created_at__gte=start, created_at__lt=end) if start and end else scoped
+    edges = _month_edges(today, trend_months) if trend_months else []
+    agg: dict[str, Any] = {"n": Count("id"), "late": Count("id", _filter=overdue_q(today))}
+    if not (start and end):  # the trend is over all cases in scope; a report's period has none
+        for i in range(trend_months):
+            agg[f"m{i}"] = Count("id", _filter=Q(created_at__gte=edges[i], created_at__lt=edges[i + 1]))
+    cols = ("status", "category", "township_id", "rating")
+    rows = await qs.annotate(**agg).group_by(*cols).values(*cols, *agg)
+    s.rows = rows
     names = {t.code: t.name for t in await Township.all()}
-    s.by_township = {names.get(code, code or "未知"): n for code, n in (await _group(qs, "township_id")).items()}
-    s.overdue = await qs.filter(overdue_q(today)).count()
+    filed = [0] * trend_months
+    for r in rows:
+        n = int(r["n"])
+        s.total += n
+        s.overdue += int(r["late"])
+        s.by_status[r["status"]] = s.by_status.get(r["status"], 0) + n
+        s.by_category[r["category"]] = s.by_category.get(r["category"], 0) + n
+        town = names.get(r["township_id"] or "", r["township_id"] or "未识别")
+        s.by_township[town] = s.by_township.get(town, 0) + n
+        if r["status"] == "rated":
+            s.rated += n
+            s.satisfied += n if r["rating"] == "satisfied" else 0
+        for i in range(trend_months):
+            filed[i] += int(r.get(f"m{i}") or 0)
+    s.open = sum(s.by_status.get(k, 0) for k in OPEN_STATUSES)
     taken = sum(s.by_status.get(k, 0) for k in TAKEN_ON)
     done = sum(s.by_status.get(k, 0) for k in DONE)
     s.completion_rate = done / taken if taken else None
-    rated = await _group(qs.filter(status="rated"), "rating")
-    n_rated = sum(rated.values())
-    s.satisfaction_rate = rated.get("satisfied", 0) / n_rated if n_rated else None
+    s.satisfaction_rate = s.satisfied / s.rated if s.rated else None
+
     period_start = start or month_start(today)
     period_end = end or datetime.now(timezone.utc) + timedelta(days=1)
-    s.resolved_in_period = await _resolved_between(scoped, period_start, period_end).distinct().count()
-    first = add_months(today.replace(day=1), -(trend_months - 1))
-    for i in range(trend_months if trend_months else 0):
-        a = month_start(add_months(first, i))
-        b = month_start(add_months(first, i + 1))
-        filed = await scoped.filter(created_at__gte=a, created_at__lt=b).count()
-        resolved = await _resolved_between(scoped, a, b).distinct().count()
-        s.trend.append((a.strftime("%Y-%m"), filed, resolved))
+    since = min([period_start, *edges[:1]])
+    events = CaseEvent.filter(to_status="resolved", kind="resolved", at__gte=since)
+    if not whole:
+        events = events.filter(case_id__in=Subquery(scoped.values("id")))
+    eagg: dict[str, Any] = {"period": Count("id", _filter=Q(at__gte=period_start, at__lt=period_end))}
+    for i in range(trend_months):
+        eagg[f"m{i}"] = Count("id", _filter=Q(at__gte=edges[i], at__lt=edges[i + 1]))
+    ev = (await events.annotate(**eagg).values(*eagg))[0]
+    s.resolved_in_period = int(ev["period"] or 0)
+    s.trend = [(edges[i].strftime("%Y-%m"), filed[i], int(ev[f"m{i}"] or 0)) for i in range(trend_months)]
     return s
+
+
+def matrix(rows: list[dict[str, Any]], column: str) -> dict[str, dict[str, int]]:
+    """column value -> status -> cases, from the rows `compute` grouped."""
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        cell = out.setdefault(str(r[column] or ""), {})
+        cell[r["status"]] = cell.get(r["status"], 0) + int(r["n"])
+    return out
 
 
 def chart_data(s: Stats, category_names: dict[str, str], status_names: dict[str, str]) -> dict[str, Any]:

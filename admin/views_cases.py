@@ -22,6 +22,7 @@ from storage.models.admin import MonitorAssignment
 
 routes = web.RouteTableDef()
 EXPORT_MAX_ROWS = 20_000
+COUNT_CAP = 1000
 REPORTER_EVENTS = frozenset({"identity_revealed"})
 
 
@@ -39,16 +40,19 @@ async def case_list(request: web.Request) -> web.Response:
     except ValueError:
         page = 1
     qs = f.apply(scope.cases_for(staff))
-    total = await qs.count()
+    if f.q:  # a text search scans: count at most COUNT_CAP matches, so the page stays fast
+        total = len(await qs.limit(COUNT_CAP + 1).values_list("id", flat=True))
+    else:
+        total = await qs.count()
     rows = await qs.order_by("-id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).values(
         "id", "number", "created_at", "category", "status", "office", "township_id", "village_id", "priority",
         "accept_due", "resolve_due", "overdue_level")
     towns = {t.code: t.name for t in await Township.all()}
     villages = {v["code"]: v["name"] for v in await Village.filter(
         code__in={r["village_id"] for r in rows if r["village_id"]}).values("code", "name")}
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE))
     return render(request, "cases.html", {
-        "rows": rows, "total": total, "page": page, "pages": pages, "f": f, "towns": towns,
+        "rows": rows, "total": f"{COUNT_CAP}+" if total > COUNT_CAP else total, "page": page, "pages": pages, "f": f, "towns": towns,
         "villages": villages, "township_choices": towns if scope.is_county(staff) else {},
     })
 
@@ -111,7 +115,9 @@ def _events_for(staff: Staff, events: list[CaseEvent]) -> list[CaseEvent]:
 
 async def _case_context(staff: Staff, case: Case) -> dict[str, object]:
     in_scope = scope.cases_for(staff)
-    linked_ids = {c.id for c in await in_scope.filter(linked_to_id=case.id).only("id")}
+    linked_ids: set[int] = set()
+    if case.priority > 0 and not case.linked_to_id:  # a cluster's root: linking raised its priority
+        linked_ids = set(await in_scope.filter(linked_to_id=case.id).values_list("id", flat=True))
     if case.linked_to_id:
         linked_ids.add(case.linked_to_id)
     linked = await in_scope.filter(id__in=linked_ids).order_by("id").values(

@@ -19,6 +19,6 @@ async def dashboard(request: web.Request) -> web.Response:
     staff = staff_of(request)
     if scope.role(staff) is Role.AUDITOR:
         raise web.HTTPFound("/admin/audit")
-    s = await stats.compute(scope.cases_for(staff))
+    s = await stats.compute(scope.cases_for(staff), whole=scope.is_county(staff))
     charts = json.dumps(stats.chart_data(s, CATEGORY_NAMES, STATUS_NAMES), ensure_ascii=False).replace("</", "<\\/")
     return render(request, "dashboard.html", {"s": s, "charts": charts})

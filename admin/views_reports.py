@@ -10,15 +10,13 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from aiohttp import web
-from tortoise.functions import Count
-from tortoise.queryset import QuerySet
 
 from admin import scope, stats
 from admin.filters import CST, STATUS_NAMES
 from admin.web import render, staff_of
 from nlp.categories import CATEGORY_NAMES
 from storage import audit
-from storage.models import Case, Township
+from storage.models import Township
 
 routes = web.RouteTableDef()
 
@@ -61,8 +59,8 @@ async def statistics_xlsx(request: web.Request) -> web.Response:
     kind = request.query.get("kind", "month")
     label, start, end = period_bounds(kind, request.query.get("period", ""))
     scoped = scope.cases_for(staff)
-    s = await stats.compute(scoped, start=start, end=end, trend_months=0, today=(end.date()))
-    in_period = scoped.filter(created_at__gte=start, created_at__lt=end)
+    s = await stats.compute(scoped, start=start, end=end, trend_months=0, today=min(end.date(), date.today()),
+                            whole=scope.is_county(staff))
     towns = {t.code: t.name for t in await Township.all()}
     wb = Workbook()
     ws = wb.active
@@ -77,10 +75,10 @@ async def statistics_xlsx(request: web.Request) -> web.Response:
     for cell in ("B6", "B7"):
         ws[cell].number_format = "0.0%"
     statuses = list(STATUS_NAMES)
-    await _matrix(wb.create_sheet("按乡镇"), "乡镇", in_period, "township_id", statuses,
-                  lambda c: towns.get(c, c or "未识别"))
-    await _matrix(wb.create_sheet("按类别"), "类别", in_period, "category", statuses,
-                  lambda c: CATEGORY_NAMES.get(c, c))
+    _matrix(wb.create_sheet("按乡镇"), "乡镇", stats.matrix(s.rows, "township_id"), statuses,
+            lambda c: towns.get(c, c or "未识别"))
+    _matrix(wb.create_sheet("按类别"), "类别", stats.matrix(s.rows, "category"), statuses,
+            lambda c: CATEGORY_NAMES.get(c, c))
     buf = io.BytesIO()
     wb.save(buf)
     await audit.append(f"staff:{staff.id}", "statistics.export", staff.scope_code,
@@ -91,13 +89,9 @@ async def statistics_xlsx(request: web.Request) -> web.Response:
         "Content-Disposition": f'attachment; filename="{name}"'})
 
 
-async def _matrix(ws: Any, what: str, qs: QuerySet[Case], column: str, statuses: list[str],
-                  name: Callable[[str], str]) -> None:
-    """One row per `column` value, one column per status, counts of the period's cases."""
-    rows = await qs.annotate(n=Count("id")).group_by(column, "status").values(column, "status", "n")
-    table: dict[str, dict[str, int]] = {}
-    for r in rows:
-        table.setdefault(str(r[column] or ""), {})[r["status"]] = int(r["n"])
+def _matrix(ws: Any, what: str, table: dict[str, dict[str, int]], statuses: list[str],
+            name: Callable[[str], str]) -> None:
+    """One row per township / category, one column per status."""
     ws.append([what, *[STATUS_NAMES[s] for s in statuses], "合计"])
     for key in sorted(table):
         counts = [table[key].get(s, 0) for s in statuses]

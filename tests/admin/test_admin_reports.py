@@ -46,3 +46,35 @@ async def test_statistics_xlsx_counts_the_viewers_scope_and_is_audited(accounts:
     monitor = await signed_in(panel_factory, services, "hujia_monitor")
     status, _, _ = await monitor.get_bytes(f"/admin/reports/statistics.xlsx?kind=month&period={month}")
     assert status == 403
+
+
+async def test_dashboard_counts_rates_and_trend_follow_the_lifecycle(accounts: Any, panel_factory: Any,
+                                                                     services: Any) -> None:
+    import json
+    import re
+
+    from handlers.cases import actions
+    from handlers.cases.queries import rate
+
+    staff = accounts["nanba_staff"]
+    cases = [await file_case(services, f"胡家庄村低保被扣第{i}户", township="610798101", village="610798101201")
+             for i in range(4)]
+    await file_case(services, "东岭村的事", township="610798102", village="610798102201")
+    for c in cases[:3]:
+        await actions.accept(c.id, actor_staff=staff, services=services)
+    for c in cases[:2]:
+        await actions.resolve(c.id, actor_staff=staff, result="已查实并纠正", services=services)
+    await rate(cases[0].id, True, "", "reporter", services)
+    panel = await signed_in(panel_factory, services, "nanba_staff")
+    status, body = await panel.get("/admin/")
+
+    def tile(name: str) -> str:
+        return re.search(rf'id="n-{name}">([^<]*)<', body).group(1)  # type: ignore[union-attr]
+
+    assert tile("open") == "2"  # one received, one accepted
+    assert tile("resolved") == "2"
+    assert tile("completion") == "66.7%"  # 2 of the 3 taken on
+    assert tile("satisfaction") == "100.0%"
+    charts = json.loads(body.split('id="chart-data">', 1)[1].split("</script>", 1)[0])
+    assert charts["trend"]["filed"][-1] == 4 and charts["trend"]["resolved"][-1] == 2
+    assert sum(charts["township"]["values"]) == 4  # 东岭's case is not counted for 南坝
