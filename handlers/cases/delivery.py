@@ -1,7 +1,7 @@
 """The outbox sender: claims due messages atomically, sends them, retries with backoff.
 
     pending ──claim──> sending (lease: next_attempt_at = now + lease, attempts + 1)
-    sending ──ok──> sent
+    sending ──ok──> sent (marked in small bulk updates)
     sending ──retryable error──> pending, next try after base·2^(attempts-1) (capped, jittered)
     sending ──final error, or the last try failed──> failed (last_error says why; no personal data)
     sending ──worker killed──> the lease runs out and any worker claims it again: nothing is lost
@@ -48,6 +48,7 @@ class DeliveryConfig:
     lease_s: float = field(default_factory=lambda: _env("QINGFENG_OUTBOX_LEASE", 60.0))
     batch: int = 200
     concurrency: int = 32
+    mark_every: int = 25  # sent rows marked per UPDATE
 
     def backoff(self, attempts: int) -> float:
         delay = min(self.backoff_cap, self.backoff_base * 2 ** max(attempts - 1, 0))
@@ -142,7 +143,44 @@ async def send(c: Claimed, services: "Services") -> None:
         raise KeyError(f"unknown outbox kind {c.kind!r}")
 
 
-async def _deliver(c: Claimed, services: "Services", config: DeliveryConfig, stats: DeliveryStats) -> None:
+class SentMarks:
+    """Marks sent rows in bulk (one UPDATE per `size`), fenced by the claimed attempt like `_finish`.
+
+    A crash between a send and its mark re-sends that message after the lease: true of a
+    single-row mark too (every in-flight send is in that window); this adds at most `size`.
+    """
+
+    def __init__(self, stats: DeliveryStats, size: int) -> None:
+        self.stats, self.size = stats, size
+        self.rows: list[Claimed] = []
+
+    async def add(self, c: Claimed) -> None:
+        self.rows.append(c)
+        if len(self.rows) >= self.size:
+            await self.flush()
+
+    async def flush(self) -> None:
+        rows, self.rows = self.rows, []
+        if not rows:
+            return
+        q = Sql(Tortoise.get_connection("default"))
+        params: dict[str, Any] = {"now": utcnow()}
+        pairs = []
+        for i, c in enumerate(rows):
+            params[f"i{i}"], params[f"a{i}"] = c.id, c.attempts
+            pairs.append(f"(id = :i{i} AND attempts = :a{i})")
+        done = await q.rows(
+            f"UPDATE outbox_message SET status = 'sent', last_error = '', sent_at = {q.ts('now')} "
+            f"WHERE status = 'sending' AND ({' OR '.join(pairs)}) RETURNING id", params)
+        self.stats.sent += len(done)
+        lost = {c.id for c in rows} - {int(r["id"]) for r in done}
+        self.stats.lost_lease += len(lost)
+        for i in sorted(lost):  # our lease ran out and another worker took the row over
+            log.warning("outbox %d sent after its lease ran out", i)
+
+
+async def _deliver(c: Claimed, services: "Services", config: DeliveryConfig, stats: DeliveryStats,
+                   marks: SentMarks) -> None:
     from bot.wechat_api import WeChatAPIError
 
     try:
@@ -162,11 +200,7 @@ async def _deliver(c: Claimed, services: "Services", config: DeliveryConfig, sta
         stats.failed += 1
         log.error("outbox %d cannot be sent: %s", c.id, type(exc).__name__)
     else:
-        if await _finish(c, "sent"):
-            stats.sent += 1
-        else:  # our lease ran out and another worker took the row over
-            stats.lost_lease += 1
-            log.warning("outbox %d sent after its lease ran out", c.id)
+        await marks.add(c)
 
 
 def _by_case(batch: list[Claimed]) -> list[list[Claimed]]:
@@ -185,17 +219,21 @@ async def deliver_due(services: "Services", config: DeliveryConfig | None = None
     sem = asyncio.Semaphore(config.concurrency)
     batches = 0
 
-    async def in_order(group: list[Claimed], stats: DeliveryStats) -> None:
+    async def in_order(group: list[Claimed], stats: DeliveryStats, marks: SentMarks) -> None:
         async with sem:
             for c in group:
-                await _deliver(c, services, config, stats)
+                await _deliver(c, services, config, stats, marks)
 
     while max_batches is None or batches < max_batches:
         batch = await claim(config)
         if not batch:
             break
         stats = DeliveryStats()
-        await asyncio.gather(*(in_order(g, stats) for g in _by_case(batch)))
+        marks = SentMarks(stats, config.mark_every)
+        try:
+            await asyncio.gather(*(in_order(g, stats, marks) for g in _by_case(batch)))
+        finally:
+            await asyncio.shield(marks.flush())  # what was sent is marked, even when the worker stops
         total.add(stats)
         batches += 1
     return total
