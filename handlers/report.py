@@ -50,7 +50,7 @@ class Report(StatesGroup):
 def _plain(text: str) -> str:
     """Typed numbers and words without spaces, punctuation or full-width digits."""
     text = text.translate(str.maketrans("0123456789", "0123456789"))
-    return re.sub(r"[\s。.!!??,,、~~]+", "", text).lower()
+    return re.sub(r"[\s。.!!??,,、~\uff5e]+", "", text).lower()
 
 
 async def begin(state: ConversationState, first_text: str = "") -> Reply:
