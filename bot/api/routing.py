@@ -13,6 +13,7 @@ turns the same table into the document, so the two cannot drift apart.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
@@ -99,6 +100,35 @@ class ApiRoutes:
         return self.route("DELETE", path, **kw)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    """Lone UTF-16 surrogates (JSON allows "\\ud800") become U+FFFD: same length, valid UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    return value
+
+
+def clean_text(value: str) -> str:
+    """What a database column can hold: PostgreSQL refuses NUL in text, UTF-8 has no surrogates.
+
+    Control characters carry nothing a villager wrote, so they are dropped rather than
+    the report refused.
+    """
+    return _CONTROL.sub("", _no_surrogates(value))
+
+
+def _cleaned(model: BaseModel) -> BaseModel:
+    """The validated model with its text fields cleaned (after validation: lengths were checked as sent)."""
+    updates = {k: clean_text(v) for k, v in model.__dict__.items() if isinstance(v, str)}
+    return model.model_copy(update=updates) if updates else model
+
+
 async def _json_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     if request.content_type != "application/json":
         raise fail("unsupported_type", "请求内容须为 JSON(application/json)。")
@@ -109,7 +139,7 @@ async def _json_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
         raise fail("bad_json") from None
     if not isinstance(data, dict):
         raise fail("bad_json", "请求内容须为 JSON 对象。")
-    return model.model_validate(data)
+    return _cleaned(model.model_validate(_no_surrogates(data)))
 
 
 def _query(request: web.Request, model: type[BaseModel]) -> BaseModel:
@@ -124,7 +154,7 @@ def _query(request: web.Request, model: type[BaseModel]) -> BaseModel:
         if len(values) > 1:
             raise fail("invalid_request", f"请求内容不正确:{k}")
         data[k] = values[0]
-    return model.model_validate(data)
+    return _cleaned(model.model_validate(_no_surrogates(data)))
 
 
 def bind(ep: Endpoint, services: "Services", config: "ApiConfig") -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
@@ -137,7 +167,7 @@ def bind(ep: Endpoint, services: "Services", config: "ApiConfig") -> Callable[[w
         if ep.auth:
             call.session = await load_session(request, services, config)
             await limits.check_session(call.session, services, config, ep.bucket)
-        kwargs: dict[str, Any] = dict(request.match_info)  # path parameters by name
+        kwargs: dict[str, Any] = {k: clean_text(v) for k, v in request.match_info.items()}  # path parameters
         if ep.body is not None:
             kwargs["body"] = await _json_body(request, ep.body)
         if ep.query is not None:

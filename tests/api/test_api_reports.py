@@ -160,3 +160,18 @@ async def test_township_picked_and_village_named_in_text_are_combined(user: Mini
     r = await user.report("石桥村的会计把集体鱼塘承包费装进了自己口袋", township="610798102")
     case = await Case.get(number=r.body["case_number"])
     assert (case.township_id, case.village_id) == ("610798102", DONGLING_SHIQIAO)
+
+
+async def test_nul_and_lone_surrogates_in_text_do_not_break_filing(user: MiniProgram) -> None:
+    """Found by the schemathesis run on PostgreSQL: JSON may carry \\u0000 and lone surrogates, a text column cannot."""
+    raw = '{"text": "胡家庄村支书\\u0000扣了我家低保\\ud800钱", "category": "subsidy_fraud", "anonymous": true}'
+    r = await user.post("/api/v1/reports", None, data=raw.encode(), headers={"Content-Type": "application/json"})
+    assert r.status == 200 and r.body["filed"], r.body
+    assert (await Case.get()).text == "胡家庄村支书扣了我家低保\ufffd钱"
+    number = r.body["case_number"]
+    rating = await user.post("/api/v1/receipts/rating", None, headers={"Content-Type": "application/json"},
+                             data=('{"receipt": "%s", "satisfied": false, "reason": "\\u0000\\udfff"}'
+                                   % r.body["receipt"]).encode())
+    assert (rating.status, rating.code) == (409, "cannot_rate")  # refused for its status, not a crash
+    r = await user.get("/open311/v2/requests.json?service_code=%00")  # a NUL alone is no filter at all
+    assert r.status == 200 and [x["service_request_id"] for x in r.body] == [number]
