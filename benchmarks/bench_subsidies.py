@@ -47,6 +47,25 @@ def summary(xs: list[float]) -> dict[str, float]:
             "mean_ms": round(statistics.fmean(xs) * 1000, 3)}
 
 
+def backend_cpu(pids: list[int]) -> float:
+    """CPU seconds (user+system) of PostgreSQL backends on this machine (loopback server)."""
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+async def db_backends(admin: object, name: str) -> list[int]:
+    return [r[0] for r in await admin.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1", name)]  # type: ignore[attr-defined]
+
+
 def make_csv(rows: int) -> tuple[Path, list[tuple[str, str]], float]:
     from storage.subsidy_demo import write_demo_csv
 
@@ -86,14 +105,22 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         try:
             await services.redis.flushdb()
             await import_registry(load_file(REGISTRY))
+            pids = await db_backends(admin, name)
+            server0 = backend_cpu(pids)
+            load0 = Path("/proc/loadavg").read_text().split()[0]
             cpu0, t0 = time.process_time(), time.perf_counter()
             s = await import_subsidies(csv_path, services.cipher, today=date(2026, 11, 1))
             wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+            pids_after = await db_backends(admin, name)
+            server = backend_cpu(pids_after) - server0  # backends of the scratch database: the pool stays open
+            load1 = Path("/proc/loadavg").read_text().split()[0]
             assert s.committed and s.imported == args.rows, (s.imported, s.bad[:3])
             out["import"] = {"seconds": round(wall, 2), "rows_per_s": round(args.rows / wall),
-                             "client_cpu_s": round(cpu, 2), "client_cpu_us_per_row": round(cpu / args.rows * 1e6, 1)}
+                             "client_cpu_s": round(cpu, 2), "client_cpu_us_per_row": round(cpu / args.rows * 1e6, 1),
+                             "server_cpu_s": round(server, 2), "server_cpu_us_per_row": round(server / args.rows * 1e6, 1),
+                             "loadavg_before_after": [load0, load1]}
             print(f"import: {args.rows} rows in {wall:.1f}s = {args.rows / wall:,.0f} rows/s "
-                  f"(client CPU {cpu:.1f}s)", flush=True)
+                  f"(client CPU {cpu:.1f}s, PostgreSQL CPU {server:.1f}s, load {load0} -> {load1})", flush=True)
             conn = await asyncpg.connect(url)
             await conn.execute("ANALYZE subsidy_record")
             out["table_mb"] = round(await conn.fetchval("SELECT pg_total_relation_size('subsidy_record')") / 2**20)
