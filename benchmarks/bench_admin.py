@@ -204,7 +204,8 @@ async def run(url: str, redis_url: str, args: argparse.Namespace) -> None:
     some_case = args.cases // 2
     month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     pages = [
-        ("dashboard", "/admin/"),
+        ("dashboard, computed", "/admin/?fresh=1"),
+        ("dashboard, cached (30 s)", "/admin/"),
         ("case list, page 1", "/admin/cases"),
         ("case list, page 200", "/admin/cases?page=200"),
         ("case list, status + category", "/admin/cases?status=resolved&category=subsidy_fraud"),

@@ -90,3 +90,8 @@ def subsidy_failures(scope: str, subject: str) -> str:
 def subsidy_tries(subject: str) -> str:
     """All subsidy lookups of one sender in the last hour."""
     return f"{PREFIX}:subsidy:tries:{subject}"
+
+
+def admin_stats(scope: str) -> str:
+    """The panel dashboard's figures for one scope (role:code), cached for a minute."""
+    return f"{PREFIX}:admin:stats:{scope}"

@@ -78,3 +78,21 @@ async def test_dashboard_counts_rates_and_trend_follow_the_lifecycle(accounts: A
     charts = json.loads(body.split('id="chart-data">', 1)[1].split("</script>", 1)[0])
     assert charts["trend"]["filed"][-1] == 4 and charts["trend"]["resolved"][-1] == 2
     assert sum(charts["township"]["values"]) == 4  # 东岭's case is not counted for 南坝
+
+
+async def test_dashboard_cache_is_per_scope_and_fresh_recomputes(accounts: Any, panel_factory: Any,
+                                                                 services: Any) -> None:
+    import re
+
+    await file_case(services, "胡家庄村低保被扣", township="610798101", village="610798101201")
+    nanba = await signed_in(panel_factory, services, "nanba_staff")
+    _, body = await nanba.get("/admin/")
+    assert re.search(r'id="n-open">1<', body)
+    dongling = await signed_in(panel_factory, services, "dongling_staff")
+    _, body = await dongling.get("/admin/")
+    assert re.search(r'id="n-open">0<', body)  # another scope: not served from 南坝's cache
+    await file_case(services, "胡家庄村又一户低保被扣", township="610798101", village="610798101201")
+    _, body = await nanba.get("/admin/")
+    assert re.search(r'id="n-open">1<', body)  # cached for a moment, and the page says when it counted
+    _, body = await nanba.get("/admin/?fresh=1")
+    assert re.search(r'id="n-open">2<', body)
