@@ -201,7 +201,10 @@ async def run(url: str, redis_url: str, args: argparse.Namespace) -> None:
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     base = f"http://127.0.0.1:{port}"
+    from storage.models import Case
+
     some_case = args.cases // 2
+    town_case = (await Case.filter(office="610798101", id__gte=some_case).order_by("id").first()).id  # type: ignore[union-attr]
     month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     pages = [
         ("dashboard, computed", "/admin/?fresh=1"),
@@ -213,7 +216,7 @@ async def run(url: str, redis_url: str, args: argparse.Namespace) -> None:
         ("case list, dates", "/admin/cases?since=2026-01-01&until=2026-03-31"),
         ("case list, text search", "/admin/cases?q=%E9%B1%BC%E5%A1%98"),
         ("case list, by number", f"/admin/cases?q=QF2025{some_case:06d}"),
-        ("case page", f"/admin/cases/{some_case}"),
+        ("case page", "/admin/cases/{case}"),
         ("monthly statistics XLSX", f"/admin/reports/statistics.xlsx?kind=month&period={month}"),
         ("audit log", "/admin/audit"),
     ]
@@ -226,6 +229,7 @@ async def run(url: str, redis_url: str, args: argparse.Namespace) -> None:
                 for label, path in pages:
                     if path == "/admin/audit" and "county" not in user:
                         continue
+                    path = path.replace("{case}", str(some_case if "county" in user else town_case))
                     med, p95, status = await time_page(s, base + path, args.runs)
                     rows.append((who, label, med, p95, status))
                     print(f"{who:32s} {label:32s} median {med:6.1f} ms  p95 {p95:6.1f} ms  HTTP {status}", flush=True)
