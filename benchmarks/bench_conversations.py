@@ -144,12 +144,13 @@ async def run(args: argparse.Namespace) -> None:
     env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "QINGFENG_VAR": str(var),
            "WECHAT_API_BASE": "http://127.0.0.1:9", "PYTHONPATH": str(ROOT)}
     log = open(var / "server.log", "wb")
-    server = subprocess.Popen([sys.executable, *(["-m", "cProfile", "-o", os.environ["QF_BENCH_PROFILE"]] if os.environ.get("QF_BENCH_PROFILE") else []), "-m", "bot.cli", "serve", "--port", str(args.port)],
+    profile = ["-m", "cProfile", "-o", os.environ["QF_BENCH_PROFILE"]] if os.environ.get("QF_BENCH_PROFILE") else []
+    server = subprocess.Popen([sys.executable, *profile, "-m", "bot.cli", "serve", "--port", str(args.port)],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{args.port}"
+    limit = args.concurrency if not args.rate else 0  # open loop: as many connections as villagers in flight
     try:
-        limit = args.concurrency if not args.rate else 0  # open loop: as many connections as villagers in flight
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=limit)) as session:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=limit)) as session:
             for _ in range(200):
                 try:
                     async with session.get(base + "/healthz") as h:
