@@ -6,9 +6,12 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 from argon2 import PasswordHasher
 
+from admin.accounts import AccountError, create_user
 from tests.conftest import REGISTRY_EXAMPLE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,11 +41,13 @@ def test_user_add_reads_password_from_stdin_stores_argon2id_and_refuses_bad_inpu
     bad_scope = qingfeng("user", "add", "x1", "--role", "township_staff", "--scope", "999", cwd=tmp_path,
                          stdin="a-long-secret-pass\n")
     assert bad_scope.returncode == 1 and "not a township code" in bad_scope.stderr
-    short = qingfeng("user", "add", "x2", "--role", "monitor", "--scope", "610798101201", cwd=tmp_path, stdin="short\n")
-    assert short.returncode == 1 and "at least 10" in short.stderr
-    ok = qingfeng("user", "add", "x3", "--role", "monitor", "--scope", "610798101201", cwd=tmp_path,
-                  stdin="a-long-secret-pass\n")
-    assert ok.returncode == 0
-    again = qingfeng("user", "add", "x3", "--role", "monitor", "--scope", "610798101201", cwd=tmp_path,
-                     stdin="a-long-secret-pass\n")
-    assert again.returncode == 1 and "taken" in again.stderr
+
+
+async def test_create_user_refuses_short_password_taken_name_and_unknown_role(registry_loaded: Any) -> None:
+    await create_user("x3", "monitor", "610798101201", "a-long-secret-pass")
+    for args, why in ((("x2", "monitor", "610798101201", "short"), "at least 10"),
+                      (("x3", "monitor", "610798101201", "a-long-secret-pass"), "taken"),
+                      (("x4", "chief", "610798", "a-long-secret-pass"), "unknown role"),
+                      (("x5", "county_admin", "610798101", "a-long-secret-pass"), "not a county code")):
+        with pytest.raises(AccountError, match=why):
+            await create_user(*args)
