@@ -159,3 +159,25 @@ async def test_audit_verify_in_panel_detects_tampering(accounts: Any, panel_fact
     await auditor.get("/admin/audit")
     status, body = await auditor.post("/admin/audit/verify")
     assert "发现篡改" in body and f"第 {entry.id} 条" in body
+
+
+async def test_attachment_served_to_its_township_only(two_townships: dict[str, Case], panel_factory: Any,
+                                                      services: Any) -> None:
+    import io as _io
+
+    from PIL import Image
+
+    from storage.attachments import save_attachment
+
+    buf = _io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="PNG")
+    att = await save_attachment(two_townships["nanba"].id, buf.getvalue(), "image/png", "image", services)
+    own = await signed_in(panel_factory, services, "nanba_staff")
+    status, body = await own.get(f"/admin/cases/{two_townships['nanba'].id}")
+    assert f"/attachments/{att.id}" in body
+    status, data, ctype = await own.get_bytes(f"/admin/cases/{two_townships['nanba'].id}/attachments/{att.id}")
+    assert status == 200 and ctype == "image/png" and Image.open(_io.BytesIO(data)).size == (8, 8)
+    other = await signed_in(panel_factory, services, "dongling_staff")
+    for case_id in (two_townships["nanba"].id, two_townships["dongling"].id):  # neither URL gives the file
+        status, _, _ = await other.get_bytes(f"/admin/cases/{case_id}/attachments/{att.id}")
+        assert status == 404
