@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import random
+import resource
 import statistics
 import sys
 import time
@@ -118,7 +119,8 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             out["import"] = {"seconds": round(wall, 2), "rows_per_s": round(args.rows / wall),
                              "client_cpu_s": round(cpu, 2), "client_cpu_us_per_row": round(cpu / args.rows * 1e6, 1),
                              "server_cpu_s": round(server, 2), "server_cpu_us_per_row": round(server / args.rows * 1e6, 1),
-                             "loadavg_before_after": [load0, load1]}
+                             "loadavg_before_after": [load0, load1],
+                             "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
             print(f"import: {args.rows} rows in {wall:.1f}s = {args.rows / wall:,.0f} rows/s "
                   f"(client CPU {cpu:.1f}s, PostgreSQL CPU {server:.1f}s, load {load0} -> {load1})", flush=True)
             conn = await asyncpg.connect(url)

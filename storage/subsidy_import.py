@@ -15,6 +15,7 @@ same transaction (SPEC: nothing may be lost).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -75,7 +76,7 @@ async def load_resolver() -> VillageResolver:
     return VillageResolver([(c, n, list(a or []), t or "") for c, n, a, t in rows])
 
 
-PERSON_CACHE = 1 << 18
+PERSON_CACHE = 1 << 19  # people per import kept hashed and sealed (~300 bytes each)
 
 
 def _person(row: Row, sealer: RowSealer, people: dict[tuple[str, str], tuple[str, str, str, str]]
@@ -184,6 +185,8 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
     resolver = await load_resolver()
     today = today or date.today()
     sealer = RowSealer(cipher)
+    gc_was_on = gc.isenabled()
+    gc.disable()  # a million acyclic tuples: refcounting frees them; the cycle collector would rescan them all
     try:
         async with in_transaction() as conn:
             dialect = conn.capabilities.dialect
@@ -243,6 +246,8 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
         summary.problem = str(exc)
     finally:
         clear_caches()
+        if gc_was_on:
+            gc.enable()
     summary.seconds = asyncio.get_running_loop().time() - started
     if summary.committed:
         from storage import audit

@@ -258,7 +258,7 @@ def parse_program(v: Any) -> tuple[str, str]:
 
 
 # The same person, program, amount and date text recur on many rows: each is checked once per import.
-_person = functools.lru_cache(maxsize=1 << 18)(lambda id_v, name_v, today: (parse_id(id_v, today), parse_name(name_v)))
+_person = functools.lru_cache(maxsize=1 << 19)(lambda id_v, name_v, today: (parse_id(id_v, today), parse_name(name_v)))
 _program = functools.lru_cache(maxsize=1 << 12)(parse_program)
 _amount = functools.lru_cache(maxsize=1 << 16)(lambda v: parse_amount(v))
 _date = functools.lru_cache(maxsize=1 << 14)(lambda v, today: parse_date(v, today))
