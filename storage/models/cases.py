@@ -27,7 +27,8 @@ class Case(Model):
     category_keywords = fields.JSONField(default=list)
     text = fields.TextField()
     township = fields.ForeignKeyField("core.Township", related_name="cases", null=True, on_delete=fields.SET_NULL)
-    village = fields.ForeignKeyField("core.Village", related_name="cases", null=True, on_delete=fields.SET_NULL)
+    village = fields.ForeignKeyField("core.Village", related_name="cases", null=True, on_delete=fields.SET_NULL,
+                                     db_index=True)
     level = fields.CharField(max_length=16, default="unknown")
     route_to = fields.CharField(max_length=16, default="")  # the first routing decision
     route_reason = fields.TextField(default="")
@@ -39,7 +40,8 @@ class Case(Model):
     rating = fields.CharField(max_length=16, null=True)
     rating_reason = fields.TextField(null=True)
     priority = fields.IntField(default=0)
-    linked_to = fields.ForeignKeyField("core.Case", related_name="linked", null=True, on_delete=fields.SET_NULL)
+    linked_to = fields.ForeignKeyField("core.Case", related_name="linked", null=True, on_delete=fields.SET_NULL,
+                                       db_index=True)
     simhash = fields.BigIntField(null=True)
     accept_due = fields.DateField(null=True)
     resolve_due = fields.DateField(null=True)
@@ -75,7 +77,7 @@ class CaseEvent(Model):
     """One state change or action on a case: who, when, why."""
 
     id = fields.IntField(primary_key=True)
-    case = fields.ForeignKeyField("core.Case", related_name="events", on_delete=fields.CASCADE)
+    case = fields.ForeignKeyField("core.Case", related_name="events", on_delete=fields.CASCADE, db_index=True)
     at = fields.DatetimeField(auto_now_add=True, db_index=True)
     actor = fields.CharField(max_length=64)  # "staff:12", "reporter", "system", "worker"
     kind = fields.CharField(max_length=32)
@@ -92,7 +94,7 @@ class CaseEvent(Model):
 
 class Attachment(Model):
     id = fields.IntField(primary_key=True)
-    case = fields.ForeignKeyField("core.Case", related_name="attachments", on_delete=fields.CASCADE)
+    case = fields.ForeignKeyField("core.Case", related_name="attachments", on_delete=fields.CASCADE, db_index=True)
     kind = fields.CharField(max_length=16)  # image | voice | file
     content_type = fields.CharField(max_length=64)
     size = fields.IntField()

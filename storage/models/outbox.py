@@ -14,7 +14,8 @@ class OutboxMessage(Model):
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField(db_index=True)
     last_error = fields.TextField(default="")
-    case = fields.ForeignKeyField("core.Case", related_name="outbox", null=True, on_delete=fields.SET_NULL)
+    case = fields.ForeignKeyField("core.Case", related_name="outbox", null=True, on_delete=fields.SET_NULL,
+                                  db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
 
