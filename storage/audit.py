@@ -28,19 +28,29 @@ def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, target: st
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-async def append(actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None) -> AuditEntry:
-    """Record one action. `detail` must hold no personal data (hashes and codes only)."""
-    detail = detail or {}
+async def append(actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None,
+                 *, using_db: Any = None) -> AuditEntry:
+    """Record one action. `detail` must hold no personal data (hashes and codes only).
+
+    Pass `using_db` (a transaction) to write the entry in the caller's transaction: one commit,
+    and the entry exists exactly when the action does.
+    """
+    if using_db is not None:
+        return await _append(using_db, actor, action, target, detail or {})
     async with in_transaction() as conn:
-        if conn.capabilities.dialect == "postgres":
-            await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_LOCK_ID])
-        last = await AuditEntry.all().using_db(conn).order_by("-id").first()
-        prev = last.hash if last else GENESIS
-        at = datetime.now(timezone.utc)
-        h = entry_hash(prev, at, actor, action, target, detail)
-        return await AuditEntry.create(
-            at=at, actor=actor, action=action, target=target, detail=detail, prev_hash=prev, hash=h, using_db=conn
-        )
+        return await _append(conn, actor, action, target, detail or {})
+
+
+async def _append(conn: Any, actor: str, action: str, target: str, detail: dict[str, Any]) -> AuditEntry:
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_LOCK_ID])
+    last = await AuditEntry.all().using_db(conn).order_by("-id").only("hash").first()
+    prev = last.hash if last else GENESIS
+    at = datetime.now(timezone.utc)
+    h = entry_hash(prev, at, actor, action, target, detail)
+    return await AuditEntry.create(
+        at=at, actor=actor, action=action, target=target, detail=detail, prev_hash=prev, hash=h, using_db=conn
+    )
 
 
 @dataclass(frozen=True)

@@ -150,9 +150,10 @@ async def _records(hashes: list[str]) -> list[Any]:
 
 
 async def _audit(id_h: str, channel: str, actor: str, records: int) -> None:
-    async with in_transaction():  # one commit for both rows
+    async with in_transaction() as conn:  # one commit for both rows
         entry = await SubsidyLookup.create(id_hash=id_h, channel=channel, actor=actor, records=records)
-        await audit.append(actor, "subsidy.lookup", f"subsidy_lookup:{entry.id}", {"channel": channel, "records": records})
+        await audit.append(actor, "subsidy.lookup", f"subsidy_lookup:{entry.id}", {"channel": channel, "records": records},
+                           using_db=conn)
 
 
 async def lookup(id_number: str, name: str, *, channel: str, actor: str, services: "Services",
