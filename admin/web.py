@@ -6,6 +6,7 @@ admin.scope and are called by the pages themselves.
 """
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -33,6 +34,10 @@ def services_of(request: web.Request) -> Services:
 def staff_of(request: web.Request) -> Staff:
     return request["staff"]  # type: ignore[no-any-return]
 
+
+# The page modules, each with its `routes`; an area adds its own with PAGES.append (before create_subapp).
+PAGES: list[str] = ["views_auth", "views_dashboard", "views_cases", "views_audit", "views_registry", "views_data",
+                    "views_model", "views_reports", "views_findings"]
 
 # The main app caps bodies for WeChat (64 KB); these panel forms carry files.
 BIG_BODIES = {"/admin/subsidies/preview": 20 * 1024 * 1024, "/admin/model/keywords": 1024 * 1024}
@@ -125,10 +130,6 @@ def create_subapp(services: Services) -> web.Application:
 
     filters.install(env)
     app.router.add_static("/static/", HERE / "static", name="static", append_version=True)
-    from admin import (views_audit, views_auth, views_cases, views_dashboard, views_data, views_model,
-                       views_registry, views_reports)
-
-    for module in (views_auth, views_dashboard, views_cases, views_audit, views_registry, views_data,
-                   views_model, views_reports):
-        app.add_routes(module.routes)
+    for name in PAGES:
+        app.add_routes(importlib.import_module(f"admin.{name}").routes)
     return app
