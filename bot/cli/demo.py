@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -39,19 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _optional(module: str, attr: str) -> Any:
-    """A part of the demo that a feature area provides; None until that area exists."""
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
-        return None
-
-
 async def load_demo_data(services: Any) -> list[str]:
     """Idempotent: running the demo twice loads nothing twice. Returns what was done."""
+    from admin.accounts import create_user
     from storage import audit
     from storage.models import Staff, Village, WechatGroup
-    from storage.registry import import_registry, load_file
+    from storage.registry import import_registry, load_file, load_registry_dict
+    from storage.subsidy_demo import write_demo_csv
+    from storage.subsidy_import import import_path
 
     done = []
     summary = await import_registry(load_file(DEMO_REGISTRY))
@@ -62,21 +56,15 @@ async def load_demo_data(services: Any) -> list[str]:
     village = await Village.get(code="610798101201")
     await WechatGroup.get_or_create(chat_id=DEMO_GROUP, defaults={"name": "胡家庄村民群", "village": village})
     done.append(f"village group {DEMO_GROUP} bound to 胡家庄村")
-    create_user = _optional("admin.accounts", "create_user")
-    if create_user is not None:
-        for username, role, scope, password in DEMO_STAFF:
-            if not await Staff.exists(username=username):
-                await create_user(username, role, scope, password)
-        done.append("staff: " + ", ".join(f"{u} / {p}" for u, _, _, p in DEMO_STAFF))
-    write_csv = _optional("storage.subsidy_demo", "write_demo_csv")
-    import_file = _optional("storage.subsidy_import", "import_path")
-    if write_csv is not None and import_file is not None:
-        from storage.registry import load_registry_dict
-
-        path = services.settings.var_dir / "demo_subsidies.csv"
-        sample = write_csv(path, await load_registry_dict(), rows=300)
-        await import_file(path, services=services)
-        done.append(f"subsidies: {path} imported" + (f" (try ID {sample})" if isinstance(sample, str) else ""))
+    for username, role, scope, password in DEMO_STAFF:
+        if not await Staff.exists(username=username):
+            await create_user(username, role, scope, password)
+    done.append("panel accounts (user / password): " + ", ".join(f"{u} / {p}" for u, _, _, p in DEMO_STAFF))
+    path = services.settings.var_dir / "demo_subsidies.csv"
+    people = write_demo_csv(path, await load_registry_dict(), rows=300)
+    summary = await import_path(path, services=services)
+    done.append(f"subsidies: {path.name} imported ({summary.imported} new rows); synthetic people, e.g. "
+                f"查补贴 {people[0].id_number} {people[0].name}")
     return done
 
 
@@ -93,8 +81,9 @@ async def _main(args: argparse.Namespace) -> None:
     await fake.start(port=args.fake_port, host=args.host)
     services = await build_services(settings)
     done = await load_demo_data(services)
-    start_worker = _optional("handlers.cases.worker", "start_worker_in_process")
-    stop_worker = await start_worker(services) if start_worker is not None else None
+    from handlers.cases.worker import start_worker_in_process
+
+    stop_worker = await start_worker_in_process(services)
     runner = web.AppRunner(await create_app(settings, services), access_log_class=PathOnlyAccessLogger)
     await runner.setup()
     await web.TCPSite(runner, args.host, args.port).start()
@@ -114,8 +103,7 @@ async def _main(args: argparse.Namespace) -> None:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
-        if stop_worker is not None:
-            await stop_worker()
+        await stop_worker()
         await close_services(services)
         await fake.stop()
 
