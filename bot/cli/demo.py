@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +100,10 @@ async def _main(args: argparse.Namespace) -> None:
         f"  open {base}/admin                 # the panel (accounts above)",
         "Ctrl-C stops everything.", "",
     ]), flush=True)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)  # `kill` stops it cleanly too
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()
         await stop_worker()
