@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,4 +37,11 @@ def run(args: argparse.Namespace) -> int:
 
     asyncio.set_event_loop(asyncio.new_event_loop())  # arq's Worker uses the current loop
     make_worker(None).run()
-    return 0
+    # arq has closed everything by now. On SQLite a job cancelled by the signal can leave
+    # aiosqlite's (non-daemon) thread waiting, which would keep the process alive: leave.
+    from storage.redis import stop_embedded
+
+    stop_embedded()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

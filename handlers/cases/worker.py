@@ -90,6 +90,8 @@ def redis_settings(services_or_url: Any) -> RedisSettings:
 
 
 def make_worker(services: "Services | None" = None, **kw: Any) -> Worker:
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        logging.getLogger("arq.worker").setLevel(logging.WARNING)  # a line per job, every second: too much
     ctx: dict[str, Any] = {"services": services} if services is not None else {}
     return Worker(functions=FUNCTIONS, cron_jobs=CRON, redis_settings=redis_settings(services),
                   queue_name=keys.ARQ_QUEUE, on_startup=_startup, on_shutdown=_shutdown, ctx=ctx,
