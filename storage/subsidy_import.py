@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -38,6 +39,7 @@ CHUNK = 5000
 _LOCK_ID = 0x71660006  # one subsidy import (or key rotation) at a time
 COLUMNS = ("batch_id", "id_hash", "id_enc", "name_hash", "name_enc", "program", "amount", "paid_on",
            "village_id", "source", "fingerprint", "created_at")
+SUBSIDY_TEMPLATE = os.environ.get("QINGFENG_TPL_SUBSIDY", "TPL-qf-subsidy-new")
 NEW_RECORDS_TEXT = "清风提醒:您名下新增了{n}条惠民资金发放记录。回复【查补贴】可查看详情,如有疑问可直接反映。"
 
 
@@ -275,7 +277,11 @@ async def _queue_notifications(conn: Any, batch_id: int) -> int:
         await OutboxMessage.create(
             kind="custom_text", recipient_enc=sub.recipient_enc, next_attempt_at=now, using_db=conn,
             payload={"channel": sub.channel, "text": NEW_RECORDS_TEXT.format(n=due[sub.id]),
-                     "about": "subsidy_new_records", "batch": batch_id},
+                     "about": "subsidy_new_records", "batch": batch_id,
+                     # outside WeChat's 48 h window only a template message can reach the villager
+                     "template": {"template_id": SUBSIDY_TEMPLATE,
+                                  "data": {"first": "您名下有新的惠民资金发放记录", "keyword1": f"{due[sub.id]}条",
+                                           "remark": "回复【查补贴】可查看详情"}}},
         )
         sub.last_batch_id = batch_id
         await sub.save(update_fields=["last_batch_id"], using_db=conn)

@@ -25,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "number. Importing the same file again adds nothing.")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--skip-bad", action="store_true", help="import the good rows and skip the bad ones")
+    imp.add_argument("--no-compare", action="store_true",
+                     help="do not run the data-comparison rules after the import (run `qingfeng compare` later)")
     imp.set_defaults(func=run_import)
     lk = s.add_parser(
         "lookup", help="look up one person's records (ID number and name read from stdin)",
@@ -91,7 +93,22 @@ def run_import(args: argparse.Namespace) -> int:
               + (f"; {s.notified} subscriber(s) to notify" if s.notified else ""))
         return 0
 
-    return with_db(go)
+    code = with_db(go)
+    if code == 0 and not args.no_compare:
+        code = run_comparison()
+    return code
+
+
+def run_comparison() -> int:
+    """SPEC: the comparison rules run after each import, so new payments are checked at once."""
+    from bot.cli.compare import _print_summary
+    from handlers.compare import run_all
+
+    async def go(services: Any) -> int:
+        _print_summary(await run_all(services, actor="cli"))
+        return 0
+
+    return with_services(go)
 
 
 def run_lookup(args: argparse.Namespace) -> int:

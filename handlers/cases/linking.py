@@ -23,8 +23,8 @@ MAX_CANDIDATES = 200  # one village, one category, still open: far fewer in prac
 async def find_similar(case: Case, conn: Any) -> Case | None:
     from nlp import SIMILARITY_THRESHOLD, similarity
 
-    if not case.village_id:
-        return None
+    if not case.village_id or case.channel == "compare":
+        return None  # comparison clues about different people read alike: they are not one complaint
     candidates = await Case.filter(village_id=case.village_id, category=case.category, status__in=list(OPEN),
                                    id__lt=case.id).using_db(conn).order_by("-id").limit(MAX_CANDIDATES)
     scored = [(similarity(case.text, c.text), c) for c in candidates]
