@@ -34,7 +34,8 @@ PENDING = b"pending"
 DEDUP_TTL_S = 600  # WeChat retries within ~15 s; keep well past that
 LOCK_TTL_MS = 30_000  # a crashed process frees the conversation after this
 # One round trip before the handler: claim the dedup key (KEYS[1], may be ""), count the sender
-# (KEYS[2]), try the conversation lock (KEYS[3]), read the state and its marker (KEYS[4], KEYS[5]).
+# (KEYS[2]), try the conversation lock (KEYS[3]), read the state and its marker (KEYS[4], KEYS[5]),
+# and note when the sender last wrote (KEYS[6]): WeChat's 48 h customer-service window.
 BEGIN_LUA = """
 local first = 1
 if KEYS[1] ~= '' then
@@ -46,6 +47,7 @@ local locked = 0
 if redis.call('set', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then locked = 1 end
 local state = redis.call('get', KEYS[4]) or ''
 local marker = redis.call('get', KEYS[5]) or ''
+redis.call('set', KEYS[6], ARGV[5], 'EX', 172800)
 return {first, count, locked, state, marker}
 """
 # One round trip after it: release the lock if still ours, store the sealed reply for WeChat's retries.
@@ -110,8 +112,8 @@ class Dispatcher:
         token = secrets.token_hex(8)
         rate_key = keys.rate("inbound", subject, int(self.services.clock()) // 60)
         first, count, locked, raw, marker = await self._begin(
-            keys=[dedup_key or "", rate_key, state.lock_key, *state.keys],
-            args=[PENDING, DEDUP_TTL_S, token, LOCK_TTL_MS])
+            keys=[dedup_key or "", rate_key, state.lock_key, *state.keys, keys.last_seen(subject)],
+            args=[PENDING, DEDUP_TTL_S, token, LOCK_TTL_MS, int(self.services.clock())])
         raw = [raw or None, marker or None]
         if not first:
             if locked:
@@ -129,7 +131,6 @@ class Dispatcher:
             if int(count) > s.sender_rate_per_minute:
                 reply = Reply.text(RATE_LIMITED)
             else:
-                await redis.set(keys.last_seen(subject), int(self.services.clock()), ex=48 * 3600)  # 48 h window
                 reply = await self._route(msg, subject, state)
         except BaseException:
             await self._finish(state.lock_key, token, None, None, None)
