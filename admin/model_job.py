@@ -2,7 +2,8 @@
 
     python -m admin.model_job OUT_DIR
 
-Writes OUT_DIR/candidate.json (nlp.train.train) and OUT_DIR/evaluation.json:
+Reads OUT_DIR/corrections.jsonl (staff corrections of category, written by the panel) as extra labels,
+writes OUT_DIR/candidate.json (nlp.train.train) and OUT_DIR/evaluation.json:
 {"candidate": {...}, "current": {...}, "train": {...}, "finished": ISO time} — or {"error": ...}.
 It runs apart from the server so training never touches the live model in memory.
 """
@@ -31,7 +32,10 @@ def run(out: Path) -> dict[str, Any]:
     candidate = out / "candidate.json"
     engine.load()
     current = _summary(evaluate("test"))
-    stats = train(candidate)
+    corrections = out / "corrections.jsonl"
+    lines = corrections.read_text(encoding="utf-8").splitlines() if corrections.exists() else []
+    extra = [(d["text"], d["category"]) for d in map(json.loads, lines)]
+    stats = train(candidate, extra=extra)
     engine.load(model_path=candidate)
     result = {"candidate": _summary(evaluate("test")), "current": current, "train": stats,
               "live_model": str(MODEL_PATH), "finished": datetime.now(timezone.utc).isoformat()}

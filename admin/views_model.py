@@ -21,7 +21,7 @@ from aiohttp import web
 from admin import scope
 from admin.web import render, services_of, staff_of
 from storage import audit
-from storage.models import CaseEvent
+from storage.models import Case, CaseEvent
 
 routes = web.RouteTableDef()
 _TRAINING: dict[str, asyncio.Task[Any]] = {}
@@ -89,7 +89,18 @@ async def save_keywords(request: web.Request) -> web.Response:
     return await _page(request, saved=True)
 
 
+async def write_corrections(out: Path) -> int:
+    """Staff corrections of category are labels: each re-categorised case's text with its category now."""
+    case_ids = await CaseEvent.filter(kind="recategorised").distinct().values_list("case_id", flat=True)
+    rows = await Case.filter(id__in=list(case_ids)).values_list("text", "category")
+    with open(out / "corrections.jsonl", "w", encoding="utf-8") as fh:
+        for text, category in rows:
+            fh.write(json.dumps({"text": text, "category": category}, ensure_ascii=False) + "\n")
+    return len(rows)
+
+
 async def _train(out: Path) -> None:
+    await write_corrections(out)
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "admin.model_job", str(out),
                                                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
                                                 cwd=str(Path(__file__).resolve().parents[1]))
