@@ -10,7 +10,6 @@ same finding after it, never a second clue. Idempotent: current rows are left al
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -18,7 +17,8 @@ from tortoise.transactions import in_transaction
 from storage.crypto import PersonalDataCipher
 from storage.key_rotation import Progress, rotator
 from storage.models import SubsidyRecord
-from storage.models.compare import DeathRecord, Finding, Official, Registration, Relative
+from storage.models.compare import (DeathRecord, Finding, Official, Registration, Relative,
+                                    finding_fingerprint)
 from storage.subsidy_crypto import id_hash, id_hashes
 
 CHUNK = 2000
@@ -93,9 +93,8 @@ async def rotate_compare(cipher: PersonalDataCipher, progress: Progress | None =
         for f in findings:
             new = remap.get(f.id_hash, f.id_hash)
             if new != f.id_hash:
-                key = "\x1f".join([f.rule, new, f.village_id or "", f.program, f.period])
                 await Finding.filter(id=f.id).using_db(conn).update(
-                    id_hash=new, fingerprint=hashlib.sha256(key.encode()).hexdigest())
+                    id_hash=new, fingerprint=finding_fingerprint(f.rule, new, f.village_id, f.program, f.period))
                 changed += 1
     counts["findings"] = changed
     if progress:

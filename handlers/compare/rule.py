@@ -13,11 +13,12 @@ decimals as text.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from storage.models.compare import finding_fingerprint
 
 # The subsidy tables of the core app, named once here.
 PAYMENTS = "subsidy_record"
@@ -97,6 +98,4 @@ class Rule:
     program_match: str = "exact"  # how a finding's program selects its records: exact | contains
 
     def fingerprint(self, hit: Hit) -> str:
-        """The identity of a finding across runs: the rule and what it is about, not its counts."""
-        key = "\x1f".join([self.name, hit.id_hash, hit.village_id or "", hit.program, hit.period])
-        return hashlib.sha256(key.encode()).hexdigest()
+        return finding_fingerprint(self.name, hit.id_hash, hit.village_id, hit.program, hit.period)

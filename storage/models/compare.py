@@ -7,6 +7,7 @@ key with a unique constraint, so importing the same list twice adds nothing.
 """
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 
 from tortoise import fields
@@ -113,6 +114,12 @@ class Registration(Model):
         app = "compare"
         table = "compare_registration"
         unique_together = (("kind", "ref_hash"),)
+
+
+def finding_fingerprint(rule: str, id_hash: str, village_id: str | None, program: str, period: str) -> str:
+    """The identity of a finding across runs (and key rotations): its rule and what it is about, not its counts."""
+    key = "\x1f".join([rule, id_hash, village_id or "", program, period])
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class FindingStatus(StrEnum):
