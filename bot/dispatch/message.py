@@ -1,8 +1,17 @@
 """The inbound message as handlers see it, whatever channel it came from."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_keyword(text: str) -> str:
+    """How keywords are compared: no spaces, no closing punctuation, lower case."""
+    return _SPACE.sub("", text).strip("。.!!??").lower()
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,11 @@ class Inbound:
     def content(self) -> str:
         """What the villager said: typed text, or the recognised speech of a voice message."""
         return (self.text or self.recognition).strip()
+
+    @cached_property
+    def normalised(self) -> str:
+        """`content` as keywords are compared; computed once, however many filters ask."""
+        return normalise_keyword(self.content)
 
     @property
     def dedup_key(self) -> str:

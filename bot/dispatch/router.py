@@ -13,20 +13,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
-from bot.dispatch.message import Inbound
+from bot.dispatch.message import Inbound, normalise_keyword
 from bot.dispatch.reply import Reply
 from bot.dispatch.state import State, StatesGroup
 
 FilterResult = bool | dict[str, Any]
 Filter = Callable[[Inbound, dict[str, Any]], FilterResult]
 HandlerFn = Callable[..., Awaitable[Reply | str | None]]
-
-
-_SPACE = re.compile(r"\s+")
-
-
-def _normalise(text: str) -> str:
-    return _SPACE.sub("", text).strip("。.!!??").lower()
 
 
 class Keyword:
@@ -38,14 +31,15 @@ class Keyword:
     def __init__(self, *words: str, prefix: bool = False) -> None:
         self.words = tuple(words)
         self.prefix = prefix
+        self._pairs = tuple((w, normalise_keyword(w)) for w in words)
 
     def __call__(self, msg: Inbound, ctx: dict[str, Any]) -> FilterResult:
         content = msg.content
         if not content:
             return False
-        norm = _normalise(content)
-        for w in self.words:
-            if norm == _normalise(w):
+        norm = msg.normalised
+        for w, nw in self._pairs:
+            if norm == nw:
                 return {"keyword": w, "args": ""}
             if self.prefix and content.startswith(w):
                 return {"keyword": w, "args": content[len(w):].strip(" ::,,")}
