@@ -20,7 +20,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -43,26 +42,6 @@ TEXTS = ["村会计把低保钱扣了一半", "村主任把鱼塘承包给亲戚
          "办证要交好处费", "村干部公款吃喝", "征地补偿款被截留", "危房改造名额给了村支书的亲戚"]
 CORE_INDEXES = (("case_event", "case_id"), ("attachment", "case_id"), ("case_report", "linked_to_id"))
 CSRF_RE = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-async def create_db(base: str) -> str:
-    import asyncpg
-
-    url = db.normalize_url(base).replace("asyncpg://", "postgresql://")
-    name = f"qf_bench_admin_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(url)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return url.rsplit("/", 1)[0] + "/" + name
-
-
-async def drop_db(url: str) -> None:
-    import asyncpg
-
-    base, name = url.rsplit("/", 1)
-    conn = await asyncpg.connect(base + "/postgres")
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
 
 
 async def bulk_cases(url: str, n: int) -> float:
@@ -158,12 +137,12 @@ async def main() -> None:
     args = ap.parse_args()
     base_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-    url = await create_db(base_url)
+    url = await db.create_database(base_url, "qf_bench_admin")
     try:
         await run(url, redis_url, args)
     finally:
         await db.close()
-        await drop_db(url)
+        await db.drop_database(url)
 
 
 async def run(url: str, redis_url: str, args: argparse.Namespace) -> None:

@@ -21,7 +21,6 @@ import os
 import random
 import sys
 import time
-import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -159,19 +158,13 @@ async def load(url: str, sealer: Any, rng: random.Random, total: int) -> dict[st
 
 
 async def main(records: int) -> dict[str, Any]:
-    import asyncpg
-
     from bot.app import build_services, close_services
     from bot.config import Settings
     from handlers.compare import RULES, run_all
     from storage.subsidy_crypto import RowSealer
 
     base = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    base = db.normalize_url(base).replace("asyncpg://", "postgresql://")
-    name = f"qf_bench_compare_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(base)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = base.rsplit("/", 1)[0] + "/" + name
+    url = await db.create_database(base, "qf_bench_compare")
     try:
         await db.migrate(url)
         await db.close()
@@ -195,8 +188,7 @@ async def main(records: int) -> dict[str, Any]:
         finally:
             await close_services(services)
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await db.drop_database(url)
     return {"sizes": sizes, "planted": PLANT, "load_s": round(load_s, 1), "found": first.found,
             "first_run_s": round(first.seconds, 1), "clues_filed": first.clues,
             "second_run_s": round(second.seconds, 1), "second_run_clues": second.clues, "rule_query_s": per_rule}

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,14 +56,8 @@ async def prepare_database(base_url: str, var: Path) -> tuple[str, str | None]:
     from storage.registry import import_registry, load_file
 
     if base_url:
-        import asyncpg
-
-        url = db.normalize_url(base_url).replace("asyncpg://", "postgresql://")
-        name = f"qf_bench_{uuid.uuid4().hex[:8]}"
-        conn = await asyncpg.connect(url)
-        await conn.execute(f'CREATE DATABASE "{name}"')
-        await conn.close()
-        url = url.rsplit("/", 1)[0] + "/" + name
+        url = await db.create_database(base_url, "qf_bench")
+        name = url.rsplit("/", 1)[1]
     else:
         url, name = f"sqlite://{var / 'bench.sqlite3'}", None
     await db.migrate(url)
@@ -76,14 +69,9 @@ async def prepare_database(base_url: str, var: Path) -> tuple[str, str | None]:
 
 
 async def drop_database(base_url: str, name: str) -> None:
-    import asyncpg
-
     from storage import db
 
-    url = db.normalize_url(base_url).replace("asyncpg://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
-    conn = await asyncpg.connect(url)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
+    await db.drop_database(db.normalize_url(base_url).rsplit("/", 1)[0] + "/" + name)
 
 
 async def count_cases(url: str) -> tuple[int, int]:

@@ -42,26 +42,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _create_db(base: str) -> str:
-    import asyncpg
-
-    url = db.normalize_url(base).replace("asyncpg://", "postgresql://")
-    name = f"qf_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(url)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return url.rsplit("/", 1)[0] + "/" + name
-
-
-async def _drop_db(url: str) -> None:
-    import asyncpg
-
-    base, name = url.rsplit("/", 1)
-    conn = await asyncpg.connect(base + "/postgres")
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
-
-
 async def _seed(services, n_cases: int, pct: int) -> None:
     from tortoise import Tortoise
 
@@ -166,7 +146,7 @@ async def main(args: argparse.Namespace) -> None:
     base = os.environ.get("DATABASE_URL", "")
     if not db.is_postgres(base or "sqlite://"):
         sys.exit("set DATABASE_URL to a PostgreSQL server (the benchmark creates and drops its own database)")
-    url = await _create_db(base)
+    url = await db.create_database(base, "qf_bench")
     port = _free_port()
     fake = subprocess.Popen([sys.executable, "-m", "bot.cli", "fake-wechat", "--port", str(port)], cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -191,7 +171,7 @@ async def main(args: argparse.Namespace) -> None:
             await close_services(services)
         fake.terminate()
         fake.wait(timeout=10)
-        await _drop_db(url)
+        await db.drop_database(url)
 
 
 if __name__ == "__main__":

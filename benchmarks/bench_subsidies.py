@@ -23,7 +23,6 @@ import resource
 import statistics
 import sys
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -92,11 +91,9 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     from storage.subsidy_import import import_subsidies
 
     csv_path, people, gen_s = make_csv(args.rows)
-    base = args.pg_url.rsplit("/", 1)[0]
-    name = f"qf_bench_subsidies_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(args.pg_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"{base}/{name}"
+    url = await db.create_database(args.pg_url, "qf_bench_subsidies")
+    name = url.rsplit("/", 1)[1]
+    admin = await asyncpg.connect(args.pg_url)  # to read the scratch database's backends' CPU
     out: dict[str, object] = {"rows": args.rows, "csv_bytes": csv_path.stat().st_size, "csv_generated_s": round(gen_s, 1)}
     try:
         await db.migrate(url)
@@ -149,9 +146,9 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             await services.redis.flushdb()
             await close_services(services)
     finally:
-        if not args.keep:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+        if not args.keep:
+            await db.drop_database(url)
     return out
 
 

@@ -62,3 +62,31 @@ async def migrate(db_url: str, *, progress: Any = None) -> None:
 
 def is_postgres(db_url: str) -> bool:
     return normalize_url(db_url).startswith("asyncpg://")
+
+
+async def create_database(base_url: str, prefix: str = "qf_scratch") -> str:
+    """A fresh PostgreSQL database on the server of `base_url` (tests, benchmarks); returns its URL."""
+    import uuid
+
+    import asyncpg
+
+    url = normalize_url(base_url).replace("asyncpg://", "postgresql://")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+async def drop_database(url: str) -> None:
+    """Drop the database `url` names, even with connections still open."""
+    import asyncpg
+
+    base, name = normalize_url(url).replace("asyncpg://", "postgresql://").rsplit("/", 1)
+    conn = await asyncpg.connect(base + "/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()

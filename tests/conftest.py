@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import uuid
 from pathlib import Path
 from typing import Any, AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
@@ -31,31 +30,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
 
 
-async def create_pg_database(base_url: str) -> str:
-    """A fresh database beside the one in `base_url`; returns its URL."""
-    import asyncpg
-
-    url = storage_db.normalize_url(base_url).replace("asyncpg://", "postgresql://")
-    name = f"qf_test_{uuid.uuid4().hex[:10]}"
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return url.rsplit("/", 1)[0] + "/" + name
-
-
-async def drop_pg_database(url: str) -> None:
-    import asyncpg
-
-    base, name = url.rsplit("/", 1)
-    conn = await asyncpg.connect(base + "/postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="session")
 def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("var")
@@ -74,12 +48,12 @@ def redis_url(var_dir: Path) -> str:
 async def database_url(var_dir: Path) -> AsyncIterator[str]:
     base = os.environ.get("DATABASE_URL", "")
     if storage_db.is_postgres(base) if base else False:
-        url = await create_pg_database(base)
+        url = await storage_db.create_database(base, "qf_test")
         await storage_db.migrate(url)
         await storage_db.close()
         yield url
         await storage_db.close()
-        await drop_pg_database(url)
+        await storage_db.drop_database(url)
     else:
         url = f"sqlite://{var_dir / 'test.sqlite3'}"
         await storage_db.migrate(url)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import is_postgres
-from tests.conftest import create_pg_database, drop_pg_database
+from storage.db import create_database, drop_database, is_postgres
 
 CONTRACT = Path(__file__).with_name("contract.py")
 
@@ -27,10 +26,10 @@ def test_storage_contract_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not is_postgres(os.environ.get("DATABASE_URL", "")), reason="DATABASE_URL is not PostgreSQL")
 def test_storage_contract_postgres() -> None:
-    url = asyncio.run(create_pg_database(os.environ["DATABASE_URL"]))
+    url = asyncio.run(create_database(os.environ["DATABASE_URL"], "qf_contract"))
     try:
         r = _run(url)
     finally:
-        asyncio.run(drop_pg_database(url))
+        asyncio.run(drop_database(url))
     assert r.returncode == 0, r.stderr[-3000:]
     assert "storage contract holds" in r.stdout
