@@ -53,6 +53,12 @@ web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print
 '''
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -131,13 +137,16 @@ def main() -> None:
                 base = f"http://127.0.0.1:{port}"
                 asyncio.run(wait_up(base + "/wechat/mp"))
                 asyncio.run(load(base, settings, 300, 8))  # warm-up
+                cpu0 = cpu_seconds(proc.pid)
                 results[name] = asyncio.run(load(base, settings, args.messages, args.concurrency))
+                results[name]["server_cpu_us"] = (cpu_seconds(proc.pid) - cpu0) / args.messages * 1e6
             finally:
                 proc.terminate()
                 proc.wait(10)
     for name, r in results.items():
         print(f"{name:5} {r['messages']} msgs, {args.concurrency} concurrent: {r['rate']:.0f} msg/s, "
-              f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}")
+              f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}, "
+              f"server CPU {r['server_cpu_us']:.0f} µs/msg")
     print(f"full/bare rate: {results['full']['rate'] / results['bare']['rate']:.2f}")
 
 

@@ -80,12 +80,14 @@ async def create_app(settings: Settings | None = None, services: Services | None
         mount(app, services)
     if owned:
         async def _cleanup(_: web.Application) -> None:
+            await dispatcher.close()
             await close_services(services)
 
         app.on_cleanup.append(_cleanup)
     else:
         async def _drain(_: web.Application) -> None:
             await services.drain()
+            await dispatcher.close()
 
         app.on_cleanup.append(_drain)
     return app

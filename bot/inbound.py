@@ -167,7 +167,7 @@ class InboundEndpoint:
         subject = self.dispatcher.subject_of(msg.channel, msg.sender)
         key = keys.inbound_dedup(msg.channel, f"{subject}:{msg.dedup_key}")
         deadline = self.services.settings.reply_deadline_s
-        task = asyncio.ensure_future(self._dispatch(msg, key))
+        task = asyncio.ensure_future(self._dispatch(msg, key, subject))
         try:
             reply = await asyncio.wait_for(asyncio.shield(task), timeout=deadline)
         except asyncio.TimeoutError:
@@ -179,9 +179,9 @@ class InboundEndpoint:
     def _seal(self, reply: Reply) -> bytes:
         return self.services.cipher.seal(json.dumps(reply.texts, ensure_ascii=False)).encode()
 
-    async def _dispatch(self, msg: Inbound, key: str) -> Reply | None:
+    async def _dispatch(self, msg: Inbound, key: str, subject: str) -> Reply | None:
         try:
-            return await self.dispatcher.handle(msg, dedup_key=key, seal_reply=self._seal)
+            return await self.dispatcher.handle(msg, dedup_key=key, seal_reply=self._seal, subject=subject)
         except Exception:
             log.exception("handler failed on a %s %s message", msg.channel, msg.kind)
             return Reply.text(FAILED)

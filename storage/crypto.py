@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -29,6 +30,12 @@ def _b64e(b: bytes) -> str:
 
 def _b64d(s: str) -> bytes:
     return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+@lru_cache(maxsize=64)
+def _aead(key: bytes) -> AESGCM:
+    """AESGCM objects are reusable and thread-safe; building one per call costs more than a short seal."""
+    return AESGCM(key)
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ class PersonalDataCipher:
     def seal(self, value: str, *, aad: str = "") -> str:
         kid = self.current_data_kid
         nonce = os.urandom(12)
-        ct = AESGCM(self.data_keys[kid]).encrypt(nonce, value.encode(), aad.encode() or None)
+        ct = _aead(self.data_keys[kid]).encrypt(nonce, value.encode(), aad.encode() or None)
         return f"{kid}.{_b64e(nonce + ct)}"
 
     def open(self, token: str, *, aad: str = "") -> str:
@@ -66,7 +73,7 @@ class PersonalDataCipher:
             raise DecryptionError(f"unknown data key id {kid!r}")
         raw = _b64d(body)
         try:
-            return AESGCM(key).decrypt(raw[:12], raw[12:], aad.encode() or None).decode()
+            return _aead(key).decrypt(raw[:12], raw[12:], aad.encode() or None).decode()
         except Exception as exc:  # InvalidTag: tampered or wrong key
             raise DecryptionError("ciphertext does not authenticate") from exc
 
@@ -74,7 +81,7 @@ class PersonalDataCipher:
         """Attachments: kid length byte, kid, nonce, ciphertext."""
         kid = self.current_data_kid.encode()
         nonce = os.urandom(12)
-        return bytes([len(kid)]) + kid + nonce + AESGCM(self.data_keys[kid.decode()]).encrypt(nonce, data, None)
+        return bytes([len(kid)]) + kid + nonce + _aead(self.data_keys[kid.decode()]).encrypt(nonce, data, None)
 
     def open_bytes(self, blob: bytes) -> bytes:
         n = blob[0]
@@ -84,7 +91,7 @@ class PersonalDataCipher:
             raise DecryptionError(f"unknown data key id {kid!r}")
         nonce = blob[1 + n : 13 + n]
         try:
-            return AESGCM(key).decrypt(nonce, blob[13 + n :], None)
+            return _aead(key).decrypt(nonce, blob[13 + n :], None)
         except Exception as exc:
             raise DecryptionError("attachment does not authenticate") from exc
 

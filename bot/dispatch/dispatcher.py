@@ -8,8 +8,9 @@ tried in order; global keywords (取消, 帮助) come first so they work at any 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-import secrets
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
@@ -18,6 +19,7 @@ from bot.dispatch.reply import Reply
 from bot.dispatch.router import Router
 from bot.dispatch.state import ConversationState
 from storage import keys
+from storage.script_batch import ScriptBatch
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -94,12 +96,19 @@ class Dispatcher:
         # EVALSHA, reloading the script if Redis lost it (redis-py's Script does that)
         self._begin = services.redis.register_script(BEGIN_LUA)
         self._finish_script = services.redis.register_script(FINISH_LUA)
+        self._scripts = ScriptBatch(services.redis)
+        # Lock tokens need only be unique among holders: a random process prefix and a counter
+        self._token_prefix = os.urandom(6).hex()
+        self._token_seq = itertools.count()
+
+    async def close(self) -> None:
+        await self._scripts.close()
 
     def subject_of(self, channel: str, sender: str) -> str:
         return self.services.cipher.lookup_hash(f"{channel}:{sender}", purpose="subject")[:32]
 
     async def handle(self, msg: Inbound, *, dedup_key: str | None = None,
-                     seal_reply: Callable[[Reply], bytes] | None = None) -> Reply | None:
+                     seal_reply: Callable[[Reply], bytes] | None = None, subject: str | None = None) -> Reply | None:
         """Run the middleware and the handler. With `dedup_key`, return None when the message was seen before.
 
         Redis work is batched: one round trip claims the dedup key, counts the sender, takes the
@@ -107,13 +116,13 @@ class Dispatcher:
         """
         s = self.services.settings
         redis = self.services.redis
-        subject = self.subject_of(msg.channel, msg.sender)
+        subject = subject or self.subject_of(msg.channel, msg.sender)
         state = ConversationState(redis, msg.channel, msg.chat_id or "private", subject, s.state_ttl_s)
-        token = secrets.token_hex(8)
-        rate_key = keys.rate("inbound", subject, int(self.services.clock()) // 60)
-        first, count, locked, raw, marker = await self._begin(
-            keys=[dedup_key or "", rate_key, state.lock_key, *state.keys, keys.last_seen(subject)],
-            args=[PENDING, DEDUP_TTL_S, token, LOCK_TTL_MS, int(self.services.clock())])
+        token = f"{self._token_prefix}{next(self._token_seq):x}"
+        now = int(self.services.clock())
+        first, count, locked, raw, marker = await self._scripts.run(
+            self._begin, [dedup_key or "", keys.rate("inbound", subject, now // 60), state.lock_key, *state.keys,
+                          keys.last_seen(subject)], [PENDING, DEDUP_TTL_S, token, LOCK_TTL_MS, now])
         raw = [raw or None, marker or None]
         if not first:
             if locked:
@@ -153,7 +162,7 @@ class Dispatcher:
     async def _finish(self, lock_key: str | None, token: str, dedup_key: str | None,
                       seal_reply: Callable[[Reply], bytes] | None, reply: Reply | None) -> None:
         sealed = seal_reply(reply) if dedup_key and seal_reply and reply is not None else b""
-        await self._finish_script(keys=[lock_key or "", dedup_key or ""], args=[token, sealed, DEDUP_TTL_S])
+        await self._scripts.run(self._finish_script, [lock_key or "", dedup_key or ""], [token, sealed, DEDUP_TTL_S])
 
     async def _route(self, msg: Inbound, subject: str, state: ConversationState) -> Reply:
         services = self.services
