@@ -79,11 +79,11 @@ async def wait_up(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"server at {url} did not come up")
 
 
-async def load(base: str, settings: Settings, n: int, concurrency: int) -> dict[str, float]:
+async def load(base: str, settings: Settings, n: int, concurrency: int, first_id: int) -> dict[str, float]:
     sim = WeChatServerSim(base, settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid)
     prepared = []
     for i in range(n):
-        query, body = sim.envelope(sim.message_xml(f"oBenchVillager{i % 5000:014d}", content="帮助", msg_id=10**9 + i))
+        query, body = sim.envelope(sim.message_xml(f"oBenchVillager{i % 5000:014d}", content="帮助", msg_id=first_id + i))
         prepared.append((query, body.encode()))
     latencies: list[float] = []
     errors = 0
@@ -136,9 +136,9 @@ def main() -> None:
             try:
                 base = f"http://127.0.0.1:{port}"
                 asyncio.run(wait_up(base + "/wechat/mp"))
-                asyncio.run(load(base, settings, 300, 8))  # warm-up
+                asyncio.run(load(base, settings, 300, 8, 10**9))  # warm-up
                 cpu0 = cpu_seconds(proc.pid)
-                results[name] = asyncio.run(load(base, settings, args.messages, args.concurrency))
+                results[name] = asyncio.run(load(base, settings, args.messages, args.concurrency, 2 * 10**9))
                 results[name]["server_cpu_us"] = (cpu_seconds(proc.pid) - cpu0) / args.messages * 1e6
             finally:
                 proc.terminate()

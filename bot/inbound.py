@@ -75,6 +75,27 @@ def no_dtd(xml: str) -> None:
         raise Rejected(400, "XML with a DTD or entities is refused")
 
 
+async def finished_within(task: "asyncio.Future[Any]", seconds: float) -> bool:
+    """Wait for `task` at most `seconds`, leaving it running when time is up (wait_for would cancel it)."""
+    if task.done():
+        return True
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[None] = loop.create_future()
+
+    def wake(_: object = None) -> None:
+        if not waiter.done():
+            waiter.set_result(None)
+
+    task.add_done_callback(wake)
+    timer = loop.call_later(seconds, wake)
+    try:
+        await waiter
+    finally:
+        timer.cancel()
+        task.remove_done_callback(wake)
+    return task.done()
+
+
 async def read_capped(request: web.Request, cap: int) -> bytes:
     if request.content_length is not None and request.content_length > cap:
         raise Rejected(413, "body too large")
@@ -168,12 +189,11 @@ class InboundEndpoint:
         key = keys.inbound_dedup(msg.channel, f"{subject}:{msg.dedup_key}")
         deadline = self.services.settings.reply_deadline_s
         task = asyncio.ensure_future(self._dispatch(msg, key, subject))
-        try:
-            reply = await asyncio.wait_for(asyncio.shield(task), timeout=deadline)
-        except asyncio.TimeoutError:
+        if not await finished_within(task, deadline):
             # Too slow for a passive reply: answer later by customer-service message.
             self.services.spawn(self._finish_late(msg, task))
             return Reply.empty()
+        reply = task.result()
         return await self._replay(key, deadline) if reply is None else reply
 
     def _seal(self, reply: Reply) -> bytes:
