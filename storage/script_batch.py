@@ -27,6 +27,16 @@ from redis.exceptions import NoScriptError, ResponseError
 CLIENT_NAME = "qingfeng-scripts"
 
 
+def _open(conn: Connection) -> bool:
+    """Whether Redis has not closed this connection: its stream has seen no end of file.
+
+    redis-py's pool probes each connection it lends with a read under a zero timeout;
+    this check is the same question asked of the buffer the event loop already fills.
+    """
+    reader = getattr(conn, "_reader", None)
+    return reader is not None and not reader.at_eof()
+
+
 class ScriptBatch:
     """`await scripts.run(script, keys, args)`: `await script(keys, args)` without a round trip of its own."""
 
@@ -40,21 +50,31 @@ class ScriptBatch:
         self._connecting = asyncio.Lock()
 
     async def run(self, script: AsyncScript, keys: Sequence[Any], args: Sequence[Any]) -> Any:
-        if self._conn is None:
-            async with self._connecting:
-                if self._conn is None:
-                    self._conn = await self._connect()
+        conn = self._conn
+        if conn is None or not (self._waiting or _open(conn)):
+            conn = await self._reconnect(conn)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         if not self._outgoing:
             # call_soon runs after the callbacks already due this turn, so their calls join this write
-            loop.call_soon(self._flush, self._conn)
-        self._outgoing.extend(self._conn.pack_command("EVALSHA", script.sha, len(keys), *keys, *args))
+            loop.call_soon(self._flush, conn)
+        self._outgoing.extend(conn.pack_command("EVALSHA", script.sha, len(keys), *keys, *args))
         self._waiting.append(future)
         try:
             return await future
         except NoScriptError:
             return await script(keys=list(keys), args=list(args))
+
+    async def _reconnect(self, stale: Connection | None) -> Connection:
+        """A new connection when there is none, or when the idle one was closed (Redis restarted, timed out)."""
+        async with self._connecting:
+            if self._conn is stale:  # not already replaced by another caller
+                self._conn = None
+                if stale is not None:
+                    await stale.disconnect(nowait=True)
+                self._conn = await self._connect()
+            assert self._conn is not None
+            return self._conn
 
     async def _connect(self) -> Connection:
         conn = self._redis.connection_pool.make_connection()

@@ -4,8 +4,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any, AsyncIterator
 
-import pytest
 import pytest_asyncio
+import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
@@ -13,6 +13,49 @@ from storage.script_batch import CLIENT_NAME, ScriptBatch
 
 # Returns what it was given, after touching a key, so a reply can be matched to its call.
 ECHO = "redis.call('incr', KEYS[1]) return ARGV[1]"
+
+
+class CuttableProxy:
+    """A TCP relay to the test Redis whose connections can be made to fail, as a network does."""
+
+    def __init__(self, target: dict[str, Any]) -> None:
+        self.target = target
+        self.cut_on_next_request = False
+        self._server: asyncio.Server | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def stop(self) -> None:
+        for w in self._writers:
+            w.transport.abort()
+        if self._server:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _relay(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        if "path" in self.target:
+            server_r, server_w = await asyncio.open_unix_connection(self.target["path"])
+        else:
+            server_r, server_w = await asyncio.open_connection(self.target["host"], self.target["port"])
+        self._writers += [client_w, server_w]
+
+        async def pump(r: asyncio.StreamReader, w: asyncio.StreamWriter, upstream: bool) -> None:
+            while data := await r.read(65536):
+                if upstream and self.cut_on_next_request:
+                    self.cut_on_next_request = False
+                    client_w.transport.abort()
+                    server_w.transport.abort()
+                    return
+                w.write(data)
+            w.transport.abort()
+
+        await asyncio.gather(pump(client_r, server_w, True), pump(server_r, client_w, False),
+                             return_exceptions=True)
+
+
 FAIL_ON_BAD = "if ARGV[1] == 'bad' then return redis.error_reply('refused ' .. ARGV[1]) end return ARGV[1]"
 
 
@@ -66,13 +109,30 @@ async def test_cancelled_caller_does_not_shift_replies(services: Any, scripts: S
     assert await scripts.run(echo, ["qf:test:echo"], ["next"]) == b"next"
 
 
-async def test_lost_connection_fails_calls_in_flight_then_reconnects(services: Any, scripts: ScriptBatch) -> None:
-    slow = services.redis.register_script("redis.call('incr', KEYS[1]) return ARGV[1]")
-    await scripts.run(slow, ["qf:test:echo"], ["warm"])
-    ours = [c for c in await services.redis.client_list() if c["name"] == CLIENT_NAME]
-    assert ours
-    for client in ours:  # the app server's dispatcher may have one too; it reconnects like this one
+async def test_lost_connection_fails_calls_in_flight_then_reconnects(services: Any) -> None:
+    proxy = CuttableProxy(services.redis.connection_pool.connection_kwargs)
+    port = await proxy.start()
+    redis = aioredis.Redis(host="127.0.0.1", port=port, db=services.redis.connection_pool.connection_kwargs.get("db", 0))
+    scripts = ScriptBatch(redis)
+    try:
+        echo = redis.register_script(ECHO)
+        assert await scripts.run(echo, ["qf:test:echo"], ["warm"]) == b"warm"
+        proxy.cut_on_next_request = True  # the network fails with these calls written and unanswered
+        outcomes = await asyncio.gather(*(scripts.run(echo, ["qf:test:echo"], [str(i)]) for i in range(3)),
+                                        return_exceptions=True)
+        assert all(isinstance(o, RedisConnectionError) for o in outcomes), outcomes
+        assert await scripts.run(echo, ["qf:test:echo"], ["again"]) == b"again"
+    finally:
+        await scripts.close()
+        await redis.aclose()
+        await proxy.stop()
+
+
+async def test_idle_connection_closed_by_redis_is_replaced(services: Any, scripts: ScriptBatch) -> None:
+    # Redis restarted or dropped an idle client: the next message must not be the one that fails.
+    echo = services.redis.register_script(ECHO)
+    await scripts.run(echo, ["qf:test:echo"], ["warm"])
+    for client in [c for c in await services.redis.client_list() if c["name"] == CLIENT_NAME]:
         await services.redis.client_kill_filter(_id=client["id"])
-    with pytest.raises(RedisConnectionError):
-        await asyncio.gather(*(scripts.run(slow, ["qf:test:echo"], [str(i)]) for i in range(3)))
-    assert await scripts.run(slow, ["qf:test:echo"], ["again"]) == b"again"
+    await asyncio.sleep(0.05)  # the event loop sees the connection close
+    assert await scripts.run(echo, ["qf:test:echo"], ["after"]) == b"after"
