@@ -51,24 +51,28 @@ class Inbound:
 
 
 def from_wechatpy(channel: str, msg: Any) -> Inbound:
-    """Normalise a wechatpy message or event object."""
-    raw = dict(getattr(msg, "_data", {}) or {})
+    """Normalise a wechatpy message or event object.
+
+    Plain fields are read from the parsed XML wechatpy keeps (`_data`), which is what its
+    field descriptors return too; events go through wechatpy, which names scan-subscribes
+    and strips their `qrscene_` prefix.
+    """
+    raw: dict[str, Any] = getattr(msg, "_data", None) or {}
     kind = getattr(msg, "type", "unknown") or "unknown"
-    chat_id = raw.get("ChatId") or raw.get("ChatID") or ""
     common = dict(
-        channel=channel, sender=str(getattr(msg, "source", "") or ""), chat_id=str(chat_id),
-        msg_id=str(getattr(msg, "id", "") or raw.get("MsgId") or ""),
-        create_time=int(raw.get("CreateTime") or 0), raw=raw,
+        channel=channel, sender=str(raw.get("FromUserName") or ""),
+        chat_id=str(raw.get("ChatId") or raw.get("ChatID") or ""), msg_id=str(raw.get("MsgId") or ""),
+        create_time=int(raw.get("CreateTime") or 0), raw=dict(raw),
     )
+    if kind == "text":
+        return Inbound(kind="text", text=str(raw.get("Content") or ""), **common)
     if kind == "event":
         return Inbound(kind="event", event=str(getattr(msg, "event", "") or "").lower(),
                        event_key=str(getattr(msg, "key", "") or raw.get("EventKey") or ""), **common)
-    if kind == "text":
-        return Inbound(kind="text", text=str(getattr(msg, "content", "") or ""), **common)
     if kind == "voice":
-        return Inbound(kind="voice", media_id=str(getattr(msg, "media_id", "") or ""),
-                       recognition=str(getattr(msg, "recognition", "") or raw.get("Recognition") or ""), **common)
+        return Inbound(kind="voice", media_id=str(raw.get("MediaId") or ""),
+                       recognition=str(raw.get("Recognition") or ""), **common)
     if kind == "image":
-        return Inbound(kind="image", media_id=str(getattr(msg, "media_id", "") or ""),
-                       pic_url=str(getattr(msg, "image", "") or raw.get("PicUrl") or ""), **common)
+        return Inbound(kind="image", media_id=str(raw.get("MediaId") or ""), pic_url=str(raw.get("PicUrl") or ""),
+                       **common)
     return Inbound(kind=kind, **common)
