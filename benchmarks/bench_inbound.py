@@ -5,7 +5,10 @@ Runs two servers, each a single process on loopback, one after the other:
   full — `qingfeng serve`: verification, dedup, rate limit, conversation lock and state, routing,
          the sealed reply cache, the encrypted passive reply.
 The messages are prepared (signed and encrypted) before the clock starts, so the load generator
-spends its time on HTTP only. Each message comes from one of 5,000 villagers.
+spends its time on HTTP only. Each message comes from one of 5,000 villagers. After the clock stops,
+every reply is decrypted and checked (the echo, or qingfeng's menu): a wrong answer counts as an error.
+Besides rate and latency it prints each server's CPU time per message (from /proc), the figure that
+decides the ratio when the server's core is the bottleneck.
 
     .venv/bin/python benchmarks/bench_inbound.py [--messages 6000] [--concurrency 32]
 With DATABASE_URL / REDIS_URL set, the full server uses them; else SQLite and embedded Redis in a temp dir.
@@ -30,6 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.config import Settings  # noqa: E402
 from bot.wechat_sim import WeChatServerSim  # noqa: E402
+from handlers.help import HELP_TEXT  # noqa: E402
 
 BARE_APP = r'''
 import sys, time
@@ -79,13 +83,14 @@ async def wait_up(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"server at {url} did not come up")
 
 
-async def load(base: str, settings: Settings, n: int, concurrency: int, first_id: int) -> dict[str, float]:
+async def load(base: str, settings: Settings, n: int, concurrency: int, first_id: int, expect: str) -> dict[str, float]:
     sim = WeChatServerSim(base, settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid)
     prepared = []
     for i in range(n):
         query, body = sim.envelope(sim.message_xml(f"oBenchVillager{i % 5000:014d}", content="帮助", msg_id=first_id + i))
         prepared.append((query, body.encode()))
     latencies: list[float] = []
+    replies: list[str] = []
     errors = 0
     queue: asyncio.Queue[tuple[dict[str, str], bytes]] = asyncio.Queue()
     for item in prepared:
@@ -101,14 +106,18 @@ async def load(base: str, settings: Settings, n: int, concurrency: int, first_id
                     text = await r.text()
                     if r.status != 200 or "<Encrypt>" not in text:
                         errors += 1
+                    else:
+                        replies.append(text)
                 latencies.append(time.perf_counter() - t0)
 
         t0 = time.perf_counter()
         await asyncio.gather(*(sender() for _ in range(concurrency)))
         elapsed = time.perf_counter() - t0
     latencies.sort()
+    # After the clock: every reply must decrypt to what the server means to say, not an apology.
+    wrong = sum(1 for text in replies if expect not in "".join(sim.read_reply(text)))
     return {
-        "messages": n, "errors": errors, "rate": n / elapsed,
+        "messages": n, "errors": errors + wrong, "rate": n / elapsed,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
     }
@@ -132,15 +141,16 @@ def main() -> None:
                        settings.wechat_appid]
             else:
                 cmd = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
+            expect = "帮助" if name == "bare" else HELP_TEXT  # bare echoes; qingfeng answers with its menu
             proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 base = f"http://127.0.0.1:{port}"
                 asyncio.run(wait_up(base + "/wechat/mp"))
                 # MsgIds new to this run: a Redis server keeps the last run's dedup keys for 10 minutes
                 first_id = int(time.time() * 1000) * 100_000
-                asyncio.run(load(base, settings, 300, 8, first_id))  # warm-up
+                asyncio.run(load(base, settings, 300, 8, first_id, expect))  # warm-up
                 cpu0 = cpu_seconds(proc.pid)
-                results[name] = asyncio.run(load(base, settings, args.messages, args.concurrency, first_id + 300))
+                results[name] = asyncio.run(load(base, settings, args.messages, args.concurrency, first_id + 300, expect))
                 results[name]["server_cpu_us"] = (cpu_seconds(proc.pid) - cpu0) / args.messages * 1e6
             finally:
                 proc.terminate()
