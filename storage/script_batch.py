@@ -22,6 +22,7 @@ from typing import Any, Sequence
 import redis.asyncio as aioredis
 from redis.asyncio.connection import Connection
 from redis.commands.core import AsyncScript
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, ResponseError
 
 CLIENT_NAME = "qingfeng-scripts"
@@ -116,13 +117,15 @@ class ScriptBatch:
                         future.set_exception(result)
                     else:
                         future.set_result(result)
+        except asyncio.CancelledError:  # the loop is closing
+            self._reading = False
+            raise
         except Exception as exc:
             await self._fail(conn, exc)
-        finally:
-            self._reading = False
-            if self._waiting and self._conn is not None:  # written while this reader was finishing
-                self._reading = True
-                self._spawn(self._read(self._conn))
+        self._reading = False
+        if self._waiting and self._conn is not None:  # written while this reader was finishing
+            self._reading = True
+            self._spawn(self._read(self._conn))
 
     async def _fail(self, conn: Connection, exc: Exception) -> None:
         if self._conn is not conn:
@@ -135,6 +138,5 @@ class ScriptBatch:
         await conn.disconnect(nowait=True)
 
     async def close(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            await conn.disconnect()
+        if self._conn is not None:
+            await self._fail(self._conn, RedisConnectionError("the script channel was closed"))

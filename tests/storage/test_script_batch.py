@@ -136,3 +136,16 @@ async def test_idle_connection_closed_by_redis_is_replaced(services: Any, script
         await services.redis.client_kill_filter(_id=client["id"])
     await asyncio.sleep(0.05)  # the event loop sees the connection close
     assert await scripts.run(echo, ["qf:test:echo"], ["after"]) == b"after"
+
+
+async def test_close_fails_calls_still_waiting(services: Any) -> None:
+    batch = ScriptBatch(services.redis)
+    echo = services.redis.register_script(ECHO)
+    await batch.run(echo, ["qf:test:echo"], ["warm"])
+    pending = asyncio.ensure_future(batch.run(echo, ["qf:test:echo"], ["late"]))
+    await asyncio.sleep(0)  # queued for the next write, not yet answered
+    await batch.close()
+    try:
+        await asyncio.wait_for(pending, 2)  # answered or failed, never left hanging
+    except RedisConnectionError:
+        pass
