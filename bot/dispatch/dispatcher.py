@@ -93,7 +93,7 @@ class Dispatcher:
         self.services = services
         self.routers = routers
         self.fallback = fallback
-        # EVALSHA, reloading the script if Redis lost it (redis-py's Script does that)
+        # Run through ScriptBatch (pipelined EVALSHA); a script Redis lost is reloaded by redis-py's Script
         self._begin = services.redis.register_script(BEGIN_LUA)
         self._finish_script = services.redis.register_script(FINISH_LUA)
         self._scripts = ScriptBatch(services.redis)
