@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 from bot.config import Settings  # noqa: E402
 from storage import db  # noqa: E402
 
-REGISTRY = REPO.parent / "shared" / "contracts" / "registry.example.json"
+REGISTRY = REPO / "docs" / "contracts" / "registry.example.json"
 CATEGORIES = ["subsidy_fraud", "favoritism", "collective_assets", "land_compensation", "project_bidding",
               "bribery_extortion", "eight_rules", "work_style", "disclosure", "other"]
 STATUSES = [("received", 8), ("accepted", 6), ("investigating", 10), ("resolved", 20), ("rated", 40),

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-REGISTRY = ROOT.parent / "shared" / "contracts" / "registry.example.json"
+REGISTRY = ROOT / "docs" / "contracts" / "registry.example.json"
 PLACES = ["南坝镇胡家庄村", "胡家庄村", "东岭镇东岭村", "清水乡清水社区", "东岭镇石桥村", "南坝镇石桥村"]
 WRONGS = [
     "{p}的村支书把我家低保扣了",

@@ -48,7 +48,7 @@ async def _seed(services, n_cases: int, pct: int) -> None:
     from storage.models import Role, Staff, StaffBinding
     from storage.registry import import_registry, load_file
 
-    await import_registry(load_file(REPO.parent / "shared" / "contracts" / "registry.example.json"))
+    await import_registry(load_file(REPO / "docs" / "contracts" / "registry.example.json"))
     await services.registry_changed()
     reg = await services.registry()
     staff = [("county", Role.COUNTY_STAFF, reg.county_code, "work")]

@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 from bot.config import Settings  # noqa: E402
 from nlp.idcard import make_id  # noqa: E402
 
-REGISTRY = REPO.parent / "shared" / "contracts" / "registry.example.json"
+REGISTRY = REPO / "docs" / "contracts" / "registry.example.json"
 WORKDIR = Path("/tmp/qf_bench_subsidies")
 
 

@@ -21,8 +21,8 @@ from storage import db as storage_db
 from storage import redis as redis_conn
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-REGISTRY_EXAMPLE = SHARED / "contracts" / "registry.example.json"
+CONTRACTS = REPO / "docs" / "contracts"
+REGISTRY_EXAMPLE = CONTRACTS / "registry.example.json"
 TEST_REDIS_DB = int(os.environ.get("QF_TEST_REDIS_DB", "9"))  # helpers running at once pick their own
 
 

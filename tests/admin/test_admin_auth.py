@@ -154,3 +154,11 @@ async def test_unauthenticated_requests_go_to_login(app_server: Any, accounts: A
         assert status == 302, path
     status, _ = await panel.post("/admin/cases/1/action", {"action": "accept"}, csrf=False)
     assert status in (401, 403)
+
+
+async def test_panel_address_without_slash_leads_to_the_panel(accounts: Any, panel_factory: Any) -> None:
+    panel = await panel_factory()
+    status, _ = await panel.get("/admin", allow_redirects=False)
+    assert status == 302
+    status, body = await panel.get("/admin")
+    assert status == 200 and "登录" in body

@@ -9,9 +9,9 @@ import aiohttp
 
 from storage.models import AuditEntry, SubsidyRecord
 from tests.admin.conftest import signed_in
-from tests.conftest import SHARED
+from tests.conftest import CONTRACTS
 
-EXAMPLE = SHARED / "contracts" / "subsidies.example.csv"
+EXAMPLE = CONTRACTS / "subsidies.example.csv"
 BAD_LINE = "赵四,610798195603120011,农村低保,1560.00,2026-03-15,610798101201,县民政局\n"  # checksum wrong
 
 

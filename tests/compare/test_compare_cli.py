@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REGISTRY_EXAMPLE, SHARED
+from tests.conftest import CONTRACTS, REGISTRY_EXAMPLE
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRACTS = REPO / "docs" / "contracts"
@@ -22,7 +22,7 @@ def qingfeng(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_imports_run_the_rules_and_a_rerun_raises_nothing_new(tmp_path: Path) -> None:
     assert qingfeng("migrate", cwd=tmp_path).returncode == 0
     assert qingfeng("registry", "import", str(REGISTRY_EXAMPLE), cwd=tmp_path).returncode == 0
-    subs = qingfeng("subsidies", "import", str(SHARED / "contracts" / "subsidies.example.csv"), cwd=tmp_path)
+    subs = qingfeng("subsidies", "import", str(CONTRACTS / "subsidies.example.csv"), cwd=tmp_path)
     assert subs.returncode == 0, subs.stderr
     for kind in ("standards", "deaths", "officials", "relatives", "vehicles", "businesses"):
         r = qingfeng("compare", "import", kind, str(CONTRACTS / f"compare-{kind}.example.csv"), cwd=tmp_path)

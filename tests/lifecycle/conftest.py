@@ -19,8 +19,9 @@ from handlers.cases.delivery import DeliveryConfig, deliver_due
 from handlers.cases.filing import ReportDraft, file_report
 from storage.models import Case, Role, Staff, StaffBinding
 
-REGISTRY = json.loads((__import__("pathlib").Path(__file__).resolve().parents[2].parent / "shared" / "contracts"
-                       / "registry.example.json").read_text(encoding="utf-8"))
+from tests.conftest import REGISTRY_EXAMPLE
+
+REGISTRY = json.loads(REGISTRY_EXAMPLE.read_text(encoding="utf-8"))
 COUNTY = "610798"
 NANBA, DONGLING, QINGSHUI, BEIHE = "610798101", "610798102", "610798201", "610798103"
 HUJIA, SHIQIAO_ELEVATED, DONGLING_V, BEIHE_V = "610798101201", "610798101202", "610798102201", "610798103201"

@@ -24,7 +24,7 @@ from storage import audit, db  # noqa: E402
 from storage.models import AuditEntry, Case, ImportBatch, SubsidyRecord, Village  # noqa: E402
 from storage.registry import import_registry, load_file, load_registry_dict  # noqa: E402
 
-REGISTRY = REPO.parent / "shared" / "contracts" / "registry.example.json"
+REGISTRY = REPO / "docs" / "contracts" / "registry.example.json"
 
 
 def check(cond: bool, what: str) -> None:
