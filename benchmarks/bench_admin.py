@@ -35,7 +35,7 @@ from storage import db  # noqa: E402
 
 REGISTRY = REPO / "docs" / "contracts" / "registry.example.json"
 CATEGORIES = ["subsidy_fraud", "favoritism", "collective_assets", "land_compensation", "project_bidding",
-              "bribery_extortion", "eight_rules", "work_style", "disclosure", "other"]
+              "bribery_extortion", "eight_rules", "work_style", "disclosure", "misconduct_other", "other"]
 STATUSES = [("received", 8), ("accepted", 6), ("investigating", 10), ("resolved", 20), ("rated", 40),
             ("referred", 4), ("rejected", 4), ("not_accepted", 8)]
 TEXTS = ["村会计把低保钱扣了一半", "村主任把鱼塘承包给亲戚，承包费没公开", "修路工程偷工减料，虚报工程量",

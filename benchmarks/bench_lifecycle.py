@@ -63,7 +63,7 @@ async def _seed(services, n_cases: int, pct: int) -> None:
     vil = "ARRAY[" + ",".join(f"'{v}'" for v, _ in villages) + "]"
     town = "ARRAY[" + ",".join(f"'{t}'" for _, t in villages) + "]"
     cats = "ARRAY['subsidy_fraud','favoritism','collective_assets','land_compensation','project_bidding'," \
-           "'bribery_extortion','eight_rules','work_style','disclosure']"
+           "'bribery_extortion','eight_rules','work_style','disclosure','misconduct_other']"
     k = len(villages)
     # pct % overdue (a quarter of them already escalated once), the rest due in the next 40 days
     offset = f"(CASE WHEN g % 100 < {pct} THEN -(1 + g % 20) ELSE 1 + g % 40 END)"

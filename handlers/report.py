@@ -5,7 +5,7 @@
         ├─ category `other` ──> referral (12345), kept for statistics, no case number
         ├─ place unknown or ambiguous (nlp ask_place) ──> place ──> confirm
         └─> confirm "您反映的是南坝镇胡家庄村的低保问题,对吗?"
-               1 对 ──> identity     2 ──> category (1..9) ──> confirm     3 ──> place ──> confirm
+               1 对 ──> identity     2 ──> category (1..10) ──> confirm     3 ──> place ──> confirm
     identity: 1 实名 ──> phone (valid number | 跳过) ──> filed
               2 匿名 ──> filed (no openid, phone or name stored anywhere)
     filed: case number + the 16-digit receipt, shown once

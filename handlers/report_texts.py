@@ -28,7 +28,7 @@ ASK_IDENTITY = ("您想实名还是匿名反映?\n"
 NOT_UNDERSTOOD_IDENTITY = "请回复1(实名)或2(匿名)。"
 ASK_PHONE = "请留一个手机号,方便办理单位联系您。不想留请回复【跳过】。"
 BAD_PHONE = "手机号格式不对,应该是1开头的11位数字。请重新输入,或回复【跳过】。"
-BAD_CATEGORY = "请回复列表里的数字(1到9)。"
+BAD_CATEGORY = "请回复列表里的数字(1到10)。"
 REFERRAL = ("您说的情况不属于纪检监察机关的受理范围(比如邻里纠纷、水电、工资、政策咨询等),"
             "建议拨打12345政务服务热线,或向村委会、乡镇政府反映。\n"
             "如果您要反映的确实是村、镇干部的问题,请回复【举报】重新说明,写清哪个村、哪位干部、做了什么。")
@@ -44,8 +44,9 @@ TOPIC: dict[str, str] = {
     "eight_rules": "违反八项规定问题",
     "work_style": "干部作风问题",
     "disclosure": "村务公开问题",
+    "misconduct_other": "干部其他违纪违法问题",
 }
-CATEGORY_CHOICES: list[str] = list(TOPIC)  # numbered 1..9 in this order
+CATEGORY_CHOICES: list[str] = list(TOPIC)  # numbered 1..10 in this order
 # A subsidy named in the report makes the question plainer: "低保问题" rather than "惠民惠农资金问题".
 PROGRAMS = ("低保", "五保", "特困", "临时救助", "危房改造", "扶贫", "产业补助", "高龄补贴", "残疾人补贴",
             "耕地地力保护补贴", "退耕还林", "养老", "医保", "粮食补贴", "种粮补贴")

@@ -1,4 +1,4 @@
-"""The ten fixed report categories of SPEC "Report categories"."""
+"""The eleven fixed report categories of SPEC "Report categories"."""
 from __future__ import annotations
 
 CATEGORY_IDS: tuple[str, ...] = (
@@ -11,6 +11,7 @@ CATEGORY_IDS: tuple[str, ...] = (
     "eight_rules",
     "work_style",
     "disclosure",
+    "misconduct_other",
     "other",
 )
 
@@ -24,6 +25,7 @@ CATEGORY_NAMES: dict[str, str] = {
     "eight_rules": "违反中央八项规定精神",
     "work_style": "形式主义官僚主义、作风问题",
     "disclosure": "党务村务公开",
+    "misconduct_other": "其他违纪违法问题",
     "other": "其他（不属受理范围）",
 }
 

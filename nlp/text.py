@@ -1,18 +1,73 @@
-"""Text normalisation shared by every analysis step."""
+"""Text normalisation shared by every analysis step.
+
+normalize(): zero-width and control characters removed, NFKC (full-width ＡＢＣ１２３ and
+punctuation to half-width), traditional characters to simplified (zhconv, only when a
+traditional-only character is present: the common case pays one set test), lower case.
+is_pinyin_only(): a message typed in pinyin without characters ("cun zhang tan wu"), which
+the chat asks to be written again in characters.
+"""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Bound the work per message: WeChat needs an answer within 5 s, and what decides the
 # category and place of a report is in its first few thousand characters.
 MAX_CHARS = 5000
 
+# Zero-width spaces/joiners, direction marks, word joiner, BOM, soft hyphen, variation selectors.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f]")
+
+_TRAD_ONLY: frozenset[str] | None = None
+
+
+def _trad_only() -> frozenset[str]:
+    global _TRAD_ONLY
+    if _TRAD_ONLY is None:
+        from zhconv import zhconv
+
+        zhconv.getdict("zh-hans")  # loads the tables, TRADONLY among them
+        _TRAD_ONLY = frozenset(zhconv.zhcdicts["TRADONLY"])
+    return _TRAD_ONLY
+
+
+def to_simplified(text: str) -> str:
+    if _trad_only().isdisjoint(text):
+        return text
+    from zhconv import convert
+
+    return convert(text, "zh-hans")
+
 
 def normalize(text: str | None) -> str:
-    """NFKC folds full-width digits/letters (１２３, ＡＢＣ) to ASCII; lower-case pinyin."""
     if not text:
         return ""
     text = text[: MAX_CHARS * 2]
+    text = _INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFKC", text):  # the common case skips the copy
         text = unicodedata.normalize("NFKC", text)
+    text = to_simplified(text)
     return text[:MAX_CHARS].strip().lower()
+
+
+# One pinyin syllable (tone numbers or marks folded by the caller): initial + final.
+_SYLLABLE = (
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ue|ve|ui|er|"
+    r"a|o|e|i|u|v)"
+)
+_PINYIN_WORD = re.compile(rf"(?:{_SYLLABLE})+")
+_LATIN_WORD = re.compile(r"[a-zü]+")
+
+
+def is_pinyin_only(text: str) -> bool:
+    """True for a message of pinyin words and no Chinese characters (at least 3 words)."""
+    t = unicodedata.normalize("NFKD", normalize(text))
+    t = "".join(c for c in t if not unicodedata.combining(c)).replace("ü", "v")
+    if re.search(r"[\u4e00-\u9fff]", t):
+        return False
+    words = _LATIN_WORD.findall(t)
+    if len(words) < 3:
+        return False
+    pinyin = sum(1 for w in words if _PINYIN_WORD.fullmatch(w))
+    return pinyin / len(words) >= 0.8
