@@ -21,7 +21,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
 from bot.dispatch import Dispatcher, Inbound, Reply
-from bot.dispatch.dispatcher import FAILED, PENDING
+from bot.dispatch.dispatcher import DEDUP_TTL_S, FAILED, PENDING
 from bot.dispatch.message import from_wechatpy
 from bot.services import Services
 from storage import keys
@@ -44,7 +44,7 @@ class ChannelSpec:
     crypto: Any  # wechatpy WeChatCrypto (mp) or enterprise WeChatCrypto (work)
     parse: Callable[[str], Any]
     render_text: Callable[[str, Any], str]
-    always_encrypted: bool
+    encrypted: bool  # an AES key is configured: safe mode only (SPEC "Contracts")
 
 
 def check_fresh(timestamp: str, now: float, tolerance: int) -> None:
@@ -109,6 +109,9 @@ async def read_capped(request: web.Request, cap: int) -> bytes:
 
 class InboundEndpoint:
     def __init__(self, spec: ChannelSpec, dispatcher: Dispatcher, services: Services) -> None:
+        if services.settings.timestamp_tolerance_s >= DEDUP_TTL_S:
+            # a replay inside the window must still find the first delivery's stored reply
+            raise ValueError("the timestamp window must be shorter than the dedup keys' lifetime")
         self.spec = spec
         self.dispatcher = dispatcher
         self.services = services
@@ -118,7 +121,7 @@ class InboundEndpoint:
         q = request.query
         try:
             check_fresh(q.get("timestamp", ""), self.services.clock(), self.services.settings.timestamp_tolerance_s)
-            if self.spec.always_encrypted:
+            if self.spec.name == "work":  # WeCom verifies the URL with an encrypted echostr
                 echo = self.spec.crypto.check_signature(q.get("msg_signature", ""), q["timestamp"], q.get("nonce", ""), q.get("echostr", ""))
                 return web.Response(text=echo if isinstance(echo, str) else echo.decode())
             check_signature(self.spec.token, q.get("signature", ""), q["timestamp"], q.get("nonce", ""))
@@ -141,15 +144,19 @@ class InboundEndpoint:
         if len(reply.texts) > 1:
             self.services.spawn(self._send_rest(msg, reply.texts[1:]))
         xml = self.spec.render_text(reply.texts[0], wmsg)
-        if encrypted:
+        if encrypted:  # the reply is encrypted as the message was
             xml = self.spec.crypto.encrypt_message(xml, request.query.get("nonce", ""), str(int(self.services.clock())))
         return web.Response(text=xml, content_type="application/xml")
 
     async def _verify_and_parse(self, request: web.Request) -> tuple[Inbound, bool, Any]:
         q = request.query
         s = self.services.settings
-        encrypted = self.spec.always_encrypted or q.get("encrypt_type") == "aes"
-        if not self.spec.always_encrypted:
+        # With a key, only safe mode: the plain signature covers no body, so a request
+        # without encrypt_type (or with a plain body) is refused, never read as plain.
+        encrypted = self.spec.encrypted
+        if encrypted and self.spec.name == "mp" and q.get("encrypt_type") != "aes":
+            raise Rejected(403, "an AES key is configured: only encrypted messages (encrypt_type=aes) are accepted")
+        if self.spec.name == "mp":
             try:
                 check_signature(self.spec.token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
             except InvalidSignatureException:
@@ -164,7 +171,9 @@ class InboundEndpoint:
         if encrypted:
             encrypt = outer.findtext("Encrypt")
             if not encrypt:
-                raise Rejected(400, "no Encrypt element")
+                raise Rejected(403, "an AES key is configured: only encrypted messages are accepted")
+            if not q.get("msg_signature"):
+                raise Rejected(403, "msg_signature missing")
             try:
                 # wechatpy takes the parsed envelope, so the XML is parsed once
                 xml = self.spec.crypto.decrypt_message({"Encrypt": encrypt}, q.get("msg_signature", ""),

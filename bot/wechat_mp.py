@@ -1,4 +1,5 @@
-"""`/wechat/mp`: the official account (公众号), plain and safe (AES) modes."""
+"""`/wechat/mp`: the official account (公众号). Safe (AES) mode only, once an AES key is set;
+plain mode only for an account configured without one (SPEC "Contracts")."""
 from __future__ import annotations
 
 from typing import Any
@@ -19,10 +20,9 @@ def _render(text: str, wmsg: Any) -> str:
 
 def spec(services: Services) -> ChannelSpec:
     s = services.settings
-    return ChannelSpec(
-        name="mp", token=s.wechat_token, crypto=WeChatCrypto(s.wechat_token, s.wechat_aes_key, s.wechat_appid),
-        parse=parse_message, render_text=_render, always_encrypted=False,
-    )
+    crypto = WeChatCrypto(s.wechat_token, s.wechat_aes_key, s.wechat_appid) if s.wechat_aes_key else None
+    return ChannelSpec(name="mp", token=s.wechat_token, crypto=crypto, parse=parse_message, render_text=_render,
+                       encrypted=crypto is not None)
 
 
 def routes(services: Services, dispatcher: Dispatcher) -> list[web.RouteDef]:

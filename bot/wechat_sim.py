@@ -43,13 +43,13 @@ class WeChatServerSim:
     aes_key: str
     appid: str  # appid for mp, corpid for work
     channel: str = "mp"
-    mode: str = "aes"  # "aes" | "plain" (mp only)
+    mode: str = "aes"  # "aes" | "plain" (mp only, and only an account without an AES key accepts it)
     account: str = "gh_qingfeng0001"  # the official account's original id
     clock: Any = time.time
 
     def __post_init__(self) -> None:
         cls = WorkCrypto if self.channel == "work" else WeChatCrypto
-        self.crypto = cls(self.token, self.aes_key, self.appid)
+        self.crypto = cls(self.token, self.aes_key, self.appid) if self.aes_key else None
 
     @property
     def path(self) -> str:

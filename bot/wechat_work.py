@@ -21,7 +21,7 @@ def spec(services: Services) -> ChannelSpec:
     s = services.settings
     return ChannelSpec(
         name="work", token=s.wecom_token, crypto=WeChatCrypto(s.wecom_token, s.wecom_aes_key, s.wecom_corpid),
-        parse=parse_message, render_text=_render, always_encrypted=True,
+        parse=parse_message, render_text=_render, encrypted=True,
     )
 
 

@@ -2,15 +2,37 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
-from typing import Any
+from typing import Any, AsyncIterator
 
 import pytest
+import pytest_asyncio
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from bot.wechat_sim import WeChatServerSim, sign
 from handlers.help import HELP_TEXT, WELCOME_TEXT
 
 OPENID = "oVillager000000000000000001"
+
+
+@pytest_asyncio.fixture
+async def plain_wechat(services: Any, settings: Any) -> AsyncIterator[WeChatServerSim]:
+    """An official account configured without an AES key: the only place plain mode exists."""
+    from bot import wechat_mp
+    from bot.app import make_dispatcher
+
+    plain = dataclasses.replace(services, settings=settings.with_(wechat_aes_key=""), _clients={})
+    dispatcher = make_dispatcher(plain)
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    app.add_routes(wechat_mp.routes(plain, dispatcher))
+    server = TestServer(app)
+    await server.start_server()
+    yield WeChatServerSim(str(server.make_url("")).rstrip("/"), settings.wechat_token, settings.wechat_aes_key,
+                          settings.wechat_appid, mode="plain")
+    await server.close()
+    await dispatcher.close()
 
 
 async def test_handshake_echoes_echostr(wechat: WeChatServerSim, http: Any) -> None:
@@ -30,9 +52,8 @@ async def test_aes_text_gets_encrypted_help(wechat: WeChatServerSim, http: Any) 
     assert r.texts == [HELP_TEXT]
 
 
-async def test_plain_mode_text_gets_help(wechat: WeChatServerSim, http: Any) -> None:
-    wechat.mode = "plain"
-    r = await wechat.send(http, OPENID, "菜单")
+async def test_plain_mode_text_gets_help(plain_wechat: WeChatServerSim, http: Any) -> None:
+    r = await plain_wechat.send(http, OPENID, "菜单")
     assert r.status == 200 and r.texts == [HELP_TEXT]
 
 
@@ -84,7 +105,6 @@ async def test_timestamp_inside_window_accepted(wechat: WeChatServerSim, http: A
 
 
 async def test_oversized_body_refused(wechat: WeChatServerSim, http: Any, services: Any) -> None:
-    wechat.mode = "plain"
     r = await wechat.post_xml(http, wechat.message_xml(OPENID, content="举" * 40000))
     assert r.status == 413
     assert await _redis_keys(services) == []
@@ -95,9 +115,8 @@ async def test_oversized_body_refused(wechat: WeChatServerSim, http: Any, servic
     "not xml at all",
     "<xml><MsgType><![CDATA[text]]></MsgType></xml>",  # XML, but not a message
 ])
-async def test_malformed_body_refused(wechat: WeChatServerSim, http: Any, services: Any, body: str) -> None:
-    wechat.mode = "plain"
-    r = await wechat.post_xml(http, body)
+async def test_malformed_body_refused(plain_wechat: WeChatServerSim, http: Any, services: Any, body: str) -> None:
+    r = await plain_wechat.post_xml(http, body)
     assert r.status == 400
     assert await _redis_keys(services) == []
 
@@ -115,9 +134,9 @@ XXE = """<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd
 
 
 @pytest.mark.parametrize("body", [XML_BOMB, XXE], ids=["billion_laughs", "external_entity"])
-async def test_xml_entities_refused_in_plain_mode(wechat: WeChatServerSim, http: Any, services: Any, body: str) -> None:
-    wechat.mode = "plain"
-    r = await wechat.post_xml(http, body)
+async def test_xml_entities_refused_in_plain_mode(plain_wechat: WeChatServerSim, http: Any, services: Any,
+                                                  body: str) -> None:
+    r = await plain_wechat.post_xml(http, body)
     assert r.status == 400
     assert await _redis_keys(services) == []
 
@@ -209,3 +228,15 @@ async def test_no_openid_in_redis_keys_or_logs(wechat: WeChatServerSim, http: An
         if (await services.redis.type(k)) == b"string":
             assert OPENID.encode() not in (await services.redis.get(k))
     assert OPENID not in sensitive_log.text
+
+
+@pytest.mark.parametrize("drop", ["encrypt_type", "msg_signature", ""])
+async def test_plain_message_refused_while_an_aes_key_is_set(wechat: WeChatServerSim, http: Any, services: Any,
+                                                             drop: str) -> None:
+    """Safe mode only: plain XML under a valid plain signature, or an envelope without msg_signature, is refused."""
+    query, _ = wechat.envelope(wechat.message_xml(OPENID, content="帮助"))
+    query.pop(drop, None)
+    async with http.post(wechat.base_url + "/wechat/mp", params=query,
+                         data=wechat.message_xml(OPENID, content="帮助").encode()) as r:
+        assert r.status == 403
+    assert await _redis_keys(services) == []

@@ -43,3 +43,11 @@ async def test_work_bad_signature_refused(wecom: WeChatServerSim, http: Any, ser
     async with http.post(wecom.base_url + "/wechat/work", params=query, data=body) as r:
         assert r.status == 403
     assert [k async for k in services.redis.scan_iter("*")] == []
+
+
+async def test_work_plain_message_refused(wecom: WeChatServerSim, http: Any, services: Any) -> None:
+    query, _ = wecom.envelope(wecom.message_xml("zhangsan", content="帮助"))
+    async with http.post(wecom.base_url + "/wechat/work", params=query,
+                         data=wecom.message_xml("zhangsan", content="帮助").encode()) as r:
+        assert r.status == 403
+    assert [k async for k in services.redis.scan_iter("*")] == []

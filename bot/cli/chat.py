@@ -25,7 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                     "(default: WECHAT_API_BASE)")
     p.add_argument("--user", default="villager", help="who you are; the same name is the same WeChat user")
     p.add_argument("--group", default="", metavar="CHAT_ID", help="speak in a village group (WeCom chat id)")
-    p.add_argument("--plain", action="store_true", help="plain mode instead of safe (AES) mode")
+    p.add_argument("--plain", action="store_true",
+                   help="plain mode, for a server configured without an AES key (WECHAT_AES_KEY empty; then it is "
+                        "the default): a server with a key refuses plain messages")
     p.add_argument("--say", action="append", default=[], metavar="TEXT",
                    help="send TEXT and exit (repeatable) instead of reading lines")
     p.add_argument("--wait", type=float, default=1.0, help="seconds to wait for late messages after each line")
@@ -45,7 +47,7 @@ class Terminal:
             self.sender = "wu" + hashlib.sha256(args.user.encode()).hexdigest()[:10]
         else:
             self.sim = WeChatServerSim(args.url.rstrip("/"), s.wechat_token, s.wechat_aes_key, s.wechat_appid,
-                                       mode="plain" if args.plain else "aes")
+                                       mode="plain" if args.plain or not s.wechat_aes_key else "aes")
             self.sender = openid_for(args.user)
         self.fake = (args.fake_api or s.wechat_api_base).rstrip("/")
         self.wait = args.wait
