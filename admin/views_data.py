@@ -142,8 +142,9 @@ async def do_import(request: web.Request) -> web.Response:
     named = folder / f"{stem}{path.suffix}"
     os.replace(path, named)  # the batch keeps the admin's file name
     try:
-        summary = await import_subsidies(named, services_of(request).cipher, skip_bad=form.get("skip_bad") == "1",
-                                         actor=f"staff:{staff.id}")
+        services = services_of(request)
+        summary = await import_subsidies(named, services.cipher, skip_bad=form.get("skip_bad") == "1",
+                                         actor=f"staff:{staff.id}", template_id=services.settings.tpl.subsidy)
     finally:
         named.unlink(missing_ok=True)
         folder.rmdir()

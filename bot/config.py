@@ -1,16 +1,26 @@
-"""Configuration from the environment (SPEC "Contracts").
+"""Configuration: one typed Settings (pydantic-settings) for every variable the code reads.
 
-Every setting has a laptop default so `qingfeng demo` runs with nothing set:
-SQLite and an embedded Redis under ./var, development keys derived from a
-fixed seed (and a loud warning when they are used outside the demo).
+The variable names are SPEC "Contracts" and never change: `DATABASE_URL`, `WECHAT_TOKEN`, … at the
+top level, `QINGFENG_API_*`, `QINGFENG_OUTBOX_*` and `QINGFENG_TPL_*` in their groups. The README's
+configuration table lists them all. Every setting has a laptop default so `qingfeng demo` runs with
+nothing set: SQLite and an embedded Redis under ./var, development keys derived from a fixed seed.
+
+`Settings()` reads the process environment (empty values count as unset); keyword arguments win
+over it, so tests build exactly the settings they need. A feature adds its variable here as a field
+with `env("NAME")` (top level) or in its group; nowhere else reads `os.environ`.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
-import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
 
 DEV_SEED = "qingfeng-development-only"
 
@@ -36,89 +46,189 @@ def _keyring(raw: str) -> dict[str, bytes]:
     return ring
 
 
-@dataclass(frozen=True)
-class Settings:
-    var_dir: Path = Path("var")
-    database_url: str = ""
-    redis_url: str = ""
+DEV_HMAC_KEYS = _keyring("d1:" + _dev_key("hmac"))
+DEV_DATA_KEYS = _keyring("d1:" + _dev_key("aes"))
+DEV_SESSION_SECRET = hashlib.sha256(f"{DEV_SEED}:session".encode()).digest()
+
+# `load_settings(env)` with an explicit mapping reads it instead of os.environ (for tests and tools).
+_ENV_OVERRIDE: ContextVar[Mapping[str, str] | None] = ContextVar("qingfeng_env_override", default=None)
+
+
+class _Environment(EnvSettingsSource):
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        env = _ENV_OVERRIDE.get()
+        if env is None:
+            return super()._load_env_vars()
+        return parse_env_vars(env, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
+
+
+class _FromEnv(BaseSettings):
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", populate_by_name=True)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: Any, env_settings: Any,
+                                   dotenv_settings: Any, file_secret_settings: Any) -> tuple[Any, ...]:
+        return init_settings, _Environment(settings_cls)
+
+    @classmethod
+    def variables(cls) -> dict[str, str]:
+        """Field name -> the environment variable it is read from (groups not included)."""
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        out: dict[str, str] = {}
+        for name, f in cls.model_fields.items():
+            if isinstance(f.default_factory, type) and issubclass(f.default_factory, _FromEnv):
+                continue
+            alias = f.validation_alias
+            names = [c for c in alias.choices if isinstance(c, str)] if isinstance(alias, AliasChoices) else []
+            out[name] = (names[-1] if names else prefix + name).upper()
+        return out
+
+
+def env(name: str) -> Any:
+    """The variable a top-level field is read from (the field's own name still works as a keyword)."""
+    return AliasChoices(name)
+
+
+class ApiSettings(_FromEnv):
+    """Limits of the mini-program API (`QINGFENG_API_<FIELD>`, e.g. `QINGFENG_API_LOGIN_PER_MINUTE`)."""
+    model_config = SettingsConfigDict(env_prefix="QINGFENG_API_")
+
+    session_ttl_s: int = 2 * 3600  # like WeChat's own session: the client logs in again after
+    ip_per_minute: int = 240  # a village's villagers may share one mobile-carrier address
+    session_per_minute: int = 60
+    # Tighter buckets, per IP and per session: guessing receipts or ID numbers must be slow.
+    login_per_minute: int = 20
+    receipt_per_hour: int = 5  # per session, as the chat allows per sender
+    receipt_ip_per_hour: int = 60  # a village on one carrier address shares this
+    subsidy_per_minute: int = 5
+    follow_per_minute: int = 10
+    upload_ttl_s: int = 1800  # attachments may follow a report for half an hour
+    attachments_per_case: int = 9  # what wx.chooseImage lets a user pick at once
+    open311_page_size: int = 50
+
+    def rule(self, bucket: str, scope: str) -> tuple[int, int]:
+        """(limit, window in seconds) of a tight bucket for scope "ip" or "session"."""
+        if bucket == "receipt":
+            return (self.receipt_ip_per_hour if scope == "ip" else self.receipt_per_hour), 3600
+        return int(getattr(self, f"{bucket}_per_minute")), 60
+
+
+class OutboxSettings(_FromEnv):
+    """The outbox sender (`QINGFENG_OUTBOX_MAX_ATTEMPTS`, `QINGFENG_OUTBOX_BACKOFF`, `QINGFENG_OUTBOX_LEASE`, …)."""
+    model_config = SettingsConfigDict(env_prefix="QINGFENG_OUTBOX_")
+
+    max_attempts: int = 8
+    backoff_base: float = Field(2.0, validation_alias=AliasChoices("backoff_base", "QINGFENG_OUTBOX_BACKOFF"))
+    backoff_cap: float = 3600.0
+    lease_s: float = Field(60.0, validation_alias=AliasChoices("lease_s", "QINGFENG_OUTBOX_LEASE"))
+    batch: int = 200
+    concurrency: int = 32
+    mark_every: int = 25  # sent rows marked per UPDATE
+
+    def backoff(self, attempts: int) -> float:
+        import random
+
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** max(attempts - 1, 0))
+        return delay * random.uniform(0.8, 1.2)
+
+
+class TemplateSettings(_FromEnv):
+    """Template ids of the official account's template messages (`QINGFENG_TPL_STAFF`, …)."""
+    model_config = SettingsConfigDict(env_prefix="QINGFENG_TPL_")
+
+    staff: str = "TPL-qf-case-staff"
+    reporter: str = "TPL-qf-case-progress"
+    subsidy: str = "TPL-qf-subsidy-new"
+
+
+class Settings(_FromEnv):
+    model_config = SettingsConfigDict(frozen=True)
+
+    var_dir: Path = Field(Path("var"), validation_alias=env("QINGFENG_VAR"))
+    database_url: str = Field("", validation_alias=env("DATABASE_URL"))
+    redis_url: str = Field("", validation_alias=env("REDIS_URL"))
     # Official account (公众号)
-    wechat_token: str = "qingfeng-dev-token"
-    wechat_aes_key: str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
-    wechat_appid: str = "wx00qingfengdemo"
-    wechat_secret: str = "demo-secret"
-    wechat_api_base: str = "http://127.0.0.1:8081"
+    wechat_token: str = Field("qingfeng-dev-token", validation_alias=env("WECHAT_TOKEN"))
+    wechat_aes_key: str = Field("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", validation_alias=env("WECHAT_AES_KEY"))
+    wechat_appid: str = Field("wx00qingfengdemo", validation_alias=env("WECHAT_APPID"))
+    wechat_secret: str = Field("demo-secret", validation_alias=env("WECHAT_SECRET"))
+    wechat_api_base: str = Field("http://127.0.0.1:8081", validation_alias=env("WECHAT_API_BASE"))
     # Mini-program
-    miniapp_appid: str = "wx00qingfengmini"
-    miniapp_secret: str = "demo-mini-secret"
+    miniapp_appid: str = Field("wx00qingfengmini", validation_alias=env("MINIAPP_APPID"))
+    miniapp_secret: str = Field("demo-mini-secret", validation_alias=env("MINIAPP_SECRET"))
     # WeCom (企业微信)
-    wecom_corpid: str = "ww00qingfengdemo"
-    wecom_secret: str = "demo-wecom-secret"
-    wecom_agentid: str = "1000002"
-    wecom_token: str = "qingfeng-dev-wecom-token"
-    wecom_aes_key: str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
-    wecom_api_base: str = "http://127.0.0.1:8081/wecom"
+    wecom_corpid: str = Field("ww00qingfengdemo", validation_alias=env("WECOM_CORPID"))
+    wecom_secret: str = Field("demo-wecom-secret", validation_alias=env("WECOM_SECRET"))
+    wecom_agentid: str = Field("1000002", validation_alias=env("WECOM_AGENTID"))
+    wecom_token: str = Field("qingfeng-dev-wecom-token", validation_alias=env("WECOM_TOKEN"))
+    wecom_aes_key: str = Field("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq", validation_alias=env("WECOM_AES_KEY"))
+    wecom_api_base: str = Field("http://127.0.0.1:8081/wecom", validation_alias=env("WECOM_API_BASE"))
     # Personal-data keys: HMAC for lookups, AES-GCM for display (SPEC: Privacy)
-    hmac_keys: dict[str, bytes] = field(default_factory=lambda: _keyring("d1:" + _dev_key("hmac")))
-    data_keys: dict[str, bytes] = field(default_factory=lambda: _keyring("d1:" + _dev_key("aes")))
-    session_secret: bytes = field(default_factory=lambda: hashlib.sha256(f"{DEV_SEED}:session".encode()).digest())
+    hmac_keys: Annotated[dict[str, bytes], NoDecode] = Field(
+        default_factory=lambda: dict(DEV_HMAC_KEYS), validation_alias=env("QINGFENG_HMAC_KEYS"))
+    data_keys: Annotated[dict[str, bytes], NoDecode] = Field(
+        default_factory=lambda: dict(DEV_DATA_KEYS), validation_alias=env("QINGFENG_DATA_KEYS"))
+    session_secret: bytes = Field(DEV_SESSION_SECRET, validation_alias=env("QINGFENG_SESSION_SECRET"))
     # Inbound limits (WeChat rules)
-    max_body_bytes: int = 64 * 1024
-    timestamp_tolerance_s: int = 300
-    reply_deadline_s: float = 4.0
-    sender_rate_per_minute: int = 30
+    max_body_bytes: int = Field(64 * 1024, validation_alias=env("QINGFENG_MAX_BODY_BYTES"))
+    timestamp_tolerance_s: int = Field(300, validation_alias=env("QINGFENG_TIMESTAMP_TOLERANCE"))
+    reply_deadline_s: float = Field(4.0, validation_alias=env("QINGFENG_REPLY_DEADLINE"))
+    sender_rate_per_minute: int = Field(30, validation_alias=env("QINGFENG_SENDER_RATE"))
     # Conversations
-    state_ttl_s: int = 1800
-    uses_dev_keys: bool = True
+    state_ttl_s: int = Field(1800, validation_alias=env("QINGFENG_STATE_TTL"))
+    # Groups (each reads its own QINGFENG_<GROUP>_* variables)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    tpl: TemplateSettings = Field(default_factory=TemplateSettings)
+
+    @field_validator("hmac_keys", "data_keys", mode="before")
+    @classmethod
+    def _parse_keyring(cls, value: Any) -> Any:
+        return _keyring(value) if isinstance(value, str) else value
+
+    @field_validator("var_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.resolve()
+
+    @property
+    def uses_dev_keys(self) -> bool:
+        return self.hmac_keys == DEV_HMAC_KEYS and self.data_keys == DEV_DATA_KEYS
 
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite://{self.var_dir / 'qingfeng.sqlite3'}"
 
     def with_(self, **kw: object) -> "Settings":
-        return replace(self, **kw)  # type: ignore[arg-type]
+        """A copy with some fields changed (validated like the original)."""
+        return type(self).model_validate({**{k: getattr(self, k) for k in type(self).model_fields}, **kw})
 
 
-_ENV_STR = {
-    "DATABASE_URL": "database_url",
-    "REDIS_URL": "redis_url",
-    "WECHAT_TOKEN": "wechat_token",
-    "WECHAT_AES_KEY": "wechat_aes_key",
-    "WECHAT_APPID": "wechat_appid",
-    "WECHAT_SECRET": "wechat_secret",
-    "WECHAT_API_BASE": "wechat_api_base",
-    "MINIAPP_APPID": "miniapp_appid",
-    "MINIAPP_SECRET": "miniapp_secret",
-    "WECOM_CORPID": "wecom_corpid",
-    "WECOM_SECRET": "wecom_secret",
-    "WECOM_AGENTID": "wecom_agentid",
-    "WECOM_TOKEN": "wecom_token",
-    "WECOM_AES_KEY": "wecom_aes_key",
-    "WECOM_API_BASE": "wecom_api_base",
-}
-_ENV_INT = {
-    "QINGFENG_MAX_BODY_BYTES": "max_body_bytes",
-    "QINGFENG_STATE_TTL": "state_ttl_s",
-    "QINGFENG_SENDER_RATE": "sender_rate_per_minute",
-}
+GROUPS: tuple[type[_FromEnv], ...] = (Settings, ApiSettings, OutboxSettings, TemplateSettings)
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
-    env = dict(os.environ if env is None else env)
-    kw: dict[str, object] = {"var_dir": Path(env.get("QINGFENG_VAR", "var")).resolve()}
-    for name, attr in _ENV_STR.items():
-        if env.get(name):
-            kw[attr] = env[name]
-    for name, attr in _ENV_INT.items():
-        if env.get(name):
-            kw[attr] = int(env[name])
-    dev = True
-    if env.get("QINGFENG_HMAC_KEYS"):
-        kw["hmac_keys"] = _keyring(env["QINGFENG_HMAC_KEYS"])
-        dev = False
-    if env.get("QINGFENG_DATA_KEYS"):
-        kw["data_keys"] = _keyring(env["QINGFENG_DATA_KEYS"])
-        dev = False
-    if env.get("QINGFENG_SESSION_SECRET"):
-        kw["session_secret"] = env["QINGFENG_SESSION_SECRET"].encode()
-    kw["uses_dev_keys"] = dev
-    return Settings(**kw)  # type: ignore[arg-type]
+def all_variables() -> list[str]:
+    """Every environment variable the code reads (the README's configuration table lists them)."""
+    return [v for group in GROUPS for v in group.variables().values()]
+
+
+class ConfigError(ValueError):
+    """A variable has a value its setting cannot take; the message names each such variable."""
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the process environment, or from `env` alone when given.
+
+    Raises ConfigError naming each bad variable (never its value: it may be a secret)."""
+    token = _ENV_OVERRIDE.set(env) if env is not None else None
+    try:
+        return Settings()
+    except ValidationError as exc:
+        group = next((g for g in GROUPS if g.__name__ == exc.title), Settings)
+        names = group.variables()
+        problems = [f"{names.get(str(e['loc'][0]), str(e['loc'][0])) if e['loc'] else group.__name__}: {e['msg']}"
+                    for e in exc.errors()]
+        raise ConfigError("bad configuration: " + "; ".join(problems)) from None
+    finally:
+        if token is not None:
+            _ENV_OVERRIDE.reset(token)

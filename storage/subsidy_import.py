@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -39,7 +38,6 @@ CHUNK = 5000
 _LOCK_ID = 0x71660006  # one subsidy import (or key rotation) at a time
 COLUMNS = ("batch_id", "id_hash", "id_enc", "name_hash", "name_enc", "program", "amount", "paid_on",
            "village_id", "source", "fingerprint", "created_at")
-SUBSIDY_TEMPLATE = os.environ.get("QINGFENG_TPL_SUBSIDY", "TPL-qf-subsidy-new")
 NEW_RECORDS_TEXT = "清风提醒:您名下新增了{n}条惠民资金发放记录。回复【查补贴】可查看详情,如有疑问可直接反映。"
 
 
@@ -168,8 +166,16 @@ class _SqliteWriter:
 
 async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip_bad: bool = False,
                            actor: str = "cli", progress: Callable[[int, int], None] | None = None,
-                           today: date | None = None, chunk: int = CHUNK) -> ImportSummary:
-    """Import a CSV or XLSX disbursement table. `progress(rows_done, rows_estimate)` is called per chunk."""
+                           today: date | None = None, chunk: int = CHUNK,
+                           template_id: str | None = None) -> ImportSummary:
+    """Import a CSV or XLSX disbursement table. `progress(rows_done, rows_estimate)` is called per chunk.
+
+    `template_id`: the template message that tells subscribers outside WeChat's 48 h window
+    (Settings.tpl.subsidy, `QINGFENG_TPL_SUBSIDY`; read from the environment when not given)."""
+    if template_id is None:
+        from bot.config import TemplateSettings
+
+        template_id = TemplateSettings().subsidy
     path = Path(path)
     started = asyncio.get_running_loop().time()
     summary = ImportSummary(filename=path.name)
@@ -239,7 +245,7 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
                 raise _Rollback()
             batch.rows = summary.imported
             await batch.save(update_fields=["rows"], using_db=conn)
-            summary.notified = await _queue_notifications(conn, batch.id)
+            summary.notified = await _queue_notifications(conn, batch.id, template_id)
             summary.batch_id = batch.id
             summary.committed = True
     except _Rollback:
@@ -262,7 +268,7 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
     return summary
 
 
-async def _queue_notifications(conn: Any, batch_id: int) -> int:
+async def _queue_notifications(conn: Any, batch_id: int, template_id: str) -> int:
     """One outbox message per subscriber with new records in this batch, in the import's transaction."""
     ph = "$1" if conn.capabilities.dialect == "postgres" else "?"
     _, rows = await conn.execute_query(
@@ -279,7 +285,7 @@ async def _queue_notifications(conn: Any, batch_id: int) -> int:
             payload={"channel": sub.channel, "text": NEW_RECORDS_TEXT.format(n=due[sub.id]),
                      "about": "subsidy_new_records", "batch": batch_id,
                      # outside WeChat's 48 h window only a template message can reach the villager
-                     "template": {"template_id": SUBSIDY_TEMPLATE,
+                     "template": {"template_id": template_id,
                                   "data": {"first": "您名下有新的惠民资金发放记录", "keyword1": f"{due[sub.id]}条",
                                            "remark": "回复【查补贴】可查看详情"}}},
         )
@@ -290,4 +296,5 @@ async def _queue_notifications(conn: Any, batch_id: int) -> int:
 
 async def import_path(path: Path | str, *, services: Any, skip_bad: bool = False, actor: str = "demo") -> ImportSummary:
     """`import_subsidies` with the process's services (the demo's entry point)."""
-    return await import_subsidies(path, services.cipher, skip_bad=skip_bad, actor=actor)
+    return await import_subsidies(path, services.cipher, skip_bad=skip_bad, actor=actor,
+                                  template_id=services.settings.tpl.subsidy)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.api.config import API_CONFIG, ApiConfig
+from bot.api.config import API_CONFIG
 from bot.api.errors import error_middleware
 from bot.api.routing import Endpoint, bind
 
@@ -45,7 +45,7 @@ def openapi_document() -> dict[str, Any]:
 
 
 def mount(app: web.Application, services: "Services") -> None:
-    config = ApiConfig.from_env()
+    config = services.settings.api.model_copy()
     app[API_CONFIG] = config
     document = openapi_document()
 

@@ -8,12 +8,22 @@ import pkgutil
 import sys
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("qingfeng")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qingfeng",
         description="清风 qingfeng: grassroots anti-corruption reporting and subsidy disclosure over WeChat.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
@@ -36,8 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
+    from bot.config import ConfigError
+
     try:
         return int(func(args) or 0)
+    except ConfigError as exc:
+        print(f"qingfeng: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from tortoise import Tortoise
 
+from bot.config import OutboxSettings
 from handlers.cases.sql import Sql, utcnow
 from storage import keys
 
@@ -36,23 +35,8 @@ OUT_OF_WINDOW = 45015  # customer-service message outside the 48 h window
 WINDOW_S = 48 * 3600
 
 
-def _env(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
-
-
-@dataclass
-class DeliveryConfig:
-    max_attempts: int = field(default_factory=lambda: int(_env("QINGFENG_OUTBOX_MAX_ATTEMPTS", 8)))
-    backoff_base: float = field(default_factory=lambda: _env("QINGFENG_OUTBOX_BACKOFF", 2.0))
-    backoff_cap: float = 3600.0
-    lease_s: float = field(default_factory=lambda: _env("QINGFENG_OUTBOX_LEASE", 60.0))
-    batch: int = 200
-    concurrency: int = 32
-    mark_every: int = 25  # sent rows marked per UPDATE
-
-    def backoff(self, attempts: int) -> float:
-        delay = min(self.backoff_cap, self.backoff_base * 2 ** max(attempts - 1, 0))
-        return delay * random.uniform(0.8, 1.2)
+# The sender's knobs are Settings.outbox (QINGFENG_OUTBOX_*); tests pass their own.
+DeliveryConfig = OutboxSettings
 
 
 @dataclass
@@ -214,7 +198,7 @@ def _by_case(batch: list[Claimed]) -> list[list[Claimed]]:
 async def deliver_due(services: "Services", config: DeliveryConfig | None = None, *,
                       max_batches: int | None = None) -> DeliveryStats:
     """Send everything due now, batch after batch; returns what happened."""
-    config = config or DeliveryConfig()
+    config = config or services.settings.outbox
     total = DeliveryStats()
     sem = asyncio.Semaphore(config.concurrency)
     batches = 0

@@ -84,8 +84,8 @@ async def sweep(services: "Services", on: date | None = None) -> SweepResult:
                             f"WHERE status IN ({status_in}) AND id IN ({cases}'overdue2')", p)
         if any(counts.values()):
             await _events(q, p)
-            messages = await _staff_messages(q, p, CATEGORY_NAMES)
-            messages += await _reporter_messages(q, p)
+            messages = await _staff_messages(q, p, CATEGORY_NAMES, services.settings.tpl.staff)
+            messages += await _reporter_messages(q, p, services.settings.tpl.reporter)
     return SweepResult(sweep_id, counts["remind"], counts["escalate"], counts["overdue2"], messages)
 
 
@@ -107,7 +107,7 @@ async def _events(q: Sql, p: dict[str, Any]) -> None:
         f"FROM lifecycle_notice n JOIN case_report c ON c.id = n.case_id WHERE n.sweep = :sweep", p)
 
 
-async def _staff_messages(q: Sql, p: dict[str, Any], category_names: dict[str, str]) -> int:
+async def _staff_messages(q: Sql, p: dict[str, Any], category_names: dict[str, str], template_id: str) -> int:
     label = _case_when("n.kind", LABELS, "lb", p, q)
     category = f"COALESCE({_case_when('c.category', category_names, 'cn', p, q)}, c.category)"
     place = ("CASE WHEN t.name IS NULL AND v.name IS NULL THEN :unknown_place "
@@ -116,7 +116,7 @@ async def _staff_messages(q: Sql, p: dict[str, Any], category_names: dict[str, s
     # notify.staff_text, piece by piece
     parts = {"s0": "【清风】", "s1": "\n案件编号:", "s2": "\n类别:", "s3": "\n地点:", "s4": "\n办理期限:",
              "s5": "\n请登录工作台查看,或回复「受理 ", "s6": "」等指令办理。"}
-    p.update(parts, unknown_place="地点待核实", tpl=notify.STAFF_TEMPLATE, remark="请登录工作台查看")
+    p.update(parts, unknown_place="地点待核实", tpl=template_id, remark="请登录工作台查看")
     s = {k: q.text(k) for k in parts}
     text = (f"{s['s0']} || {label} || {s['s1']} || c.number || {s['s2']} || {category} || {s['s3']} || {place} || "
             f"{s['s4']} || {due} || {s['s5']} || c.number || {s['s6']}")
@@ -139,11 +139,11 @@ async def _staff_messages(q: Sql, p: dict[str, Any], category_names: dict[str, s
         f"WHERE n.sweep = :sweep", p)
 
 
-async def _reporter_messages(q: Sql, p: dict[str, Any]) -> int:
+async def _reporter_messages(q: Sql, p: dict[str, Any], template_id: str) -> int:
     news = notify.REPORTER_NEWS["escalated"]
     on = utcnow().astimezone().date().isoformat()
     p.update(r0="您反映的问题(编号 ", r1=f"){news}。回复「查询进度 ", r2="」查看详情。", rfirst="您反映的问题有新进展",
-             rnews=news, ron=on, rtpl=notify.REPORTER_TEMPLATE, rr0="回复「查询进度 ", rr1="」查看详情")
+             rnews=news, ron=on, rtpl=template_id, rr0="回复「查询进度 ", rr1="」查看详情")
     t = {k: q.text(k) for k in ("r0", "r1", "r2", "rfirst", "rnews", "ron", "rtpl", "rr0", "rr1")}
     jo = q.json_object
     payload = (f"{jo}('audience', 'reporter', 'channel', r.channel, "

@@ -11,7 +11,6 @@ Payloads carry no personal data; the recipient is sealed (`recipient_enc`).
 """
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +18,6 @@ from storage.models import COUNTY_ROLES, Case, CaseEvent, OutboxMessage, Reporte
 
 if TYPE_CHECKING:
     from bot.services import Services
-
-STAFF_TEMPLATE = os.environ.get("QINGFENG_TPL_STAFF", "TPL-qf-case-staff")
-REPORTER_TEMPLATE = os.environ.get("QINGFENG_TPL_REPORTER", "TPL-qf-case-progress")
 
 # What the reporter is told for each public event kind (the detail waits in 查询进度).
 REPORTER_NEWS = {
@@ -42,8 +38,8 @@ def staff_text(label: str, number: str, category: str, place: str, due: str) -> 
             f"请登录工作台查看,或回复「受理 {number}」等指令办理。")
 
 
-def staff_template(label: str, number: str, category: str, place: str, due: str) -> dict[str, Any]:
-    return {"template_id": STAFF_TEMPLATE, "data": {
+def staff_template(template_id: str, label: str, number: str, category: str, place: str, due: str) -> dict[str, Any]:
+    return {"template_id": template_id, "data": {
         "first": label, "keyword1": number, "keyword2": category, "keyword3": place, "keyword4": due,
         "remark": "请登录工作台查看"}}
 
@@ -84,7 +80,7 @@ async def notify_office(case: Case, label: str, conn: Any, services: "Services",
     """One message per bound staff member of `office` (default: the case's office). Returns the count."""
     number, category, place, due = await summary(case, services)
     text = staff_text(label, number, category, place, due)
-    template = staff_template(label, number, category, place, due)
+    template = staff_template(services.settings.tpl.staff, label, number, category, place, due)
     rows = [OutboxMessage(kind=staff_kind(b.channel), recipient_enc=b.external_enc, case_id=case.id,
                           payload={"audience": "staff", "text": text, "template": template}, next_attempt_at=now())
             for b in await recipients(office or case.office, conn, services, village=village)]
@@ -93,11 +89,11 @@ async def notify_office(case: Case, label: str, conn: Any, services: "Services",
     return len(rows)
 
 
-def reporter_payload(number: str, news: str, on: str) -> dict[str, Any]:
+def reporter_payload(template_id: str, number: str, news: str, on: str) -> dict[str, Any]:
     return {
         "audience": "reporter",
         "text": f"您反映的问题(编号 {number}){news}。回复「查询进度 {number}」查看详情。",
-        "template": {"template_id": REPORTER_TEMPLATE, "data": {
+        "template": {"template_id": template_id, "data": {
             "first": "您反映的问题有新进展", "keyword1": number, "keyword2": news, "keyword3": on,
             "remark": f"回复「查询进度 {number}」查看详情"}},
     }
@@ -108,7 +104,7 @@ def reporter_kind(channel: str) -> str:
     return {"mp": "custom_text", "work": "wecom_app", "miniapp": "subscribe"}.get(channel, "template")
 
 
-async def notify_reporter(case: Case, kind: str, conn: Any) -> bool:
+async def notify_reporter(case: Case, kind: str, conn: Any, services: "Services") -> bool:
     """Tell a 实名 reporter; anonymous reports have no identity row, so nothing is pushed."""
     news = REPORTER_NEWS.get(kind)
     if news is None or case.anonymous:
@@ -118,7 +114,7 @@ async def notify_reporter(case: Case, kind: str, conn: Any) -> bool:
         return False
     on = now().astimezone().date().isoformat()
     await OutboxMessage.create(kind=reporter_kind(identity.channel), recipient_enc=identity.openid_enc,
-                               payload={**reporter_payload(case.number or "", news, on), "channel": identity.channel},
+                               payload={**reporter_payload(services.settings.tpl.reporter, case.number or "", news, on), "channel": identity.channel},
                                case_id=case.id, next_attempt_at=now(), using_db=conn)
     return True
 
@@ -135,7 +131,7 @@ async def on_filed(case: Case, conn: Any, services: "Services") -> None:
 
 async def on_transition(case: Case, event: CaseEvent, conn: Any, services: "Services") -> None:
     if event.public:
-        await notify_reporter(case, event.kind, conn)
+        await notify_reporter(case, event.kind, conn, services)
     data = event.data or {}
     moved = {"reassigned": ("to", "from"), "recategorised": ("office_to", "office_from")}.get(event.kind)
     new, old = (data.get(moved[0]), data.get(moved[1])) if moved else (None, None)
