@@ -1,0 +1,42 @@
+"""Similar reports of the same village and category join the open case; its priority rises with the count."""
+from __future__ import annotations
+
+from handlers.cases import actions
+from handlers.cases.linking import cluster
+from storage.models import Case, CaseEvent
+from tests.handlers.cases.conftest import DONGLING, DONGLING_V, World
+
+FIRST = "胡家庄村会计王某把我家的低保钱扣了一半,说是管理费"
+SAME = "胡家庄村的会计扣了我们家低保钱的一半,说要交管理费"
+AGAIN = "我家低保也被胡家庄村会计扣了一半当管理费"
+DIFFERENT = "胡家庄村修路工程偷工减料,水泥路一年就坏了"
+
+
+async def test_similar_reports_link_to_the_first_and_raise_its_priority(world: World) -> None:
+    root = await world.file(FIRST)
+    second = await world.file(SAME)
+    third = await world.file(AGAIN)
+    fresh_root = await Case.get(id=root.id)
+    assert second.linked_to_id == root.id and third.linked_to_id == root.id
+    assert fresh_root.priority == 2 and third.priority == 2
+    assert [c.id for c in await cluster(third.id)] == [root.id, second.id, third.id]
+    events = await CaseEvent.filter(case_id=root.id, kind="linked").order_by("id")
+    assert [e.data["case"] for e in events] == [second.number, third.number]
+    await world.deliver()
+    tips = world.texts_to("nanba")
+    [third_tip] = [t for t in tips if third.number in t]
+    assert len(tips) == 3 and f"与 {root.number} 相似,已关联,共 3 件" in third_tip
+
+
+async def test_no_link_across_category_village_text_or_closed_cases(world: World) -> None:
+    root = await world.file(FIRST)
+    other_text = await world.file(DIFFERENT, category="subsidy_fraud")
+    other_cat = await world.file(SAME, category="favoritism")
+    other_village = await world.file(SAME, township=DONGLING, village=DONGLING_V)
+    anon_no_place = await world.file(SAME, township="", village="")
+    for c in (other_text, other_cat, other_village, anon_no_place):
+        assert c.linked_to_id is None, c.text
+    assert (await Case.get(id=root.id)).priority == 0
+    await actions.reject(root.id, actor_staff=world.staff["nanba"], reason="重复", services=world.services)
+    later = await world.file(SAME)
+    assert later.linked_to_id is None, "a closed case gathers no new reports"

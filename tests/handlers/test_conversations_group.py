@@ -1,0 +1,70 @@
+"""Village groups over /wechat/work: FAQ, invitations, and nothing personal processed, stored or echoed."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.wechat_sim import WeChatServerSim
+from handlers import group as G
+from storage.models import Case, Village, WechatGroup
+from tests.handlers.conftest import all_redis, all_rows
+
+CHAT = "wrGroupHujiazhuang0001"
+MEMBER = "zhangsan-wecom-0001"
+ID_NUMBER = "11010519491231002X"
+
+
+@pytest.fixture
+def group(app_server: Any, settings: Any, registry_loaded: Any, http: Any) -> Any:
+    sim = WeChatServerSim(str(app_server.make_url("")).rstrip("/"), settings.wecom_token, settings.wecom_aes_key,
+                          settings.wecom_corpid, channel="work")
+
+    async def say(text: str) -> list[str]:
+        r = await sim.send(http, MEMBER, text, chat_id=CHAT)
+        assert r.status == 200
+        return r.texts
+
+    return say
+
+
+async def test_id_number_in_group_gets_warning_and_is_kept_nowhere(group: Any, services: Any, sensitive_log: Any) -> None:
+    texts = await group(f"帮我查下补贴 {ID_NUMBER} 张三")
+    assert texts == [G.PRIVACY]
+    assert not any(ID_NUMBER in r for r in await all_rows())
+    assert not any(ID_NUMBER.encode() in v or b"\xe5\xbc\xa0\xe4\xb8\x89" in v for v in await all_redis(services))
+    assert ID_NUMBER not in sensitive_log.text
+
+
+async def test_phone_number_in_group_gets_warning(group: Any) -> None:
+    assert await group("有事打我电话 138-0013-8000") == [G.PRIVACY]
+
+
+async def test_report_typed_in_group_is_not_filed(group: Any, services: Any) -> None:
+    texts = await group("胡家庄村的村支书把我家低保扣了")
+    assert texts == [G.REPORT_IN_GROUP] and "低保" not in texts[0]
+    assert await Case.all().count() == 0
+    assert not any(b"fsm" in k for k in [k async for k in services.redis.scan_iter("*")])
+    assert await group("好了") == []  # no flow was started in the group
+
+
+async def test_report_keyword_in_group_invites_to_private_chat(group: Any) -> None:
+    assert await group("举报") == [G.INVITE]
+    assert await group("查补贴") == [G.INVITE]
+
+
+async def test_faq_in_bound_group_names_the_village_office(group: Any) -> None:
+    await WechatGroup.create(chat_id=CHAT, name="胡家庄村民群", village=await Village.get(code="610798101201"))
+    answer = await group("请问怎么举报村干部?")
+    assert answer == [answer[0]] and "南坝镇纪委" in answer[0] and "胡家庄村" in answer[0]
+    assert "30天" in (await group("举报了多久能有结果"))[0]
+    assert "匿名" in (await group("举报会不会被报复"))[0]
+
+
+async def test_faq_in_unbound_group_still_answers(group: Any) -> None:
+    answer = await group("在哪里举报?")
+    assert answer and "私聊" in answer[0] and "纪委" not in answer[0]
+
+
+async def test_group_chatter_gets_no_reply(group: Any) -> None:
+    assert await group("今天晚上村里放电影") == []
