@@ -107,8 +107,12 @@ def totp_uri(staff: Staff, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=staff.username, issuer_name="qingfeng")
 
 
+def totp_digits(code: str) -> str:
+    return "".join(ch for ch in code if ch.isdigit())
+
+
 def check_totp(secret: str, code: str) -> bool:
-    code = "".join(ch for ch in code if ch.isdigit())
+    code = totp_digits(code)
     return len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
 
 

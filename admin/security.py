@@ -113,10 +113,24 @@ async def posted_csrf(request: web.Request) -> str | None:
 
 
 # -- throttling ---------------------------------------------------------------
+# An attacker who knows the county admin's user name must not be able to lock them out: failures lock
+# one account only for the address that made them (MAX_FAILURES, for LOCK_S), an address that sprays
+# many accounts is locked (MAX_IP_FAILURES), and the account's failures from everywhere only add a
+# growing delay before each answer (at most MAX_DELAY_S), which slows a spread-out guesser and never
+# stops the owner.
 
 def _subject(kind: str, value: str, secret: bytes) -> str:
     # Usernames and addresses are hashed: Redis keys name nobody.
     return kind + ":" + hmac.new(secret, value.lower().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+MAX_DELAY_S = 4.0
+SLOWDOWN_FREE = 5  # failures of an account (any address) before answers slow down
+
+
+def delay_for(failures: int) -> float:
+    """Seconds to wait before answering a sign-in of an account with this many recent failures."""
+    return 0.0 if failures < SLOWDOWN_FREE else min(MAX_DELAY_S, 0.25 * 2 ** (failures - SLOWDOWN_FREE))
 
 
 @dataclass(frozen=True)
@@ -124,25 +138,39 @@ class Throttle:
     redis: aioredis.Redis
     secret: bytes
 
+    def _keys(self, username: str, ip: str) -> tuple[str, str, str]:
+        return (keys.login_failures(_subject("user-ip", f"{username}\n{ip}", self.secret)),
+                keys.login_failures(_subject("ip", ip, self.secret)),
+                keys.login_slowdown(_subject("user", username, self.secret)))
+
     async def locked(self, username: str, ip: str) -> bool:
-        acct, addr = await self.redis.mget(keys.login_failures(_subject("user", username, self.secret)),
-                                           keys.login_failures(_subject("ip", ip, self.secret)))
-        return int(acct or 0) >= MAX_FAILURES or int(addr or 0) >= MAX_IP_FAILURES
+        pair, addr, _ = self._keys(username, ip)
+        acct, spray = await self.redis.mget(pair, addr)
+        return int(acct or 0) >= MAX_FAILURES or int(spray or 0) >= MAX_IP_FAILURES
+
+    async def delay(self, username: str, ip: str) -> float:
+        return delay_for(int(await self.redis.get(self._keys(username, ip)[2]) or 0))
 
     async def failed(self, username: str, ip: str) -> int:
-        """Count one failure; returns the account's failures in the current window."""
-        n = 0
-        for key in (keys.login_failures(_subject("user", username, self.secret)),
-                    keys.login_failures(_subject("ip", ip, self.secret))):
-            pipe = self.redis.pipeline()
+        """Count one failure; returns this address's failures on this account in the current window."""
+        pipe = self.redis.pipeline()
+        for key in self._keys(username, ip):
             pipe.incr(key)
             pipe.expire(key, LOCK_S)
-            count, _ = await pipe.execute()
-            n = n or int(count)
-        return n
+        counts = await pipe.execute()
+        return int(counts[0])
 
-    async def succeeded(self, username: str) -> None:
-        await self.redis.delete(keys.login_failures(_subject("user", username, self.secret)))
+    async def succeeded(self, username: str, ip: str) -> None:
+        await self.redis.delete(*self._keys(username, ip)[::2])
+
+
+async def claim_totp(redis: aioredis.Redis, staff_id: int, code: str, secret: bytes) -> bool:
+    """True the first time this account uses `code`; a replayed code (shoulder-surfed, phished) is refused."""
+    digest = hmac.new(secret, f"{staff_id}:{code}".encode(), hashlib.sha256).hexdigest()[:32]
+    return bool(await redis.set(keys.totp_used(staff_id, digest), b"1", nx=True, ex=TOTP_MEMORY_S))
+
+
+TOTP_MEMORY_S = 120  # a code is valid for its 30 s step and one either side: remember it past that
 
 
 def client_ip(request: web.Request) -> str:

@@ -5,7 +5,6 @@ case outside the viewer's jurisdiction is a 404 on every URL and form.
 """
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 from aiohttp import web
@@ -59,7 +58,7 @@ async def case_list(request: web.Request) -> web.Response:
 
 @routes.get("/cases/export.xlsx")
 async def case_export(request: web.Request) -> web.Response:
-    from openpyxl import Workbook
+    from admin.xlsx import append, workbook, xlsx_response
 
     staff = staff_of(request)
     scope.require(staff, scope.ACTING_ROLES)
@@ -67,21 +66,15 @@ async def case_export(request: web.Request) -> web.Response:
     rows = await f.apply(scope.cases_for(staff)).order_by("-id").limit(EXPORT_MAX_ROWS).values_list(
         "number", "created_at", "category", "status", "township_id", "village_id", "office", "accept_due",
         "resolve_due")
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("案件")
-    ws.append(["编号", "登记时间", "类别", "状态", "乡镇", "村", "承办单位", "受理期限", "办结期限"])
+    wb, ws = workbook("案件")
+    append(ws, ["编号", "登记时间", "类别", "状态", "乡镇", "村", "承办单位", "受理期限", "办结期限"])
     for number, created, cat, status, town, village, office, adue, rdue in rows:
-        ws.append([number, created.astimezone(CST).strftime("%Y-%m-%d %H:%M") if created else "",
+        append(ws, [number, created.astimezone(CST).strftime("%Y-%m-%d %H:%M") if created else "",
                    CATEGORY_NAMES.get(cat, cat), STATUS_NAMES.get(status, status), town or "", village or "",
                    office, adue, rdue])
-    buf = io.BytesIO()
-    wb.save(buf)
     await audit.append(f"staff:{staff.id}", "cases.export", staff.scope_code,
                        {"rows": len(rows), "filters": f.as_detail()})
-    stamp = datetime.now(CST).strftime("%Y%m%d%H%M")
-    return web.Response(body=buf.getvalue(), headers={
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Content-Disposition": f'attachment; filename="cases-{stamp}.xlsx"'})
+    return xlsx_response(wb, f"cases-{datetime.now(CST).strftime('%Y%m%d%H%M')}")
 
 
 async def _actor_names() -> dict[str, str]:

@@ -1,22 +1,27 @@
 """Subsidy data (county admin): upload → preview (every bad row, a few good rows without personal data) → import.
 
-    POST /subsidies/preview   the file is kept under var/uploads/<token> (0600) and checked row by row
-                              with storage.subsidy_rows (the importer's own checks)
+    POST /subsidies/preview   the file is kept under var/uploads/<token> (0600), sealed with the data key
+                              (it is full of ID numbers and names), and checked row by row with
+                              storage.subsidy_rows (the importer's own checks)
     POST /subsidies/import    storage.subsidy_import.import_subsidies(token's file, skip_bad=chosen)
     POST /subsidies/discard   the upload is deleted
-An upload left alone is deleted after UPLOAD_TTL_S. The import is audited by the importer.
+An upload left alone is deleted after UPLOAD_TTL_S. The plain file exists only while a preview or an
+import reads it (`_opened`). The import is audited by the importer.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import secrets
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from aiohttp import web
 
@@ -50,8 +55,8 @@ def _uploads(request: web.Request) -> Path:
 def _sweep(d: Path) -> None:
     cutoff = time.time() - UPLOAD_TTL_S
     for p in d.iterdir():
-        if p.is_file() and p.stat().st_mtime < cutoff:
-            p.unlink(missing_ok=True)
+        if p.stat().st_mtime < cutoff:
+            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
 
 
 def _upload_path(request: web.Request, token: str) -> Path:
@@ -61,6 +66,22 @@ def _upload_path(request: web.Request, token: str) -> Path:
     if not path.exists():
         raise web.HTTPBadRequest(text="the upload has expired: upload the file again")
     return path
+
+
+@contextlib.contextmanager
+def _opened(request: web.Request, path: Path, name: str) -> Iterator[Path]:
+    """The sealed upload as a plain file named `name` in a private folder, deleted on leaving."""
+    plain = services_of(request).cipher.open_bytes(path.read_bytes())
+    folder = Path(tempfile.mkdtemp(prefix="open-", dir=path.parent))
+    named = folder / name
+    try:
+        fd = os.open(named, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(plain)
+        yield named
+    finally:
+        named.unlink(missing_ok=True)
+        folder.rmdir()
 
 
 async def _preview(path: Path, token: str, filename: str) -> Preview:
@@ -91,9 +112,25 @@ async def _preview(path: Path, token: str, filename: str) -> Preview:
     return pv
 
 
+async def _probes(request: web.Request) -> list[dict[str, Any]]:
+    """IDs on which strangers keep failing (handlers.subsidies.lookup): masked, with the village of their records."""
+    from nlp.idcard import mask_id
+    from storage.models import AuditEntry, SubsidyRecord
+
+    cipher = services_of(request).cipher
+    out = []
+    for e in await AuditEntry.filter(action="subsidy.id_probed").order_by("-id").limit(20):
+        rec = await SubsidyRecord.filter(id_hash=str(e.detail.get("id_hash", ""))).select_related("village").first()
+        out.append({"at": e.at, "failures": e.detail.get("failures", 0),
+                    "id_masked": mask_id(cipher.open(rec.id_enc)) if rec else "（无发放记录）",
+                    "village": rec.village.name if rec else ""})
+    return out
+
+
 async def _page(request: web.Request, **ctx: Any) -> web.Response:
     batches = await ImportBatch.filter(kind="subsidies").order_by("-id").limit(20)
-    base: dict[str, Any] = {"batches": batches, "preview": None, "summary": None, "error": ""}
+    base: dict[str, Any] = {"batches": batches, "preview": None, "summary": None, "error": "",
+                            "probes": await _probes(request)}
     base.update(ctx)
     return render(request, "subsidies.html", base, status=400 if base["error"] else 200)
 
@@ -123,8 +160,10 @@ async def preview(request: web.Request) -> web.Response:
     path = d / token
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    return await _page(request, preview=await _preview(path, token, filename))
+        fh.write(services_of(request).cipher.seal_bytes(data))
+    with _opened(request, path, f"upload.{ext}") as plain:
+        pv = await _preview(plain, token, filename)
+    return await _page(request, preview=pv)
 
 
 @routes.post("/subsidies/import")
@@ -137,17 +176,13 @@ async def do_import(request: web.Request) -> web.Response:
     path = _upload_path(request, str(form.get("token", "")))
     filename = str(form.get("filename", ""))[:200] or path.name
     stem = re.sub(r"[^\w.-]", "_", filename.rsplit(".", 1)[0])[:100] or "upload"
-    folder = path.with_suffix("")
-    folder.mkdir(mode=0o700)
-    named = folder / f"{stem}{path.suffix}"
-    os.replace(path, named)  # the batch keeps the admin's file name
     try:
         services = services_of(request)
-        summary = await import_subsidies(named, services.cipher, skip_bad=form.get("skip_bad") == "1",
-                                         actor=f"staff:{staff.id}", template_id=services.settings.tpl.subsidy)
+        with _opened(request, path, f"{stem}{path.suffix}") as named:  # the batch keeps the admin's file name
+            summary = await import_subsidies(named, services.cipher, skip_bad=form.get("skip_bad") == "1",
+                                             actor=f"staff:{staff.id}", template_id=services.settings.tpl.subsidy)
     finally:
-        named.unlink(missing_ok=True)
-        folder.rmdir()
+        path.unlink(missing_ok=True)
     return await _page(request, summary=summary)
 
 

@@ -11,7 +11,6 @@ goes into the audit detail.
 """
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import Any
 
@@ -81,32 +80,26 @@ async def finding_list(request: web.Request) -> web.Response:
 
 @routes.get("/findings/export.xlsx")
 async def finding_export(request: web.Request) -> web.Response:
-    from openpyxl import Workbook
+    from admin.xlsx import append, workbook, xlsx_response
 
     staff = staff_of(request)
     _allowed(staff)
     f = FindingFilter.parse(request.query)
     rows = await f.apply(findings_for(staff)).order_by("-id").limit(EXPORT_MAX_ROWS).values(*LIST_COLUMNS)
     towns, villages, numbers = await _names(rows)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("比对疑点")
-    ws.append(["疑点编号", "规则", "乡镇", "村", "项目", "周期", "笔数", "金额（元）", "最早发放", "最晚发放", "情况",
+    wb, ws = workbook("比对疑点")
+    append(ws, ["疑点编号", "规则", "乡镇", "村", "项目", "周期", "笔数", "金额（元）", "最早发放", "最晚发放", "情况",
                "状态", "线索案件", "核实说明"])
     for r in rows:
         rule = RULES_BY_NAME.get(r["rule"])
-        ws.append([r["id"], rule.title if rule else r["rule"], towns.get(r["township_id"] or "", ACROSS),
+        append(ws, [r["id"], rule.title if rule else r["rule"], towns.get(r["township_id"] or "", ACROSS),
                    villages.get(r["village_id"] or "", "多个村" if not r["village_id"] else r["village_id"]),
                    r["program"], r["period"], r["records"], float(r["amount"]), r["first_paid"], r["last_paid"],
                    _facts(r), STATE_NAMES.get(r["status"], r["status"]), numbers.get(r["case_id"], ""),
                    r["explained_reason"]])
-    buf = io.BytesIO()
-    wb.save(buf)
     await audit.append(f"staff:{staff.id}", "findings.export", staff.scope_code,
                        {"rows": len(rows), "filters": f.as_detail()})
-    stamp = datetime.now(CST).strftime("%Y%m%d%H%M")
-    return web.Response(body=buf.getvalue(), headers={
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Content-Disposition": f'attachment; filename="findings-{stamp}.xlsx"'})
+    return xlsx_response(wb, f"findings-{datetime.now(CST).strftime('%Y%m%d%H%M')}")
 
 
 async def _detail(request: web.Request, staff: Staff, f: Finding, *, error: str = "",

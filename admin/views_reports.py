@@ -5,7 +5,6 @@ cases of the period by township × status and by category × status. No personal
 """
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -14,6 +13,7 @@ from aiohttp import web
 from admin import scope, stats
 from admin.filters import CST, STATUS_NAMES
 from admin.web import render, staff_of
+from admin.xlsx import append, cell, workbook, xlsx_response
 from nlp.categories import CATEGORY_NAMES
 from storage import audit
 from storage.models import Township
@@ -51,7 +51,6 @@ async def reports(request: web.Request) -> web.Response:
 
 @routes.get("/reports/statistics.xlsx")
 async def statistics_xlsx(request: web.Request) -> web.Response:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     staff = staff_of(request)
@@ -62,37 +61,27 @@ async def statistics_xlsx(request: web.Request) -> web.Response:
     s = await stats.compute(scoped, start=start, end=end, trend_months=0, today=min(end.date(), date.today()),
                             whole=scope.is_county(staff))
     towns = {t.code: t.name for t in await Township.all()}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
+    wb, ws = workbook("汇总")
     title = f"{label}信访举报统计（{'全县' if scope.is_county(staff) else towns.get(staff.scope_code, staff.scope_code)}）"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
-    for row in (("登记件数", s.total), ("办理中", s.open), ("超期", s.overdue), ("本期办结", s.resolved_in_period),
-                ("办结率", round(s.completion_rate, 4) if s.completion_rate is not None else "—"),
-                ("满意率", round(s.satisfaction_rate, 4) if s.satisfaction_rate is not None else "—")):
-        ws.append(list(row))
-    for cell in ("B6", "B7"):
-        ws[cell].number_format = "0.0%"
+    ws.append([cell(ws, title, font=Font(bold=True, size=14))])
+    for row in (("登记件数", s.total), ("办理中", s.open), ("超期", s.overdue), ("本期办结", s.resolved_in_period)):
+        append(ws, row)
+    for what, rate in (("办结率", s.completion_rate), ("满意率", s.satisfaction_rate)):
+        append(ws, [what, cell(ws, round(rate, 4), number_format="0.0%") if rate is not None else "—"])
     statuses = list(STATUS_NAMES)
     _matrix(wb.create_sheet("按乡镇"), "乡镇", stats.matrix(s.rows, "township_id"), statuses,
             lambda c: towns.get(c, c or "未识别"))
     _matrix(wb.create_sheet("按类别"), "类别", stats.matrix(s.rows, "category"), statuses,
             lambda c: CATEGORY_NAMES.get(c, c))
-    buf = io.BytesIO()
-    wb.save(buf)
     await audit.append(f"staff:{staff.id}", "statistics.export", staff.scope_code,
                        {"kind": kind, "period": request.query.get("period", ""), "cases": s.total})
-    name = f"statistics-{request.query.get('period', '')}.xlsx"
-    return web.Response(body=buf.getvalue(), headers={
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return xlsx_response(wb, f"statistics-{request.query.get('period', '')}")
 
 
 def _matrix(ws: Any, what: str, table: dict[str, dict[str, int]], statuses: list[str],
             name: Callable[[str], str]) -> None:
     """One row per township / category, one column per status."""
-    ws.append([what, *[STATUS_NAMES[s] for s in statuses], "合计"])
+    append(ws, [what, *[STATUS_NAMES[s] for s in statuses], "合计"])
     for key in sorted(table):
         counts = [table[key].get(s, 0) for s in statuses]
-        ws.append([name(key), *counts, sum(counts)])
+        append(ws, [name(key), *counts, sum(counts)])

@@ -63,6 +63,9 @@ def make_dispatcher(services: Services) -> Dispatcher:
 
 async def create_app(settings: Settings | None = None, services: Services | None = None) -> web.Application:
     """Build the app. Pass `services` to share them (tests, the demo); else they are built and owned here."""
+    from bot.log_hygiene import install
+
+    install()
     settings = settings or load_settings()
     owned = services is None
     services = services or await build_services(settings)

@@ -22,6 +22,7 @@ from bot.dispatch.state import ConversationState
 from bot.services import Services
 from handlers import report_texts as T
 from handlers.report_filing import draft_from, file_with_media
+from nlp.text import visible_length
 
 report_router = Router("report")
 
@@ -108,7 +109,7 @@ async def _analyse(state: ConversationState, parts: list[str], channel: str, ser
     text = "\n".join(parts)
     if not text.strip():
         return Reply.text(T.EMPTY)
-    if len(re.sub(r"\s", "", text)) < MIN_TEXT:
+    if visible_length(text) < MIN_TEXT:  # zero-width or direction-override characters are not words
         return Reply.text(T.TOO_SHORT)
     a = analyze(text, registry, asked_already=bool(state.data.get("place_asked")))
     found = dict(category=a.category, confidence=a.confidence, keywords=list(a.keywords), township=a.township,

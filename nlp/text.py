@@ -71,3 +71,9 @@ def is_pinyin_only(text: str) -> bool:
         return False
     pinyin = sum(1 for w in words if _PINYIN_WORD.fullmatch(w))
     return pinyin / len(words) >= 0.8
+
+
+def visible_length(text: str) -> int:
+    """Characters a reader sees: not whitespace, not format characters (zero-width spaces and joiners,
+    direction overrides and isolates, BOM — Unicode category Cf), not other invisible controls."""
+    return sum(1 for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Co", "Cn"))

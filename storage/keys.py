@@ -95,3 +95,13 @@ def subsidy_tries(subject: str) -> str:
 def admin_stats(scope: str) -> str:
     """The panel dashboard's figures for one scope (role:code), cached for a minute."""
     return f"{PREFIX}:admin:stats:{scope}"
+
+
+def totp_used(staff_id: int, code_hash: str) -> str:
+    """A TOTP code already spent by this account (kept while the code is valid): a code works once."""
+    return f"{PREFIX}:admin:totpused:{staff_id}:{code_hash}"
+
+
+def login_slowdown(subject: str) -> str:
+    """Failed sign-ins of one account from every address: they slow its sign-in down, never lock it."""
+    return f"{PREFIX}:admin:loginslow:{subject}"

@@ -22,6 +22,7 @@ from bot.api.errors import fail
 from bot.api.routing import ApiRoutes, Call, In
 from bot.api.session import CHANNEL
 from bot.api.views import OPEN_STATUSES, PublicCase, public_case
+from nlp.text import visible_length
 from storage import keys
 from storage.models import Case
 
@@ -134,7 +135,7 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
     from nlp import CATEGORY_IDS, CATEGORY_NAMES, analyze
 
     text = body.text.strip()
-    if len(text) < 5:
+    if visible_length(text) < 5:  # zero-width or direction-override characters alone are no report
         raise fail("text_too_short")
     if body.category is not None and body.category not in CATEGORY_IDS:
         raise fail("unknown_category")

@@ -133,13 +133,43 @@ async def _json_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     if request.content_type != "application/json":
         raise fail("unsupported_type", "请求内容须为 JSON(application/json)。")
     raw = await request.read()
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _nesting(raw) > MAX_JSON_DEPTH:  # json.loads would recurse until RecursionError: a 500
+        raise fail("bad_json", "请求内容嵌套太深。")
     try:
         data = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise fail("bad_json") from None
     if not isinstance(data, dict):
         raise fail("bad_json", "请求内容须为 JSON 对象。")
     return _cleaned(model.model_validate(_no_surrogates(data)))
+
+
+MAX_JSON_DEPTH = 16  # our bodies are two levels deep
+
+
+def _nesting(raw: bytes) -> int:
+    """The deepest nesting of [ and { outside strings, counted without parsing."""
+    depth = deepest = 0
+    in_str = escaped = False
+    for b in raw:
+        if in_str:
+            if escaped:
+                escaped = False
+            elif b == 0x5C:
+                escaped = True
+            elif b == 0x22:
+                in_str = False
+        elif b == 0x22:
+            in_str = True
+        elif b in (0x5B, 0x7B):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+        elif b in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 def _query(request: web.Request, model: type[BaseModel]) -> BaseModel:

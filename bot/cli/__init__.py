@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from bot.log_hygiene import install
+
+    install()  # -v must not print SQL parameters or a malformed request's bytes
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()

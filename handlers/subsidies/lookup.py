@@ -7,8 +7,11 @@
   result (Outcome.NONE), after the same work: the records' name hashes are
   compared, or a dummy when there are none; both are audited and both count
   as a failed try. Nothing tells whether the ID exists.
-- Failed tries are limited per sender and per ID (5 an hour each), and all
-  tries per sender (30 an hour); the result says how long to wait.
+- Failed tries are limited per sender (5 an hour), and all tries per sender
+  (30 an hour); the result says how long to wait. Failures on one ID from
+  other senders never block the right ID and name: they are counted per ID and,
+  at PROBE_ALERT in an hour, written to the audit log as `subsidy.id_probed`,
+  which the panel's subsidy page lists for staff.
 - Every lookup is written to SubsidyLookup (hashed ID, channel, actor, count)
   and to the audit chain, never with the ID or the name.
 - `scope` (panel): township or village codes the staff member may see.
@@ -37,7 +40,8 @@ if TYPE_CHECKING:
     from bot.services import Services
     from storage.models import Staff
 
-FAILED_LIMIT = 5  # failed tries per hour, per sender and per ID
+FAILED_LIMIT = 5  # failed tries per hour, per sender
+PROBE_ALERT = 5  # failed tries on one ID in an hour, from anyone, that staff are shown
 TRIES_LIMIT = 30  # all tries per hour, per sender
 WINDOW_S = 3600
 CHANNELS = frozenset({"mp", "work", "miniapp", "panel", "cli"})
@@ -113,29 +117,34 @@ def scope_of(staff: "Staff") -> set[str] | None:
     return {staff.scope_code} if staff.scope_code else set()
 
 
-async def _limits(services: "Services", sender: str, id_subject: str) -> int:
-    """Minutes to wait, or 0 when this try may go ahead."""
+async def _limits(services: "Services", sender: str) -> int:
+    """Minutes this sender must wait, or 0 when this try may go ahead (nobody else's tries count)."""
     r = services.redis
-    fail_sender, fail_id, tries = (keys.subsidy_failures("sender", sender), keys.subsidy_failures("id", id_subject),
-                                   keys.subsidy_tries(sender))
+    fail_sender, tries = keys.subsidy_failures("sender", sender), keys.subsidy_tries(sender)
     async with r.pipeline(transaction=False) as pipe:
-        for k in (fail_sender, fail_id, tries):
+        for k in (fail_sender, tries):
             pipe.get(k)
             pipe.ttl(k)
         v = await pipe.execute()
-    counts = [int(v[i] or 0) for i in (0, 2, 4)]
-    ttls = [int(v[i]) for i in (1, 3, 5)]
-    limits = (FAILED_LIMIT, FAILED_LIMIT, TRIES_LIMIT)
-    waits = [ttl for c, ttl, lim in zip(counts, ttls, limits) if c >= lim]
+    counts = [int(v[i] or 0) for i in (0, 2)]
+    ttls = [int(v[i]) for i in (1, 3)]
+    waits = [ttl for c, ttl, lim in zip(counts, ttls, (FAILED_LIMIT, TRIES_LIMIT)) if c >= lim]
     return max(1, math.ceil(max(waits) / 60)) if waits else 0
 
 
-async def _count(services: "Services", names: Iterable[str]) -> None:
+async def _count(services: "Services", names: Iterable[str]) -> list[int]:
+    """Count one try in each window; returns the new counts."""
     async with services.redis.pipeline(transaction=False) as pipe:
         for k in names:  # SET NX EX then INCR: the window starts at the first try (works on Redis < 7 too)
             pipe.set(k, 0, ex=WINDOW_S, nx=True)
             pipe.incr(k)
-        await pipe.execute()
+        return [int(c) for c in (await pipe.execute())[1::2]]
+
+
+async def _probed(id_h: str, failures: int) -> None:
+    """Someone keeps trying names on one ID: staff see it (the panel lists these entries), the owner is not blocked."""
+    await audit.append("system", "subsidy.id_probed", f"subsidy_id:{id_h[:16]}", {"id_hash": id_h,
+                                                                                "failures": failures})
 
 
 async def _records(hashes: list[str]) -> list[Any]:
@@ -173,7 +182,7 @@ async def lookup(id_number: str, name: str, *, channel: str, actor: str, service
     id_subject = rate_subject(cipher, number)
     # The limits and the records are fetched at once; one query whatever the outcome, then the same
     # comparison: an absent ID and a wrong name cost the same.
-    wait, rows = await asyncio.gather(_limits(services, sender, id_subject), _records(id_hashes(cipher, number)))
+    wait, rows = await asyncio.gather(_limits(services, sender), _records(id_hashes(cipher, number)))
     if wait:
         return LookupResult(Outcome.LIMITED, wait_minutes=wait)
     wanted = cipher.all_lookup_hashes(name, purpose=NAME_PURPOSE)
@@ -184,9 +193,12 @@ async def lookup(id_number: str, name: str, *, channel: str, actor: str, service
                         vname, vcode, tcode)
              for i, (rid, _, prog, amount, paid, vcode, vname, tcode) in enumerate(matched, 1)]
     current = id_hash(cipher, number)
-    await asyncio.gather(_audit(current, channel, actor[:64], len(views)), _count(services, [keys.subsidy_tries(sender)] + (
-        [] if views else [keys.subsidy_failures("sender", sender), keys.subsidy_failures("id", id_subject)])))
+    _, counts = await asyncio.gather(_audit(current, channel, actor[:64], len(views)), _count(services, [
+        keys.subsidy_tries(sender)] + ([] if views else [keys.subsidy_failures("sender", sender),
+                                                         keys.subsidy_failures("id", id_subject)])))
     if not views:
+        if counts[-1] == PROBE_ALERT:
+            await _probed(current, counts[-1])
         return LookupResult(Outcome.NONE)
     totals: dict[int, Decimal] = {}
     for v in views:
