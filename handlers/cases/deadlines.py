@@ -1,8 +1,8 @@
 """Deadlines in working days (SPEC: accept in 3, resolve in 30 by default, per category and stage).
 
-Weekends and the holidays in `lifecycle_holiday` are skipped; a holiday row with
-`workday` set is a weekend day that is worked (调休). Settings per category and
-stage live in `lifecycle_deadline` (category "*" is every category's default).
+Weekends, China's holidays and the local overrides are skipped, 调休 weekends are worked
+(handlers.cases.workcalendar). Settings per category and stage live in `lifecycle_deadline`
+(category "*" is every category's default).
 
     stage     starts when                     due field
     accept    filed (received)                Case.accept_due
@@ -11,11 +11,11 @@ stage live in `lifecycle_deadline` (category "*" is every category's default).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from handlers.cases.workcalendar import Calendar, calendar, reschedule_open_cases
 from storage.models.lifecycle import DeadlineSetting, Holiday
 
 if TYPE_CHECKING:
@@ -24,40 +24,9 @@ if TYPE_CHECKING:
 TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_DAYS = {"accept": 3, "resolve": 30, "escalate": 5}
 STAGES = tuple(DEFAULT_DAYS)
+STAGE_NAMES = {"accept": "受理", "resolve": "办结", "escalate": "督办后再限"}
 
-
-@dataclass(frozen=True)
-class Calendar:
-    holidays: frozenset[date] = frozenset()
-    workdays: frozenset[date] = frozenset()  # weekend days worked (调休)
-
-    def is_working(self, d: date) -> bool:
-        if d in self.workdays:
-            return True
-        return d.weekday() < 5 and d not in self.holidays
-
-    def add(self, start: date, n: int) -> date:
-        """The day `n` working days after `start` (start itself not counted)."""
-        d = start
-        while n > 0:
-            d += timedelta(days=1)
-            if self.is_working(d):
-                n -= 1
-        return d
-
-    def next_working(self, d: date) -> date:
-        return self.add(d, 1)
-
-    def previous_working(self, d: date) -> date:
-        d -= timedelta(days=1)
-        while not self.is_working(d):
-            d -= timedelta(days=1)
-        return d
-
-
-async def calendar(conn: Any = None) -> Calendar:
-    rows = await Holiday.all().using_db(conn) if conn is not None else await Holiday.all()
-    return Calendar(frozenset(r.day for r in rows if not r.workday), frozenset(r.day for r in rows if r.workday))
+__all__ = ["Calendar", "calendar", "due_date", "set_deadline", "set_holiday", "remove_holiday", "working_days"]
 
 
 def today(services: "Services") -> date:
@@ -89,12 +58,35 @@ async def set_deadline(category: str, stage: str, days: int) -> None:
     await DeadlineSetting.update_or_create(category=category, stage=stage, defaults={"working_days": days})
 
 
-async def set_holiday(day: date, name: str = "", *, workday: bool = False) -> None:
-    await Holiday.update_or_create(day=day, defaults={"name": name, "workday": workday})
+def _today() -> date:
+    return datetime.now(TZ).date()
 
 
-async def remove_holiday(day: date) -> None:
+async def set_holiday(day: date, name: str = "", *, workday: bool = False, actor: str = "cli",
+                      today: date | None = None) -> int:
+    """A local override (rest day, or with `workday` a working day); returns the open cases rescheduled."""
+    before = await calendar()
+    await Holiday.update_or_create(day=day, defaults={"name": name[:64], "workday": workday})
+    return await _after_change(before, day, "上班" if workday else "休息", actor, today)
+
+
+async def remove_holiday(day: date, *, actor: str = "cli", today: date | None = None) -> int:
+    """Drop a local override: the national calendar decides the day again."""
+    before = await calendar()
     await Holiday.filter(day=day).delete()
+    return await _after_change(before, day, "恢复国家安排", actor, today)
+
+
+async def _after_change(before: Calendar, day: date, what: str, actor: str, today: date | None) -> int:
+    from storage import audit
+
+    after = await calendar()
+    moved = 0
+    if before.is_working(day) != after.is_working(day):
+        moved = await reschedule_open_cases(before, after, today or _today(),
+                                            reason=f"节假日调整:{day.isoformat()} {what}")
+    await audit.append(actor[:64], "calendar.change", f"day:{day.isoformat()}", {"what": what, "rescheduled": moved})
+    return moved
 
 
 # --- hooks: due dates follow the case --------------------------------------------------------
