@@ -90,3 +90,20 @@ async def drop_database(url: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+async def pending_migrations(db_url: str) -> list[str]:
+    """`app.name` of every migration not yet applied to the database (empty: the schema is current).
+
+    Opens and closes its own connections, so it runs before the server starts its own."""
+    from tortoise.connection import get_connection
+    from tortoise.migrations.executor import MigrationExecutor
+
+    config = tortoise_config(db_url)
+    await Tortoise.init(config=config)
+    try:
+        executor = MigrationExecutor(get_connection("default"), config["apps"])
+        steps = await executor.plan(None)
+        return [f"{s.migration.app_label}.{s.migration.name}" for s in steps if not s.backward]
+    finally:
+        await Tortoise.close_connections()

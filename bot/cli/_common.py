@@ -37,3 +37,24 @@ def with_services(fn: Callable[[Any], Awaitable[T]], settings: Settings | None =
             await close_services(services)
 
     return asyncio.run(run())
+
+
+NOT_MIGRATED = 3  # exit status of `serve` and `worker` on a database whose schema is behind the code
+
+
+def refuse_unmigrated(command: str, settings: Settings) -> int | None:
+    """NOT_MIGRATED with a message naming what is missing, or None when the schema is current."""
+    import sys
+
+    try:
+        pending = asyncio.run(db.pending_migrations(settings.db_url))
+    except OSError as exc:  # the database cannot be reached at all: say so, not a traceback
+        print(f"qingfeng {command}: cannot reach the database ({type(exc).__name__}: {exc.strerror or exc})",
+              file=sys.stderr)
+        return NOT_MIGRATED
+    if not pending:
+        return None
+    shown = ", ".join(pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
+    print(f"qingfeng {command}: the database schema is not up to date ({len(pending)} migration(s) not applied: "
+          f"{shown}). Run `qingfeng migrate` with the same DATABASE_URL first.", file=sys.stderr)
+    return NOT_MIGRATED

@@ -14,14 +14,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Serve /wechat/mp, /wechat/work, /api/v1 and /admin. Configuration comes from the "
                                    "environment (DATABASE_URL, REDIS_URL, WECHAT_TOKEN, WECHAT_AES_KEY, WECHAT_APPID, "
                                    "WECHAT_API_BASE, ...); without DATABASE_URL/REDIS_URL it uses SQLite and an "
-                                   "embedded Redis under ./var.")
+                                   "embedded Redis under ./var. Refuses to start (exit status 3) until `qingfeng "
+                                   "migrate` has brought the database schema up to date.")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.cli._common import refuse_unmigrated
+
     settings = load_settings()
+    refused = refuse_unmigrated("serve", settings)
+    if refused is not None:
+        return refused
     web.run_app(create_app(settings), host=args.host, port=args.port, access_log_class=PathOnlyAccessLogger,
                 print=lambda s: print(s.replace("======== ", "").replace(" ========", "")))
     return 0

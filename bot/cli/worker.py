@@ -19,8 +19,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cli._common import with_services
+    from bot.cli._common import refuse_unmigrated, with_services
+    from bot.config import load_settings
 
+    refused = refuse_unmigrated("worker", load_settings())
+    if refused is not None:
+        return refused
     if args.sweep_now:
         from handlers.cases.escalation import sweep
 
