@@ -28,6 +28,7 @@ def _mounts() -> list[Mount]:
     from bot.api import mount as api_mount; mounts.append(api_mount)  # mini-program API and Open311
     from admin import mount as admin_mount; mounts.append(admin_mount)  # the panel under /admin
     from handlers.report import warm_up; mounts.append(warm_up)  # nlp model and registry before the first message
+    from handlers.publication.powers import warm_up as powers_warm_up; mounts.append(powers_warm_up)  # 权力清单
     return mounts
 
 

@@ -102,6 +102,7 @@ class ApiSettings(_FromEnv):
     receipt_ip_per_hour: int = 60  # a village on one carrier address shares this
     subsidy_per_minute: int = 5
     follow_per_minute: int = 10
+    vote_per_minute: int = 10  # 点题 votes: one counts per round, the rest are refused
     upload_ttl_s: int = 1800  # attachments may follow a report for half an hour
     attachments_per_case: int = 9  # what wx.chooseImage lets a user pick at once
     open311_page_size: int = 50

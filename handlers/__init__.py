@@ -14,13 +14,15 @@ def routers() -> list[Router]:
     from handlers.group import group_router
     from handlers.help import help_router
     from handlers.myreports import myreports_router
+    from handlers.publicity import publicity_router
     from handlers.rating import rating_router
     from handlers.report import report_router
     from handlers.staff import staff_router
     from handlers.subsidy import subsidy_router
 
-    # cancel first (any step); groups next (nothing personal handled there); free text last.
-    return [cancel_router, group_router, help_router, subsidy_router, staff_router, report_router, followup_router,
+    # cancel first (any step); publication's keywords always work, and its group answers (outcomes, power
+    # questions) come before the group's catch-all; groups next (nothing personal handled there); free text last.
+    return [cancel_router, publicity_router, group_router, help_router, subsidy_router, staff_router, report_router, followup_router,
             rating_router, myreports_router, complaint_router]
 
 

@@ -17,6 +17,7 @@ APPS: dict[str, tuple[str, str]] = {
     "admin": ("storage.models.admin", "storage.migrations_admin"),
     "lifecycle": ("storage.models.lifecycle", "storage.migrations_lifecycle"),
     "compare": ("storage.models.compare", "storage.migrations_compare"),
+    "publication": ("storage.models.publication", "storage.migrations_publication"),
 }
 
 

@@ -105,3 +105,8 @@ def totp_used(staff_id: int, code_hash: str) -> str:
 def login_slowdown(subject: str) -> str:
     """Failed sign-ins of one account from every address: they slow its sign-in down, never lock it."""
     return f"{PREFIX}:admin:loginslow:{subject}"
+
+
+def publication_version(area: str) -> str:
+    """Bumped when the county changes a published list (powers): every process reloads its copy."""
+    return f"{PREFIX}:publication:version:{area}"

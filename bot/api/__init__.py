@@ -6,6 +6,7 @@
     uploads.py    attachments of a report (multipart)
     followup.py   my reports, by number or receipt, rating
     subsidies.py  惠民资金查询
+    publication.py 公开: 权力清单, 村务公开, 公示, 查处结果, 点题
     open311.py    GeoReport v2
     routing.py    the route table every module declares its endpoints in
     openapi.py    the OpenAPI document, built from that table
@@ -32,9 +33,9 @@ OPEN311_PREFIX = "/open311/v2"
 
 
 def endpoints() -> list[Endpoint]:
-    from bot.api import followup, open311, pickers, reports, session, subsidies, uploads
+    from bot.api import followup, open311, pickers, publication, reports, session, subsidies, uploads
 
-    modules: list[Any] = [session, pickers, reports, uploads, followup, subsidies, open311]
+    modules: list[Any] = [session, pickers, reports, uploads, followup, subsidies, publication, open311]
     return [ep for m in modules for ep in m.routes.endpoints]
 
 

@@ -49,6 +49,8 @@ CODES: dict[str, tuple[int, str]] = {
     "cannot_rate": (409, "这件反映现在还不能评价。"),
     "case_closed": (409, "这件反映已经办结,不能再附议。"),
     "already_followed": (409, "您已经附议过这件反映。"),
+    "already_voted": (409, "您已经在本轮点题中投过票了,每人每轮只能投一票。"),
+    "round_closed": (409, "本轮点题已经截止或还没有开始。"),
     "too_large": (413, "文件太大。"),
     "unsupported_type": (415, "不支持这种文件类型。"),
     "bad_attachment": (422, "文件无法使用,请换一个。"),

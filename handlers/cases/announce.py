@@ -1,6 +1,7 @@
 """Announcements (公示) to village groups through their group robots (WeCom webhook), via the outbox.
 
 Groups are public: an announcement that carries an ID number or a mobile number is refused.
+Every announcement is kept in the 公示 archive (handlers.publication.archive) in the same transaction.
 """
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ _ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
-async def announce(text: str, group_chat_ids: list[str], actor: Any, services: "Services") -> int:
+async def announce(text: str, group_chat_ids: list[str], actor: Any, services: "Services", *, kind: str = "general",
+                   title: str = "") -> int:
     """Queue `text` for each group; returns the number of messages queued. `actor`: a Staff or a name."""
     if isinstance(actor, Staff):
         if Role(actor.role) not in COUNTY_ROLES or not actor.is_active:
@@ -47,7 +49,12 @@ async def announce(text: str, group_chat_ids: list[str], actor: Any, services: "
     silent = [g.name or g.chat_id for g in groups.values() if not g.webhook_key]
     if silent:
         raise BadInput(f"这些群没有配置群机器人:{', '.join(silent)}")
+    from handlers.publication import archive
+
+    registry = await services.registry()
     async with in_transaction() as conn:
+        await archive.record(text, [groups[i] for i in ids], sender=who, office_code=registry.county_code,
+                             office_name=registry.county_commission, kind=kind, title=title, using_db=conn)
         await OutboxMessage.bulk_create([
             OutboxMessage(kind="webhook", recipient_enc=services.cipher.seal(groups[i].webhook_key),
                           payload={"audience": "group", "text": text}, next_attempt_at=now()) for i in ids

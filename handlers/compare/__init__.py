@@ -6,11 +6,13 @@
 """
 from __future__ import annotations
 
-from handlers.compare import after_death, dibao_assets, duplicate, favoritism, multi_village, over_standard
+from handlers.compare import (after_death, dibao_assets, disclosure_late, duplicate, favoritism, multi_village,
+                              over_standard)
 from handlers.compare.rule import Hit, Rule
 
 RULES: tuple[Rule, ...] = (
     duplicate.RULE, multi_village.RULE, after_death.RULE, favoritism.RULE, over_standard.RULE, dibao_assets.RULE,
+    disclosure_late.RULE,
 )
 RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 

@@ -43,7 +43,9 @@ def open_masked(cipher: PersonalDataCipher, token: str | None, mask: Callable[[s
 
 async def finding_records(finding: Finding, rule: Rule, cipher: PersonalDataCipher,
                           limit: int = 50) -> list[MaskedRecord]:
-    """The payments the finding is about, oldest first (at most `limit`)."""
+    """The payments the finding is about, oldest first (at most `limit`); none for a finding about no person."""
+    if not finding.id_hash:
+        return []
     q = SubsidyRecord.filter(id_hash=finding.id_hash)
     if finding.village_id:
         q = q.filter(village_id=finding.village_id)
@@ -77,6 +79,10 @@ def facts(finding: Finding) -> str:
         case "over_standard":
             what = "单笔上限" if finding.period.endswith(":payment") else "年度上限"
             return f"{what}{note}元"
+        case "disclosure_late":
+            from handlers.publication.disclosures import KIND_NAMES as DISCLOSURE_KINDS
+
+            return f"{finding.period}{DISCLOSURE_KINDS.get(finding.program, finding.program)}应于{note}前公开"
         case "dibao_assets":
             return "名下登记：" + "、".join(KIND_NAMES.get(k, k) for k in note.split("+") if k)
     return ""
@@ -86,6 +92,8 @@ def clue_text(finding: Finding, rule: Rule, records: list[MaskedRecord], shown: 
     """What the clue says: the rule, the facts, the records masked (one WeChat message's worth)."""
     who = next((f"{r.name}（{r.id_number}）" for r in records if r.name or r.id_number), "")
     head = [f"【大数据比对·{rule.title}】{rule.meaning}。"]
+    if not finding.id_hash:  # about a village, not a person: no payments to list
+        return head[0] + facts(finding) + "。"
     summary = f"领取人{who}，" if who else ""
     summary += f"共{finding.records}笔，合计{finding.amount}元"
     if finding.period and finding.rule == "duplicate":
