@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from handlers.cases import actions as lifecycle
 from handlers.cases.actions import ActionError
 from handlers.cases.transitions import LEGAL
-from storage.models import Case, Role, Staff, Status
+from storage.models import OPEN_STATUSES, Case, Role, Staff, Status
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -40,14 +40,13 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("reassign", "改派", ("office_code", "reason")),
     Action("recategorise", "更正类别", ("category", "reason")),
 )}
-OPEN = (Status.RECEIVED, Status.ACCEPTED, Status.INVESTIGATING)
 
 
 def available(case: Case, staff: Staff) -> list[Action]:
     """What to offer on the case page; the lifecycle still decides when the form is sent."""
     r = Role(staff.role)
     if r is Role.MONITOR:
-        return [a for a in ACTIONS.values() if a.monitor_ok and case.status in OPEN]
+        return [a for a in ACTIONS.values() if a.monitor_ok and case.status in OPEN_STATUSES]
     if r not in (Role.COUNTY_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF):
         return []
     status = Status(case.status)
@@ -56,7 +55,7 @@ def available(case: Case, staff: Staff) -> list[Action]:
         if a.target is not None:
             if a.target in LEGAL[status]:
                 out.append(a)
-        elif status in OPEN or (a.name == "reply_to_reporter" and status is not Status.NOT_ACCEPTED):
+        elif status in OPEN_STATUSES or (a.name == "reply_to_reporter" and status is not Status.NOT_ACCEPTED):
             out.append(a)
     return out
 

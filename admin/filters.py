@@ -1,30 +1,16 @@
 """Template filters: dates in China time, Chinese names of statuses, categories and roles."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 import jinja2
 
 from nlp.categories import CATEGORY_NAMES
+from storage.china_time import CHINA_TZ as CST
+from storage.models import EVENT_NAMES, OPEN_STATUSES, ROLE_NAMES, STATUS_NAMES  # noqa: F401  (admin imports them here)
 
-CST = timezone(timedelta(hours=8))
-STATUS_NAMES = {
-    "received": "待受理", "accepted": "已受理", "referred": "已转办", "rejected": "不予受理",
-    "investigating": "调查中", "resolved": "已办结", "rated": "已评价", "not_accepted": "不属受理范围",
-}
-ROLE_NAMES = {
-    "county_admin": "县纪委监委管理员", "county_staff": "县纪委监委工作人员", "township_staff": "乡镇纪委工作人员",
-    "monitor": "作风监督员", "auditor": "审计员",
-}
-EVENT_NAMES = {
-    "filed": "登记", "routed": "分流", "accepted": "受理", "referred": "转办", "rejected": "不予受理",
-    "investigating": "开始调查", "finding": "调查情况", "reply": "答复举报人", "resolved": "办结", "rated": "评价",
-    "extended": "延期", "reassigned": "改派", "recategorised": "更正类别", "monitor_assigned": "交办监督员",
-    "identity_revealed": "查看举报人身份", "escalated": "督办", "reopened": "重新办理",
-}
 LEVEL_NAMES = {"village": "村干部", "township": "乡镇（街道）", "county": "县直部门", "unknown": "未知"}
-OPEN_STATUSES = ("received", "accepted", "investigating")
 
 
 def when(value: Any) -> str:
@@ -48,6 +34,6 @@ def install(env: jinja2.Environment) -> None:
     env.filters["role_cn"] = lambda r: ROLE_NAMES.get(str(r), str(r))
     env.filters["event_cn"] = lambda k: EVENT_NAMES.get(str(k), str(k))
     env.filters["level_cn"] = lambda k: LEVEL_NAMES.get(str(k), str(k))
-    env.globals["STATUS_NAMES"] = STATUS_NAMES
+    env.globals["STATUS_NAMES"] = {str(k): v for k, v in STATUS_NAMES.items()}
     env.globals["CATEGORY_NAMES"] = CATEGORY_NAMES
     env.globals["ROLE_NAMES"] = ROLE_NAMES

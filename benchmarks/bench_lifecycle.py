@@ -57,7 +57,7 @@ async def _seed(services, n_cases: int, pct: int) -> None:
         s = await Staff.create(username=name, role=role, scope_code=scope)
         ident = f"o{uuid.uuid4().hex[:27]}" if channel == "mp" else f"user-{name}"
         await StaffBinding.create(staff=s, channel=channel, external_enc=services.cipher.seal(ident),
-                                  subject_hash=services.cipher.lookup_hash(f"{channel}:{ident}", purpose="subject")[:32])
+                                  subject_hash=services.cipher.subject_hash(channel, ident))
     villages = [(v.code, v.township) for v in reg.villages.values() if not v.elevated]
     conn = Tortoise.get_connection("default")
     vil = "ARRAY[" + ",".join(f"'{v}'" for v, _ in villages) + "]"

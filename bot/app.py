@@ -4,15 +4,12 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-import aiohttp
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
-from bot.services import Services, make_cipher
-from storage import db
-from storage import redis as redis_conn
+from bot.services import Services, build_services, close_services
 
 log = logging.getLogger("qingfeng.app")
 
@@ -39,21 +36,6 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
         if response.status < 300 and request.path.startswith("/wechat/"):
             return  # WeChat's traffic is high-volume: inbound logs its rejections itself
         self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, time * 1000)
-
-
-async def build_services(settings: Settings) -> Services:
-    await db.init(settings.db_url)
-    redis = redis_conn.connect(redis_conn.resolve_url(settings.redis_url, settings.var_dir))
-    await redis_conn.wait_ready(redis)
-    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-    return Services(settings=settings, redis=redis, cipher=make_cipher(settings), http=http)
-
-
-async def close_services(services: Services) -> None:
-    await services.drain()
-    await services.http.close()
-    await services.redis.aclose()
-    await db.close()
 
 
 def make_dispatcher(services: Services) -> Dispatcher:

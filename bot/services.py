@@ -15,6 +15,7 @@ import aiohttp
 import redis.asyncio as aioredis
 
 from bot.config import Settings
+from storage import keys
 from storage.crypto import PersonalDataCipher
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("qingfeng.services")
 
-REGISTRY_VERSION_KEY = "qf:registry:version"
 REGISTRY_CHECK_S = 5.0
 
 
@@ -75,7 +75,7 @@ class Services:
         if self._registry is not None and now - self._registry_checked < REGISTRY_CHECK_S:
             return self._registry
         async with self._registry_lock:
-            version = await self.redis.get(REGISTRY_VERSION_KEY)
+            version = await self.redis.get(keys.registry_version())
             self._registry_checked = time.monotonic()
             if self._registry is None or version != self._registry_version:
                 from nlp.registry import RegistryIndex
@@ -92,7 +92,7 @@ class Services:
         return self._registry
 
     async def registry_changed(self) -> None:
-        await self.redis.incr(REGISTRY_VERSION_KEY)
+        await self.redis.incr(keys.registry_version())
         self._registry_checked = 0.0
 
     async def reply_later(self, channel: str, openid: str, texts: list[str]) -> None:
@@ -120,3 +120,24 @@ class Services:
 
 def make_cipher(settings: Settings) -> PersonalDataCipher:
     return PersonalDataCipher(hmac_keys=settings.hmac_keys, data_keys=settings.data_keys)
+
+
+async def build_services(settings: Settings) -> Services:
+    """Connect the database, Redis and an HTTP session: what every process (server, worker, CLI) runs on."""
+    from storage import db
+    from storage import redis as redis_conn
+
+    await db.init(settings.db_url)
+    redis = redis_conn.connect(redis_conn.resolve_url(settings.redis_url, settings.var_dir))
+    await redis_conn.wait_ready(redis)
+    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+    return Services(settings=settings, redis=redis, cipher=make_cipher(settings), http=http)
+
+
+async def close_services(services: Services) -> None:
+    from storage import db
+
+    await services.drain()
+    await services.http.close()
+    await services.redis.aclose()
+    await db.close()

@@ -13,7 +13,8 @@ from bot.dispatch.dispatcher import Sender
 from bot.dispatch.state import ConversationState
 from bot.services import Services
 from handlers.cases.numbers import CASE_NUMBER_RE, RECEIPT_RE, find_case_number, find_receipt
-from handlers.cases.queries import CaseView, find_by_receipt, find_for_reporter, local_time, public_view
+from handlers.cases.queries import CaseView, find_by_receipt, find_for_reporter, public_view
+from storage.china_time import local_time
 from handlers.rating import offer
 from storage import keys
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from bot.dispatch import Inbound, Keyword, Reply, Router
 from bot.services import Services
-from handlers.cases.queries import STATUS_TEXT, list_for_reporter, local_time
+from handlers.cases.queries import STATUS_TEXT, list_for_reporter
 from nlp import CATEGORY_NAMES
+from storage.china_time import local_time
 
 myreports_router = Router("myreports")
 

@@ -19,10 +19,10 @@ from bot.dispatch import Inbound, Keyword, Regex, Reply, Router, in_state, priva
 from bot.dispatch.dispatcher import Sender
 from bot.services import Services
 from handlers.cases import actions
-from handlers.cases.actions import STATUS_NAMES, ActionError
+from handlers.cases.actions import ActionError
 from handlers.cases.binding import BindingRefused, bind
 from handlers.cases.scope import in_scope
-from storage.models import Case, Role, Staff
+from storage.models import OPEN_STATUSES, STATUS_NAMES, Case, Role, Staff
 
 staff_router = Router("staff")
 
@@ -131,9 +131,8 @@ def _due(case: Case) -> str:
 
 
 async def _open_in_scope(staff: Staff, services: Services) -> list[Case]:
-    from handlers.cases.transitions import OPEN
 
-    q = Case.filter(status__in=list(OPEN))
+    q = Case.filter(status__in=OPEN_STATUSES)
     if Role(staff.role) == Role.TOWNSHIP_STAFF:
         q = q.filter(office=staff.scope_code)
     elif Role(staff.role) == Role.MONITOR:

@@ -18,13 +18,20 @@ import os
 import secrets
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+from storage.crypto import PersonalDataCipher
 from storage.models import Attachment
 from storage.voice_check import voice_problem
 
-if TYPE_CHECKING:
-    from bot.services import Services
+
+class AttachmentContext(Protocol):
+    """What these functions use of the process's runtime: the cipher and the data directory."""
+
+    cipher: PersonalDataCipher
+
+    @property
+    def settings(self) -> Any: ...  # its `var_dir` holds attachments/
 
 MAX_BYTES = {"image": 10 * 1024 * 1024, "voice": 2 * 1024 * 1024}  # WeChat's own media limits
 # A decompression bomb is refused from its header, before any pixel is decoded: 24 MP is more than any
@@ -125,7 +132,7 @@ def check_and_clean(data: bytes, content_type: str, kind: str) -> tuple[bytes, s
     return body, real
 
 
-def _root(services: "Services") -> Path:
+def _root(services: AttachmentContext) -> Path:
     return Path(services.settings.var_dir) / "attachments"
 
 
@@ -139,7 +146,7 @@ def _write(path: Path, blob: bytes) -> None:
     os.replace(tmp, path)
 
 
-async def save_attachment(case_id: int, data: bytes, content_type: str, kind: str, services: "Services") -> Attachment:
+async def save_attachment(case_id: int, data: bytes, content_type: str, kind: str, services: AttachmentContext) -> Attachment:
     """Check, clean, encrypt and store one file of a case; raises AttachmentRejected for bad input."""
     clean, real_type = await asyncio.to_thread(check_and_clean, data, content_type, kind)
     digest = hashlib.sha256(clean).hexdigest()
@@ -150,7 +157,7 @@ async def save_attachment(case_id: int, data: bytes, content_type: str, kind: st
                                    path=rel, sha256=digest)
 
 
-async def read_attachment(att: Attachment, services: "Services") -> bytes:
+async def read_attachment(att: Attachment, services: AttachmentContext) -> bytes:
     """The stored plaintext; raises DecryptionError or ValueError if the file was tampered with."""
     path = (_root(services) / att.path).resolve()
     if _root(services).resolve() not in path.parents:

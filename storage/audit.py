@@ -15,6 +15,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from storage.models import AuditEntry
+from storage.sql import is_postgres
 
 GENESIS = "0" * 64
 _LOCK_ID = 0x71660001  # pg advisory lock key for the chain
@@ -42,7 +43,7 @@ async def append(actor: str, action: str, target: str = "", detail: dict[str, An
 
 
 async def _append(conn: Any, actor: str, action: str, target: str, detail: dict[str, Any]) -> AuditEntry:
-    if conn.capabilities.dialect == "postgres":
+    if is_postgres(conn):
         await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_LOCK_ID])
     last = await AuditEntry.all().using_db(conn).order_by("-id").only("hash").first()
     prev = last.hash if last else GENESIS

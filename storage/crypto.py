@@ -55,6 +55,10 @@ class PersonalDataCipher:
         key = self.hmac_keys[kid or self.current_hmac_kid]
         return hmac.digest(key, f"{purpose}\x00{value}".encode(), "sha256").hex()  # one-shot C path
 
+    def subject_hash(self, channel: str, sender: str) -> str:
+        """The one name of a WeChat sender in Redis keys, staff bindings and audit actors: never the openid."""
+        return self.lookup_hash(f"{channel}:{sender}", purpose="subject")[:32]
+
     def all_lookup_hashes(self, value: str, *, purpose: str) -> list[str]:
         """Hashes under every key, for lookups while a rotation is under way."""
         return [self.lookup_hash(value, purpose=purpose, kid=k) for k in self.hmac_keys]

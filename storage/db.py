@@ -10,6 +10,8 @@ from typing import Any
 
 from tortoise import Tortoise
 
+from storage.china_time import CHINA_TZ
+
 # app label -> (models module, migrations package)
 APPS: dict[str, tuple[str, str]] = {
     "core": ("storage.models", "storage.migrations"),
@@ -42,7 +44,7 @@ def tortoise_config(db_url: str) -> dict[str, Any]:
             for label, (models, migrations) in APPS.items()
         },
         "use_tz": True,
-        "timezone": "Asia/Shanghai",
+        "timezone": CHINA_TZ.key,
     }
 
 

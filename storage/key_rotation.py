@@ -12,9 +12,10 @@ registers `async def fn(cipher, progress) -> dict[str, int]` with `@rotator("nam
 from __future__ import annotations
 
 import importlib
-from typing import Any, Awaitable, Callable
+from typing import Awaitable, Callable
 
 from storage.crypto import PersonalDataCipher
+from storage.sql import placeholders  # noqa: F401  (rotators import it from here)
 
 Progress = Callable[[str, int], None]
 Rotator = Callable[[PersonalDataCipher, Progress | None], Awaitable[dict[str, int]]]
@@ -32,13 +33,6 @@ def rotator(name: str) -> Callable[[Rotator], Rotator]:
         return fn
 
     return deco
-
-
-def placeholders(conn: Any, n: int, start: int = 1) -> list[str]:
-    """`$1, $2…` on PostgreSQL, `?` on SQLite, for raw statements."""
-    if conn.capabilities.dialect == "postgres":
-        return [f"${i}" for i in range(start, start + n)]
-    return ["?"] * n
 
 
 async def rotate_all(cipher: PersonalDataCipher, progress: Progress | None = None) -> dict[str, dict[str, int]]:

@@ -9,6 +9,11 @@ from __future__ import annotations
 PREFIX = "qf"
 
 
+def registry_version() -> str:
+    """Bumped by every registry import: each process reloads its cached registry when it changes."""
+    return f"{PREFIX}:registry:version"
+
+
 def fsm_state(bot: str, chat: str, subject: str) -> str:
     return f"{PREFIX}:fsm:{bot}:{chat}:{subject}"
 

@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 from storage.crypto import PersonalDataCipher
 from storage.models import ImportBatch, OutboxMessage, Village
 from storage.models.subsidy_watch import SubsidySubscription
+from storage.sql import is_postgres, placeholders
 from storage.subsidy_crypto import RowSealer, row_fingerprint
 from storage.subsidy_rows import (FileProblem, Row, VillageResolver, clear_caches, inspect_file, iter_raw, parse_row,
                                   xlsx_rows)
@@ -167,15 +168,11 @@ class _SqliteWriter:
 async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip_bad: bool = False,
                            actor: str = "cli", progress: Callable[[int, int], None] | None = None,
                            today: date | None = None, chunk: int = CHUNK,
-                           template_id: str | None = None) -> ImportSummary:
+                           template_id: str = "") -> ImportSummary:
     """Import a CSV or XLSX disbursement table. `progress(rows_done, rows_estimate)` is called per chunk.
 
     `template_id`: the template message that tells subscribers outside WeChat's 48 h window
-    (Settings.tpl.subsidy, `QINGFENG_TPL_SUBSIDY`; read from the environment when not given)."""
-    if template_id is None:
-        from bot.config import TemplateSettings
-
-        template_id = TemplateSettings().subsidy
+    (callers pass Settings.tpl.subsidy, `QINGFENG_TPL_SUBSIDY`: storage reads no configuration)."""
     path = Path(path)
     started = asyncio.get_running_loop().time()
     summary = ImportSummary(filename=path.name)
@@ -197,8 +194,7 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
     gc.disable()  # a million acyclic tuples: refcounting frees them; the cycle collector would rescan them all
     try:
         async with in_transaction() as conn:
-            dialect = conn.capabilities.dialect
-            writer: Any = _PgWriter(conn) if dialect == "postgres" else _SqliteWriter(conn)
+            writer: Any = _PgWriter(conn) if is_postgres(conn) else _SqliteWriter(conn)
             await writer.start()
             batch = await ImportBatch.create(kind=KIND, filename=path.name[:255], sha256=info.sha256,
                                              actor=actor[:64], using_db=conn)
@@ -270,7 +266,7 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
 
 async def _queue_notifications(conn: Any, batch_id: int, template_id: str) -> int:
     """One outbox message per subscriber with new records in this batch, in the import's transaction."""
-    ph = "$1" if conn.capabilities.dialect == "postgres" else "?"
+    ph = placeholders(conn, 1)[0]
     _, rows = await conn.execute_query(
         "SELECT s.id AS id, (SELECT COUNT(*) FROM subsidy_record r WHERE r.id_hash = s.id_hash "
         f"AND r.batch_id = {ph}) AS n FROM subsidy_subscription s", [batch_id])

@@ -19,6 +19,7 @@ import pytest_asyncio
 from bot.config import Settings
 from storage import db as storage_db
 from storage import redis as redis_conn
+from storage.sql import is_postgres
 
 REPO = Path(__file__).resolve().parent.parent
 CONTRACTS = REPO / "docs" / "contracts"
@@ -83,7 +84,7 @@ async def truncate_all() -> None:
 
     conn = Tortoise.get_connection("default")
     tables = [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
-    if conn.capabilities.dialect == "postgres":
+    if is_postgres(conn):
         await conn.execute_script("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
     else:  # foreign keys off while emptying, so the order of tables does not matter
         await conn.execute_script("PRAGMA foreign_keys = OFF")

@@ -17,11 +17,10 @@ from pydantic import BaseModel, Field, RootModel
 
 from bot.api.errors import fail
 from bot.api.routing import ApiRoutes, Call, QueryIn
-from bot.api.views import LOCAL, OPEN_STATUSES
-from storage.models import Case, Status
+from storage.china_time import CHINA_TZ
+from storage.models import CLOSED_STATUSES, OPEN_STATUSES, Case, Status
 
 routes = ApiRoutes("open311", prefix="/open311/v2")
-CLOSED_STATUSES = (Status.REFERRED, Status.REJECTED, Status.RESOLVED, Status.RATED)
 PUBLISHED = OPEN_STATUSES + CLOSED_STATUSES
 
 
@@ -75,7 +74,7 @@ def _status_set(raw: str | None) -> tuple[Status, ...]:
 
 
 def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=LOCAL)  # a date without an offset is local time
+    return dt if dt.tzinfo else dt.replace(tzinfo=CHINA_TZ)  # a date without an offset is local time
 
 
 def _request(case: Case, registry: object) -> ServiceRequest:

@@ -16,15 +16,14 @@ import re
 import secrets
 
 from pydantic import BaseModel, Field
-from tortoise.expressions import F
 
 from bot.api.errors import fail
 from bot.api.routing import ApiRoutes, Call, In
 from bot.api.session import CHANNEL
-from bot.api.views import OPEN_STATUSES, PublicCase, public_case
+from bot.api.views import PublicCase, public_case
 from nlp.text import visible_length
 from storage import keys
-from storage.models import Case
+from storage.models import OPEN_STATUSES, Case
 
 routes = ApiRoutes("reports")
 
@@ -174,7 +173,7 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
 @routes.post("/reports/follow", body=FollowIn, response=FollowOut, bucket="follow",
              errors=("case_not_found", "case_closed", "already_followed"), summary="附议一件相似的反映")
 async def follow(call: Call, body: FollowIn) -> FollowOut:
-    from handlers.cases.transitions import record
+    from handlers.cases.linking import support
 
     from bot.api.followup import is_number
 
@@ -186,8 +185,6 @@ async def follow(call: Call, body: FollowIn) -> FollowOut:
     subject = call.services.cipher.lookup_hash(f"{CHANNEL}:{call.me.openid}", purpose="follow")[:32]
     if not await call.services.redis.set(keys.api_follow(case.id, subject), b"1", nx=True, ex=FOLLOW_TTL_S):
         raise fail("already_followed")
-    # 意见集中: each supporter raises the priority; the event says so without naming anyone.
-    await Case.filter(id=case.id).update(priority=F("priority") + 1)
-    await record(case.id, "followed", actor="reporter", reason="群众附议", data={"channel": CHANNEL})
+    await support(case.id, channel=CHANNEL)
     return FollowOut(case=public_case(case, await call.services.registry()),
                      message=f"已附议反映 {case.number},办理单位会一并处理。")

@@ -52,7 +52,7 @@ async def lookup(call: Call, body: SubsidyIn) -> SubsidyOut:
     from handlers.subsidies.lookup import lookup as run
 
     # The lookup limits per sender: a keyed hash of the account, the same across sessions.
-    subject = call.services.cipher.lookup_hash(f"{CHANNEL}:{call.me.openid}", purpose="subject")[:32]
+    subject = call.services.cipher.subject_hash(CHANNEL, call.me.openid)
     result = await run(body.id_number, body.name, channel=CHANNEL, actor=f"{CHANNEL}:{subject}",
                        services=call.services)
     if result.outcome is Outcome.INVALID_ID:

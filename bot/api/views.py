@@ -8,14 +8,12 @@ the text, the reporter or a person's name.
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-from storage.models import Case, Status
+from storage.china_time import CHINA_TZ
+from storage.models import OPEN_STATUSES, Case  # noqa: F401  (OPEN_STATUSES: reports.py's old import)
 
-LOCAL = ZoneInfo("Asia/Shanghai")  # dates as the villagers and the panel read them
-OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.INVESTIGATING)
 
 
 class EventOut(BaseModel):
@@ -68,4 +66,4 @@ def public_case(case: Case, registry: object) -> PublicCase:
                       category_name=CATEGORY_NAMES.get(case.category, case.category),
                       township=t.name if t else "", village=v.name if v else "",
                       status=str(case.status), status_text=STATUS_TEXT.get(case.status, str(case.status)),
-                      created=case.created_at.astimezone(LOCAL).date())
+                      created=case.created_at.astimezone(CHINA_TZ).date())

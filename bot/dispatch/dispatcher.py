@@ -105,7 +105,7 @@ class Dispatcher:
         await self._scripts.close()
 
     def subject_of(self, channel: str, sender: str) -> str:
-        return self.services.cipher.lookup_hash(f"{channel}:{sender}", purpose="subject")[:32]
+        return self.services.cipher.subject_hash(channel, sender)
 
     async def handle(self, msg: Inbound, *, dedup_key: str | None = None,
                      seal_reply: Callable[[Reply], bytes] | None = None, subject: str | None = None) -> Reply | None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from handlers.cases.scope import FINDERS, HANDLERS, ActionError, BadInput, NotInScope, RoleNotAllowed, require
-from handlers.cases.transitions import OPEN, IllegalTransition, record, transition
-from storage.models import Case, Staff, Status
+from handlers.cases.transitions import IllegalTransition, record, transition
+from storage.models import OPEN_STATUSES, STATUS_NAMES, Case, Staff, Status
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -28,12 +28,6 @@ __all__ = [
 
 MAX_TEXT = 1000
 MAX_EXTENSION_DAYS = 30
-
-STATUS_NAMES = {
-    Status.RECEIVED: "待受理", Status.ACCEPTED: "已受理", Status.REFERRED: "已转办", Status.REJECTED: "不予受理",
-    Status.INVESTIGATING: "调查中", Status.RESOLVED: "已办结", Status.RATED: "已评价", Status.NOT_ACCEPTED: "不属受理范围",
-}
-
 
 class WrongStatus(ActionError, ValueError):
     code = "wrong_status"
@@ -104,7 +98,7 @@ async def add_finding(case_id: int, *, actor_staff: Staff, text: str, services: 
     """反馈: a finding (monitors too); internal, never shown to the reporter."""
     case = await load_case(case_id)
     await require(actor_staff, case, "反馈", FINDERS, services)
-    if case.status not in OPEN:
+    if case.status not in OPEN_STATUSES:
         raise WrongStatus(f"案件 {case.number} 当前为「{STATUS_NAMES.get(case.status, case.status)}」,不能再反馈")
     await record(case.id, "finding", actor=actor_of(actor_staff), reason=_text(text, "反馈内容"), public=False,
                  data={"role": str(actor_staff.role)}, services=services)
@@ -140,7 +134,7 @@ async def extend(case_id: int, *, actor_staff: Staff, reason: str, days: int, se
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise BadInput(f"延期天数应为 1 到 {MAX_EXTENSION_DAYS} 个工作日")
     field = "accept_due" if case.status == Status.RECEIVED else "resolve_due"
-    if case.status not in OPEN or getattr(case, field) is None:
+    if case.status not in OPEN_STATUSES or getattr(case, field) is None:
         raise WrongStatus(f"案件 {case.number} 当前为「{STATUS_NAMES.get(case.status, case.status)}」,没有可延长的期限")
     old = getattr(case, field)
     new = (await calendar()).add(old, days)

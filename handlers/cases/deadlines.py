@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from handlers.cases.workcalendar import Calendar, calendar, reschedule_open_cases
+from storage.china_time import CHINA_TZ as TZ
 from storage.models.lifecycle import DeadlineSetting, Holiday
 
 if TYPE_CHECKING:
     from bot.services import Services
 
-TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_DAYS = {"accept": 3, "resolve": 30, "escalate": 5}
 STAGES = tuple(DEFAULT_DAYS)
 STAGE_NAMES = {"accept": "受理", "resolve": "办结", "escalate": "督办后再限"}

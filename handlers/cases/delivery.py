@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from tortoise import Tortoise
 
 from bot.config import OutboxSettings
-from handlers.cases.sql import Sql, utcnow
+from storage.china_time import utcnow
+from storage.sql import Sql
 from storage import keys
 
 if TYPE_CHECKING:
@@ -61,11 +62,6 @@ class Claimed:
     kind: str
     recipient_enc: str
     payload: dict[str, Any]
-
-
-def window_subject(services: "Services", channel: str, openid: str) -> str:
-    """The dispatcher's subject for a sender (Dispatcher.subject_of): keys the 48 h window."""
-    return services.cipher.lookup_hash(f"{channel}:{openid}", purpose="subject")[:32]
 
 
 async def claim(config: DeliveryConfig, limit: int | None = None) -> list[Claimed]:
@@ -107,7 +103,7 @@ async def send(c: Claimed, services: "Services") -> None:
     p = c.payload
     tpl = p.get("template") or {}
     if c.kind == "custom_text":
-        if await services.redis.exists(keys.last_seen(window_subject(services, p.get("channel", "mp"), target))):
+        if await services.redis.exists(keys.last_seen(services.cipher.subject_hash(p.get("channel", "mp"), target))):
             try:
                 await services.mp.send_text(target, p["text"])
                 return

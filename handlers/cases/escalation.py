@@ -22,7 +22,8 @@ from tortoise.transactions import in_transaction
 
 from handlers.cases import notify
 from handlers.cases.deadlines import calendar, today as today_of, working_days
-from handlers.cases.sql import Sql, utcnow
+from storage.china_time import utcnow
+from storage.sql import Sql
 from storage.models.lifecycle import DeadlineNotice
 
 if TYPE_CHECKING:

@@ -4,15 +4,16 @@ The first open case of a cluster is its root; every later similar report points 
 the root (Case.linked_to) and raises the root's priority by one, so the office sees
 the cluster together (`cluster()`) and the biggest first. Candidates are the open
 cases of the same village and category; the text decides (nlp.similarity).
+A villager's 附议 of an open case (`support`, the mini-program's /reports/follow) raises it the same way.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
-from handlers.cases.transitions import OPEN
-from storage.models import Case, CaseEvent
+from storage.models import OPEN_STATUSES, Case, CaseEvent
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -25,11 +26,25 @@ async def find_similar(case: Case, conn: Any) -> Case | None:
 
     if not case.village_id or case.channel == "compare":
         return None  # comparison clues about different people read alike: they are not one complaint
-    candidates = await Case.filter(village_id=case.village_id, category=case.category, status__in=list(OPEN),
+    candidates = await Case.filter(village_id=case.village_id, category=case.category, status__in=OPEN_STATUSES,
                                    id__lt=case.id).using_db(conn).order_by("-id").limit(MAX_CANDIDATES)
     scored = [(similarity(case.text, c.text), c) for c in candidates]
     scored = [(s, c) for s, c in scored if s >= SIMILARITY_THRESHOLD]
     return max(scored, key=lambda sc: sc[0])[1] if scored else None
+
+
+async def raise_priority(case_id: int, conn: Any = None) -> None:
+    """意见集中, the one rule: each similar report or 附议 raises the case's priority by one."""
+    await Case.filter(id=case_id).using_db(conn).update(priority=F("priority") + 1)
+
+
+async def support(case_id: int, *, channel: str) -> None:
+    """A villager's 附议: the priority rises, and the event says so without naming anyone."""
+    from handlers.cases.transitions import record
+
+    async with in_transaction() as conn:
+        await raise_priority(case_id, conn)
+        await record(case_id, "followed", actor="reporter", reason="群众附议", data={"channel": channel}, conn=conn)
 
 
 async def on_filed(case: Case, conn: Any, services: "Services") -> None:
@@ -37,7 +52,7 @@ async def on_filed(case: Case, conn: Any, services: "Services") -> None:
     if match is None:
         return
     root_id = match.linked_to_id or match.id
-    await Case.filter(id=root_id).using_db(conn).update(priority=F("priority") + 1)
+    await raise_priority(root_id, conn)
     root = await Case.get(id=root_id, using_db=conn)
     case.linked_to_id = root_id
     case.priority = root.priority

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from handlers.cases.numbers import RECEIPT_PURPOSE
 from storage.models import Case, CaseEvent, County, ReporterIdentity, Status, Township
@@ -50,12 +49,6 @@ EVENT_TEXT: dict[str, str] = {
     "reopened": "已重新核查",
 }
 RATINGS = {"satisfied": "满意", "unsatisfied": "不满意"}
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def local_time(dt: datetime) -> datetime:
-    """Times as the villager reads them (Beijing time), whatever the database returned."""
-    return dt.astimezone(CHINA) if dt.tzinfo else dt.replace(tzinfo=CHINA)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from tortoise.transactions import in_transaction
 
 from handlers.cases.scope import BadInput
-from handlers.cases.transitions import OPEN, record
+from handlers.cases.transitions import record
 from storage import audit
-from storage.models import Case, CaseEvent, Status
+from storage.models import OPEN_STATUSES, STATUS_NAMES, Case, CaseEvent, Status
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -31,8 +31,8 @@ async def office_codes(services: "Services") -> dict[str, str]:
 
 
 def _check_open(case: Case, action: str) -> None:
-    if case.status not in OPEN:
-        from handlers.cases.actions import STATUS_NAMES, WrongStatus
+    if case.status not in OPEN_STATUSES:
+        from handlers.cases.actions import WrongStatus
 
         raise WrongStatus(f"案件 {case.number} 当前为「{STATUS_NAMES.get(case.status, case.status)}」,不能{action}")
 

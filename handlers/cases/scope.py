@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage.models import COUNTY_ROLES, Case, Role, Staff
+from storage.models import COUNTY_ROLES, ROLE_NAMES, Case, Role, Staff
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -70,12 +70,7 @@ async def require(staff: Staff, case: Case, action: str, roles: frozenset[Role],
     if not staff.is_active:
         raise RoleNotAllowed(f"账号 {staff.username} 已停用,不能{action}")
     if Role(staff.role) not in roles:
-        raise RoleNotAllowed(f"{_ROLE_NAMES.get(staff.role, staff.role)}不能{action}")
+        raise RoleNotAllowed(f"{ROLE_NAMES.get(staff.role, staff.role)}不能{action}")
     if not await in_scope(staff, case, services):
         raise NotInScope(f"案件 {case.number} 不在您的管辖范围内,不能{action}")
 
-
-_ROLE_NAMES = {
-    Role.COUNTY_ADMIN: "县级管理员", Role.COUNTY_STAFF: "县纪委监委工作人员", Role.TOWNSHIP_STAFF: "乡镇纪委工作人员",
-    Role.MONITOR: "监督员", Role.AUDITOR: "审计员",
-}

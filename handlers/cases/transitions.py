@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from tortoise.transactions import in_transaction
 
-from storage.models import Case, CaseEvent, Status
+from storage.models import OPEN_STATUSES, Case, CaseEvent, Status
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -32,7 +32,7 @@ LEGAL: dict[Status, frozenset[Status]] = {
     Status.NOT_ACCEPTED: frozenset(),
 }
 NEEDS_REASON = frozenset({Status.REJECTED, Status.REFERRED, Status.RESOLVED})
-OPEN = frozenset({Status.RECEIVED, Status.ACCEPTED, Status.INVESTIGATING})
+OPEN = OPEN_STATUSES  # the name the lifecycle modules use
 
 # (case, event, connection, services) -> None
 AfterTransition = Callable[[Case, CaseEvent, Any, "Services"], Awaitable[None]]

@@ -24,7 +24,7 @@ from arq.connections import RedisSettings, create_pool
 from arq.utils import poll
 from arq.worker import Worker
 
-from handlers.cases.deadlines import TZ
+from storage.china_time import CHINA_TZ
 from storage import keys
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ async def sweep_deadlines(ctx: dict[str, Any]) -> str:
 
 async def _startup(ctx: dict[str, Any]) -> None:
     if "services" not in ctx:  # `qingfeng worker`: the process owns its services
-        from bot.app import build_services
+        from bot.services import build_services
         from bot.config import load_settings
 
         ctx["services"] = await build_services(load_settings())
@@ -76,7 +76,7 @@ async def _startup(ctx: dict[str, Any]) -> None:
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
     if ctx.get("owned"):
-        from bot.app import close_services
+        from bot.services import close_services
 
         await close_services(ctx["services"])
 
@@ -144,7 +144,7 @@ def make_worker(services: "Services | None" = None, **kw: Any) -> Worker:
     ctx: dict[str, Any] = {"services": services} if services is not None else {}
     return OutageTolerantWorker(functions=FUNCTIONS, cron_jobs=CRON, redis_settings=redis_settings(services),
                   queue_name=keys.ARQ_QUEUE, on_startup=_startup, on_shutdown=_shutdown, ctx=ctx,
-                  timezone=TZ, poll_delay=0.2, max_jobs=4, keep_result=60, **kw)
+                  timezone=CHINA_TZ, poll_delay=0.2, max_jobs=4, keep_result=60, **kw)
 
 
 async def start_worker_in_process(services: "Services") -> Callable[[], Awaitable[None]]:
@@ -174,6 +174,6 @@ class WorkerSettings:
     queue_name = keys.ARQ_QUEUE
     on_startup = _startup
     on_shutdown = _shutdown
-    timezone = TZ
+    timezone = CHINA_TZ
     poll_delay = 0.2
     redis_settings = None  # set by `qingfeng worker` from REDIS_URL

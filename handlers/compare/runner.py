@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from handlers.cases.filing import ReportDraft, file_report
@@ -28,6 +27,7 @@ from handlers.compare.rule import Hit, Rule, to_hit
 from storage import audit, keys
 from storage.models import Status
 from storage.models.compare import Finding, FindingStatus
+from storage.sql import is_postgres
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -87,7 +87,7 @@ async def _raise_one(f: Finding, services: "Services") -> None:
 async def raise_clues(services: "Services") -> int:
     """File a clue for every open finding that has none yet (a few at once on PostgreSQL's pool)."""
     pending = await Finding.filter(status=FindingStatus.OPEN, case_id=None).order_by("id")
-    width = FILING_CONCURRENCY if _dialect() == "postgres" else 1
+    width = FILING_CONCURRENCY if is_postgres(None) else 1
     gate = asyncio.Semaphore(width)
 
     async def one(f: Finding) -> None:
@@ -98,14 +98,10 @@ async def raise_clues(services: "Services") -> int:
     return len(pending)
 
 
-def _dialect() -> str:
-    return str(Tortoise.get_connection("default").capabilities.dialect)
-
-
 async def _hits(rule: Rule) -> list[Hit]:
     """The rule's query; on PostgreSQL with room to hash-aggregate a million rows in memory."""
     async with in_transaction() as conn:
-        if _dialect() == "postgres":
+        if is_postgres(conn):
             await conn.execute_script(f"SET LOCAL work_mem = '{WORK_MEM}'")
         return [to_hit(row) for row in await conn.execute_query_dict(rule.sql)]
 

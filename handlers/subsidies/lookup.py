@@ -32,7 +32,7 @@ from tortoise.transactions import in_transaction
 
 from nlp.idcard import check_id, mask_id, mask_name, valid_name
 from storage import audit, keys
-from storage.key_rotation import placeholders
+from storage.sql import placeholders
 from storage.models import SubsidyLookup
 from storage.subsidy_crypto import DUMMY_NAME_HASH, NAME_PURPOSE, id_hash, id_hashes, normalise_name, rate_subject
 

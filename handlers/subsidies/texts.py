@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from handlers.subsidies.lookup import LookupResult
-
-TZ = ZoneInfo("Asia/Shanghai")
+from storage.china_time import CHINA_TZ
 
 START = ("请发送您的18位身份证号和姓名,可以一条发,也可以分两条发。\n"
          "例如:身份证号 空格 姓名\n"
@@ -41,6 +39,6 @@ def records_text(result: LookupResult) -> str:
 def lookups_text(times: list[datetime]) -> str:
     if len(times) <= 1:
         return NOBODY_LOOKED
-    shown = [t.astimezone(TZ).strftime("%Y-%m-%d %H:%M") for t in times]
+    shown = [t.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") for t in times]
     return ("您的补贴记录被查询的时间(最新的在前,含本次;只显示时间,不显示查询人):\n" + "\n".join(shown)
             + "\n如果有不是您本人的查询,说明有人知道了您的身份证号和姓名,请留意。")

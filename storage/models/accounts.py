@@ -16,6 +16,10 @@ class Role(StrEnum):
 
 
 COUNTY_ROLES = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_STAFF})
+ROLE_NAMES: dict[Role, str] = {
+    Role.COUNTY_ADMIN: "县纪委监委管理员", Role.COUNTY_STAFF: "县纪委监委工作人员", Role.TOWNSHIP_STAFF: "乡镇纪委工作人员",
+    Role.MONITOR: "作风监督员", Role.AUDITOR: "审计员",
+}
 
 
 class Staff(Model):

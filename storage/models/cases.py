@@ -18,6 +18,24 @@ class Status(StrEnum):
     NOT_ACCEPTED = "not_accepted"  # `other`: kept for statistics only
 
 
+# The one definition of the case vocabulary: which statuses count as open, and the Chinese each is shown as.
+OPEN_STATUSES: tuple[Status, ...] = (Status.RECEIVED, Status.ACCEPTED, Status.INVESTIGATING)
+CLOSED_STATUSES: tuple[Status, ...] = (Status.REFERRED, Status.REJECTED, Status.RESOLVED, Status.RATED)
+STATUS_NAMES: dict[Status, str] = {
+    Status.RECEIVED: "待受理", Status.ACCEPTED: "已受理", Status.REFERRED: "已转办", Status.REJECTED: "不予受理",
+    Status.INVESTIGATING: "调查中", Status.RESOLVED: "已办结", Status.RATED: "已评价", Status.NOT_ACCEPTED: "不属受理范围",
+}
+# Every kind of CaseEvent, with the name staff read on the timeline (what the reporter reads: handlers/cases/queries.py).
+EVENT_NAMES: dict[str, str] = {
+    "filed": "登记", "routed": "分流", "accepted": "受理", "referred": "转办", "rejected": "不予受理",
+    "investigating": "开始调查", "finding": "调查情况", "reply": "答复举报人", "resolved": "办结", "rated": "评价",
+    "extended": "延期", "reassigned": "改派", "recategorised": "更正类别", "monitor_assigned": "交办监督员",
+    "identity_revealed": "查看举报人身份", "escalated": "督办", "reopened": "重新办理",
+    "reminded": "到期提醒", "overdue_again": "督办后仍逾期", "followed": "群众附议", "linked": "关联相似反映",
+    "attachment_refused": "附件未通过检查", "attachment_pending": "附件待取回",
+}
+
+
 class Case(Model):
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=20, unique=True, null=True)

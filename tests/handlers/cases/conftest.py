@@ -66,7 +66,7 @@ class World:
     async def add_staff(self, username: str, role: Role, scope: str, channel: str = "mp") -> Staff:
         s = await Staff.create(username=username, display_name=username, role=role, scope_code=scope)
         ident = fake_openid(f"staff-{username}") if channel == "mp" else f"wecom-{username}"
-        subject = self.services.cipher.lookup_hash(f"{channel}:{ident}", purpose="subject")[:32]
+        subject = self.services.cipher.subject_hash(channel, ident)
         await StaffBinding.create(staff=s, channel=channel, subject_hash=subject,
                                   external_enc=self.services.cipher.seal(ident))
         self.staff[username], self.ids[username] = s, ident

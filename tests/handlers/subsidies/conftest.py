@@ -10,6 +10,7 @@ from typing import Any
 import pytest_asyncio
 
 from nlp.idcard import make_id
+from storage.sql import is_postgres
 
 HEADER = ["name", "id_number", "program", "amount", "paid_on", "village", "source"]
 
@@ -62,6 +63,6 @@ async def _delete_subsidy_rows_after() -> Any:
     if not Tortoise._inited:
         return
     conn = Tortoise.get_connection("default")
-    if conn.capabilities.dialect != "postgres":
+    if not is_postgres(conn):
         for table in ("subsidy_subscription", "subsidy_record", "subsidy_lookup", "import_batch"):
             await conn.execute_script(f'DELETE FROM "{table}"')
