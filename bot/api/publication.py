@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from bot.api.errors import fail
 from bot.api.routing import ApiRoutes, Call, In, QueryIn
 from bot.api.session import CHANNEL
-from bot.api.views import LOCAL
+from storage.china_time import CHINA_TZ
 
 routes = ApiRoutes("publication")
 PAGE = 20
@@ -201,7 +201,7 @@ async def announcement_list(call: Call, query: AnnouncementsQuery) -> Announceme
     rows = await search(village=query.village, q=query.q or "").offset((query.page - 1) * PAGE).limit(PAGE)
     return AnnouncementsOut(page=query.page, announcements=[
         AnnouncementOut(id=a.id, kind=a.kind, title=a.title, text=a.text, office=a.office_name,
-                        sent_on=a.sent_at.astimezone(LOCAL).date()) for a in rows])
+                        sent_on=a.sent_at.astimezone(CHINA_TZ).date()) for a in rows])
 
 
 class OutcomesQuery(QueryIn):
@@ -294,7 +294,7 @@ async def topic_vote(call: Call, id: str, body: VoteIn) -> VoteOut:
     township = ""
     if body.village:
         township = (await _village(call, body.village)).township  # type: ignore[attr-defined]
-    subject = call.services.cipher.lookup_hash(f"{CHANNEL}:{call.me.openid}", purpose="subject")[:32]
+    subject = call.services.cipher.subject_hash(CHANNEL, call.me.openid)
     result = await vote(topic.round, topic.id, subject, township=township, channel=CHANNEL)
     if result is VoteOutcome.ALREADY:
         raise fail("already_voted")

@@ -9,16 +9,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from storage import audit
+from storage.china_time import CHINA_TZ
 from storage.models import COUNTY_ROLES, Case, CaseEvent, Role, Staff, Status
 from storage.models.publication import Outcome, OutcomeStatus
 
 if TYPE_CHECKING:
     from nlp import RegistryIndex
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 RESULTS = ("给予党纪处分", "给予政务处分", "组织处理", "诫勉谈话", "批评教育", "责令退还款项", "移送司法机关",
            "问题属实已整改", "经核查问题不属实")
 CLOSED = (Status.RESOLVED, Status.RATED)
@@ -53,7 +52,7 @@ async def propose(case: Case, result: str, summary: str, staff: Staff) -> Outcom
     closed_at = resolved.at if resolved else case.updated_at
     fields = {"category": case.category, "township_id": case.township_id or "",  # type: ignore[attr-defined]
               "village_id": case.village_id or "", "result": result, "summary": summary,  # type: ignore[attr-defined]
-              "closed_on": closed_at.astimezone(LOCAL).date(), "status": OutcomeStatus.PENDING,
+              "closed_on": closed_at.astimezone(CHINA_TZ).date(), "status": OutcomeStatus.PENDING,
               "proposed_by": _who(staff), "reviewed_by": ""}
     if existing:
         await Outcome.filter(id=existing.id).update(**fields)
