@@ -13,8 +13,9 @@ from admin.web import render, services_of, staff_of
 from handlers.cases.announce import announce
 from handlers.cases.binding import CODE_TTL_S, issue_binding_code
 from handlers.cases.scope import ActionError
+from handlers.village_groups import groups_overview
 from storage import audit
-from storage.models import County, Role, Staff, StaffBinding, Township, Village, WechatGroup, Zone
+from storage.models import County, Role, Staff, StaffBinding, Township, Village, Zone
 
 routes = web.RouteTableDef()
 
@@ -23,7 +24,7 @@ routes = web.RouteTableDef()
 async def registry(request: web.Request) -> web.Response:
     scope.require(staff_of(request), scope.ADMIN_ROLES)
     villages = await Village.all().order_by("code").values("code", "name", "township_id", "elevated", "aliases")
-    groups = await WechatGroup.all().order_by("village_id").values("chat_id", "name", "village_id", "webhook_key")
+    groups = await groups_overview()
     return render(request, "registry.html", {
         "county": await County.first(),
         "zones": await Zone.all().order_by("id"),
@@ -31,7 +32,8 @@ async def registry(request: web.Request) -> web.Response:
                                                                     "aliases"),
         "villages": villages,
         "village_names": {v["code"]: v["name"] for v in villages},
-        "groups": [{**g, "has_robot": bool(g.pop("webhook_key"))} for g in groups],
+        "groups": [{"chat_id": g.chat_id, "name": g.name, "village_id": g.village_code, "has_robot": bool(g.key_hint)}
+                   for g in groups],
     })
 
 
@@ -105,8 +107,7 @@ async def announce_form(request: web.Request) -> web.Response:
 
 
 async def _announce_page(request: web.Request, **ctx: object) -> web.Response:
-    groups = await WechatGroup.all().order_by("village_id").prefetch_related("village")
-    base: dict[str, object] = {"groups": groups, "sent": None, "error": "", "text": "", "chosen": []}
+    base: dict[str, object] = {"groups": await groups_overview(), "sent": None, "error": "", "text": "", "chosen": []}
     base.update(ctx)
     return render(request, "announce.html", base, status=400 if base["error"] else 200)
 

@@ -20,6 +20,7 @@ APPS: dict[str, tuple[str, str]] = {
     "lifecycle": ("storage.models.lifecycle", "storage.migrations_lifecycle"),
     "compare": ("storage.models.compare", "storage.migrations_compare"),
     "publication": ("storage.models.publication", "storage.migrations_publication"),
+    "operator": ("storage.models.operator", "storage.migrations_operator"),
 }
 
 

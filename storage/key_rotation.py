@@ -23,6 +23,7 @@ Rotator = Callable[[PersonalDataCipher, Progress | None], Awaitable[dict[str, in
 ROTATOR_MODULES = [
     "storage.subsidy_keys",
     "storage.compare_keys",  # after subsidies: it maps findings through the re-hashed records
+    "storage.operator_keys",
 ]
 ROTATORS: dict[str, Rotator] = {}
 

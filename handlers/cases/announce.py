@@ -46,7 +46,10 @@ async def announce(text: str, group_chat_ids: list[str], actor: Any, services: "
     unknown = [i for i in ids if i not in groups]
     if unknown:
         raise BadInput(f"没有这些群:{', '.join(unknown)}")
-    silent = [g.name or g.chat_id for g in groups.values() if not g.webhook_key]
+    from handlers.village_groups import robot_key
+
+    keys = {i: await robot_key(groups[i], services.cipher) for i in ids}
+    silent = [groups[i].name or i for i in ids if not keys[i]]
     if silent:
         raise BadInput(f"这些群没有配置群机器人:{', '.join(silent)}")
     from handlers.publication import archive
@@ -56,7 +59,7 @@ async def announce(text: str, group_chat_ids: list[str], actor: Any, services: "
         await archive.record(text, [groups[i] for i in ids], sender=who, office_code=registry.county_code,
                              office_name=registry.county_commission, kind=kind, title=title, using_db=conn)
         await OutboxMessage.bulk_create([
-            OutboxMessage(kind="webhook", recipient_enc=services.cipher.seal(groups[i].webhook_key),
+            OutboxMessage(kind="webhook", recipient_enc=services.cipher.seal(keys[i]),
                           payload={"audience": "group", "text": text}, next_attempt_at=now()) for i in ids
         ], using_db=conn)
     await audit.append(who, "announce", f"{len(ids)} groups", {"groups": ids, "chars": len(text)})
