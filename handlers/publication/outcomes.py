@@ -111,5 +111,6 @@ def published(*, village: str = "", township: str = "") -> Any:
 
 def line(p: PublicOutcome) -> str:
     where = f"{p.township}{p.village}" or "本县"
-    text = f"{p.closed_on:%Y年%m月%d日} {where} {p.category_name}问题：{p.result}"
+    kind = p.category_name if p.category_name.endswith("问题") else p.category_name + "问题"
+    text = f"{p.closed_on:%Y年%m月%d日} {where} {kind}：{p.result}"
     return text + (f"。{p.summary}" if p.summary else "")
