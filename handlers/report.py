@@ -15,12 +15,14 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from bot.dispatch import Inbound, Keyword, Reply, Router, State, StatesGroup, in_state, private_chat
 from bot.dispatch.state import ConversationState
 from bot.services import Services
 from handlers import report_texts as T
+from handlers.cases.numbers import new_receipt
 from handlers.report_filing import draft_from, file_with_media
 from nlp.text import visible_length
 
@@ -56,7 +58,9 @@ def _plain(text: str) -> str:
 
 async def begin(state: ConversationState, first_text: str = "") -> Reply:
     await state.clear()
-    await state.set(Report.describe, parts=[first_text] if first_text else [], media=[], place_asked=False)
+    # The draft's id makes its filing idempotent (handlers.cases.filing): one report, whatever the timing
+    await state.set(Report.describe, parts=[first_text] if first_text else [], media=[], place_asked=False,
+                    draft_id=uuid.uuid4().hex)
     return Reply.text(T.STARTED_WITH_TEXT if first_text else T.START)
 
 
@@ -129,8 +133,8 @@ async def _refer(state: ConversationState, data: dict[str, Any], channel: str, s
 
     await file_report(ReportDraft(channel=channel, text="\n".join(data.get("parts", [])), category="other",
                                   confidence=float(data.get("confidence", 0.0)),
-                                  keywords=list(data.get("keywords", []))), services)
-    await state.clear()
+                                  keywords=list(data.get("keywords", [])), draft_id=data.get("draft_id")), services)
+    await _clear_after_commit(state)
     return Reply.text(T.REFERRAL)
 
 
@@ -153,10 +157,11 @@ async def place(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
 
 
 @report_router.text(Report.confirm)
-async def confirm(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
+async def confirm(msg: Inbound, state: ConversationState, registry: Any, cipher: Any) -> Reply:
     said = _plain(msg.content)
     if said in YES:
-        await state.set(Report.identity)
+        # The receipt is drawn now and kept sealed with the draft: a repeated filing shows the same one
+        await state.set(Report.identity, receipt_enc=cipher.seal(new_receipt()))
         return Reply.text(T.ASK_IDENTITY)
     if said == "2":
         await state.set(Report.category)
@@ -206,11 +211,24 @@ async def phone(msg: Inbound, state: ConversationState, services: Services, regi
 async def _file(msg: Inbound, state: ConversationState, services: Services, registry: Any, *,
                 anonymous: bool, phone: str | None = None) -> Reply:
     data = state.data
-    filed = await file_with_media(draft_from(data, msg, anonymous=anonymous, phone=phone),
+    receipt = services.cipher.open(data["receipt_enc"]) if data.get("receipt_enc") else None
+    filed = await file_with_media(draft_from(data, msg, anonymous=anonymous, phone=phone, receipt=receipt),
                                   data.get("media", []), services)
-    await state.clear()  # after the commit: a failure above leaves the flow where it was, nothing lost
+    await _clear_after_commit(state)
     office = registry.commission_name(filed.case.office) or "县纪委监委"
     return Reply.text(T.filed(filed.case.number or "", filed.receipt, office, anonymous))
+
+
+async def _clear_after_commit(state: ConversationState) -> None:
+    """After the commit: a failure above leaves the flow where it was, nothing lost. Redis failing
+    here must not cost the villager the receipt: the draft stays, and filing it again finds the case."""
+    try:
+        await state.clear()
+    except Exception as exc:
+        import logging
+
+        logging.getLogger("qingfeng.report").warning("filed, but the conversation not cleared: %s",
+                                                     type(exc).__name__)
 
 
 def warm_up(app: Any, services: Services) -> None:

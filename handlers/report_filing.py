@@ -18,19 +18,21 @@ from storage.attachments import AttachmentRejected, save_attachment
 log = logging.getLogger("qingfeng.report")
 
 
-def draft_from(data: dict[str, Any], msg: Inbound, *, anonymous: bool, phone: str | None = None) -> ReportDraft:
+def draft_from(data: dict[str, Any], msg: Inbound, *, anonymous: bool, phone: str | None = None,
+               receipt: str | None = None) -> ReportDraft:
     return ReportDraft(
         channel=msg.channel, text="\n".join(data.get("parts", [])), category=data["category"],
         township=data.get("township", ""), village=data.get("village", ""), level=data.get("level", "unknown"),
         confidence=float(data.get("confidence", 0.0)), keywords=list(data.get("keywords", [])),
         exclude_township=bool(data.get("exclude", False)), anonymous=anonymous,
         openid=None if anonymous else msg.sender, phone=None if anonymous else phone,
+        draft_id=data.get("draft_id"), receipt=receipt,
     )
 
 
 async def file_with_media(draft: ReportDraft, media: list[dict[str, str]], services: Services) -> Filed:
     filed = await file_report(draft, services)
-    if media and filed.accepted:
+    if media and filed.accepted and not filed.again:
         services.spawn(fetch_media(filed.case.id, draft.channel, media, services))
     return filed
 

@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
+from redis.exceptions import RedisError
+
 from bot.dispatch.message import Inbound
 from bot.dispatch.reply import Reply
 from bot.dispatch.router import Router
@@ -146,7 +148,10 @@ class Dispatcher:
             if dedup_key:
                 await redis.delete(dedup_key)  # let WeChat's retry try again
             raise
-        await self._finish(state.lock_key, token, dedup_key, seal_reply, reply)
+        try:
+            await self._finish(state.lock_key, token, dedup_key, seal_reply, reply)
+        except RedisError as exc:  # the work is done (maybe a case filed): the villager still gets its answer
+            log.warning("reply not stored for retries: %s", type(exc).__name__)
         return reply
 
     async def _wait_lock(self, lock_key: str, token: str) -> bool:

@@ -4,6 +4,11 @@ The routing decision (nlp.route) is stored with its reason. Anonymous reports
 store no openid, phone or name anywhere; the receipt is returned once and kept
 only as a keyed hash. Lifecycle hooks (deadlines, linking, notifications) run
 inside the same transaction, so a filed case never misses its notifications.
+
+Idempotent on the draft: a conversation's `draft_id` is unique among cases, so a
+filing repeated for any reason (the conversation lock expired under a slow
+database, WeChat's retry, the villager typing again after Redis lost the reply)
+returns the case filed the first time, with the receipt the draft carries.
 """
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from handlers.cases.numbers import RECEIPT_PURPOSE, case_number, new_receipt
@@ -41,6 +47,8 @@ class ReportDraft:
     phone: str | None = None
     source_ref: dict[str, Any] | None = None
     actor: str = "reporter"
+    draft_id: str | None = None  # the conversation's draft: filing it twice gives the first case
+    receipt: str | None = None  # drawn with the draft, so a repeated filing shows the same one
 
 
 @dataclass
@@ -48,16 +56,39 @@ class Filed:
     case: Case
     receipt: str
     accepted: bool  # False for `other`: kept for statistics, the reporter is referred elsewhere
+    again: bool = False  # the draft had been filed before: this is that case
+
+
+async def filed_before(draft: ReportDraft) -> Filed | None:
+    """The case already filed from this draft, if any (recovered from the database by the draft id)."""
+    if not draft.draft_id:
+        return None
+    case = await Case.get_or_none(draft_id=draft.draft_id)
+    if case is None:
+        return None
+    return Filed(case, draft.receipt or "", case.status != Status.NOT_ACCEPTED, again=True)
 
 
 async def file_report(draft: ReportDraft, services: "Services") -> Filed:
+    if (before := await filed_before(draft)) is not None:
+        return before
+    try:
+        return await _file_once(draft, services)
+    except IntegrityError:
+        # Another attempt of the same draft committed first (its unique draft_id): that case stands.
+        if (before := await filed_before(draft)) is not None:
+            return before
+        raise
+
+
+async def _file_once(draft: ReportDraft, services: "Services") -> Filed:
     from nlp import route, simhash
 
     registry = await services.registry()
     decision = route(draft.category, draft.township, draft.village, draft.level, registry,
                      exclude_township=draft.exclude_township)
     accepted = draft.category != "other"
-    receipt = new_receipt()
+    receipt = draft.receipt or new_receipt()
     cipher = services.cipher
     async with in_transaction() as conn:
         case = await Case.create(
@@ -67,7 +98,7 @@ async def file_report(draft: ReportDraft, services: "Services") -> Filed:
             route_to=decision.route_to, route_reason=decision.reason, office=decision.route_to,
             status=Status.RECEIVED if accepted else Status.NOT_ACCEPTED,
             anonymous=draft.anonymous, receipt_hash=cipher.lookup_hash(receipt, purpose=RECEIPT_PURPOSE),
-            simhash=simhash(draft.text), source_ref=draft.source_ref, using_db=conn,
+            simhash=simhash(draft.text), source_ref=draft.source_ref, draft_id=draft.draft_id, using_db=conn,
         )
         case.number = case_number(case.id, case.created_at or datetime.now(timezone.utc))
         await case.save(update_fields=["number"], using_db=conn)

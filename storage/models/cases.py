@@ -66,6 +66,8 @@ class Case(Model):
     overdue_level = fields.IntField(default=0)
     review_round = fields.IntField(default=0)
     source_ref = fields.JSONField(null=True)  # e.g. the subsidy record a dispute is about
+    # The conversation's draft: a filing repeated (lock expired, retry, Redis lost the reply) finds this case
+    draft_id = fields.CharField(max_length=32, unique=True, null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
