@@ -180,7 +180,7 @@ async def do_import(request: web.Request) -> web.Response:
         services = services_of(request)
         with _opened(request, path, f"{stem}{path.suffix}") as named:  # the batch keeps the admin's file name
             summary = await import_subsidies(named, services.cipher, skip_bad=form.get("skip_bad") == "1",
-                                             actor=f"staff:{staff.id}", template_id=services.settings.tpl.subsidy)
+                                             actor=f"staff:{staff.id}")
     finally:
         path.unlink(missing_ok=True)
     return await _page(request, summary=summary)

@@ -16,11 +16,14 @@ import hashlib
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
 from pydantic_settings.sources.utils import parse_env_vars
+
+if TYPE_CHECKING:
+    from bot.wechat_templates import TemplateSpec
 
 DEV_SEED = "qingfeng-development-only"
 
@@ -134,12 +137,35 @@ class OutboxSettings(_FromEnv):
 
 
 class TemplateSettings(_FromEnv):
-    """Template ids of the official account's template messages (`QINGFENG_TPL_STAFF`, …)."""
+    """The official account's template messages and the mini-program's subscribe messages: for each
+    purpose (bot/wechat_templates.py) the template id (`QINGFENG_TPL_STAFF`, …) and the map of the
+    template's typed keys to our values (`QINGFENG_TPL_STAFF_FIELDS`, …), checked when loaded."""
     model_config = SettingsConfigDict(env_prefix="QINGFENG_TPL_")
 
     staff: str = "TPL-qf-case-staff"
+    staff_fields: str = "thing1=label,character_string2=number,thing3=category,thing4=place,date5=due,thing6=note"
     reporter: str = "TPL-qf-case-progress"
+    reporter_fields: str = "character_string1=number,thing2=news,date3=date,thing4=hint"
     subsidy: str = "TPL-qf-subsidy-new"
+    subsidy_fields: str = "thing1=title,number2=count,thing3=hint"
+    reporter_subscribe: str = "SUB-qf-case-progress"  # a subscribe template of the mini-program
+    reporter_subscribe_fields: str = "character_string1=number,phrase2=status,date3=date,thing4=hint"
+
+    def specs(self) -> dict[str, "TemplateSpec"]:
+        """Each purpose's template as configured."""
+        from bot.wechat_templates import PURPOSES, TemplateSpec
+
+        return {name: TemplateSpec.parse(getattr(self, name), getattr(self, f"{name}_fields")) for name in PURPOSES}
+
+    @model_validator(mode="after")
+    def _check(self) -> "TemplateSettings":
+        from bot.wechat_templates import TemplateConfigError, check_all
+
+        try:
+            check_all(self.specs())
+        except TemplateConfigError as err:
+            raise ValueError("; ".join(err.problems)) from None
+        return self
 
 
 class Settings(_FromEnv):

@@ -2,7 +2,11 @@
 
 Official-account and mini-program endpoints at the root, WeCom's under `/wecom`. Requests
 are checked as WeChat checks them and answered with its errcodes; accepted sends are
-recorded. `/_fake/*` (and `app[STATE]` in-process) reads records and stats, resets,
+recorded. As strict as WeChat where a wrong pairing would pass unnoticed: a token works for
+the app (or corp) that got it alone, and only on that kind of app's APIs (a subscribe message
+with the official account's token: 48001); an openid belongs to one app (40003); a template
+id to the app that picked it (40037), its data to the template's typed keys and their rules
+(47003); a subscribe message needs the user's acceptance (43101). `/_fake/*` (and `app[STATE]` in-process) reads records and stats, resets,
 expires tokens and makes the next calls fail (HTTP 500, a hang, "system busy", an errcode).
 """
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.config import Settings
+from bot.wechat_templates import PURPOSES, value_problem
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +38,18 @@ _OPENID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 @dataclass
 class SentRecord:
-    kind: str  # custom | template | subscribe | wecom_app | webhook
+    kind: str  # custom | template | subscribe | wecom_app | webhook | menu | qrcode
     path: str
     body: dict[str, Any]
     time: float
+    appid: str = ""  # the app (or corp) whose token sent it
 
 
 @dataclass
 class _Token:
-    api: str  # "mp" (official account) or "work" (WeCom)
+    api: str  # "mp" (official account or mini-program: same token endpoint) or "work" (WeCom)
     expires_at: float
+    appid: str = ""  # the appid or corpid that got it: a token works for that app alone
 
 
 @dataclass
@@ -54,6 +61,9 @@ class FailurePlan:
     delay: float = 10.0  # "timeout": longer than any client timeout
 
 
+LONG_TERM = -1  # a long-term subscription (政务 mini-programs may have them): no count
+
+
 @dataclass
 class FakeState:
     apps: dict[str, str]  # appid → secret: official account and mini-program
@@ -61,21 +71,46 @@ class FakeState:
     agentid: int
     webhook_keys: frozenset[str] | None  # None: any non-empty key is a robot
     token_ttl: int = 7200
+    kinds: dict[str, str] = field(default_factory=dict)  # appid → "mp" (official account) | "miniapp"
+    templates: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # appid → id → keys
     records: list[SentRecord] = field(default_factory=list)
     tokens: dict[str, _Token] = field(default_factory=dict)
     tokens_issued: Counter[str] = field(default_factory=Counter)
     requests: Counter[str] = field(default_factory=Counter)
     failures_injected: int = 0
     plan: FailurePlan | None = None
+    # openid → the one app it belongs to (an openid is per app, as WeChat's are)
+    owners: dict[str, str] = field(default_factory=dict)
+    # (appid, openid, template id) → sends left (LONG_TERM: unlimited), as the user accepted them
+    accepted: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    qrcodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # ticket → what qrcode/create got
+    menus: dict[str, dict[str, Any]] = field(default_factory=dict)  # appid → the menu created
 
     def reset(self) -> None:
-        for collection in (self.records, self.tokens, self.tokens_issued, self.requests):
+        for collection in (self.records, self.tokens, self.tokens_issued, self.requests, self.owners, self.accepted,
+                           self.qrcodes, self.menus):
             collection.clear()
         self.failures_injected = 0
         self.plan = None
 
     def records_of(self, kind: str | None = None) -> list[SentRecord]:
         return [r for r in self.records if kind is None or r.kind == kind]
+
+    def app_of_kind(self, kind: str) -> str:
+        return next(appid for appid, k in self.kinds.items() if k == kind)
+
+    def follow(self, openid: str, appid: str | None = None) -> None:
+        """`openid` is a user of `appid` (default: the official account), as if they had followed it."""
+        self.owners[openid] = appid or self.app_of_kind("mp")
+
+    def accept_subscribe(self, openid: str, template_id: str, *, times: int = LONG_TERM,
+                         appid: str | None = None) -> None:
+        """The user tapped 允许 on the mini-program's wx.requestSubscribeMessage for this template."""
+        appid = appid or self.app_of_kind("miniapp")
+        self.owners.setdefault(openid, appid)
+        key = (appid, openid, template_id)
+        left = self.accepted.get(key, 0)
+        self.accepted[key] = LONG_TERM if times == LONG_TERM or left == LONG_TERM else left + times
 
     def stats(self) -> dict[str, Any]:
         return {
@@ -116,22 +151,35 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     return body
 
 
-def _check_token(state: FakeState, request: web.Request, api: str) -> None:
+def _check_token(state: FakeState, request: web.Request, api: str, kinds: frozenset[str] | None = None) -> str:
+    """The appid (or corpid) the token was issued to; refused as WeChat refuses it."""
     value = request.query.get("access_token", "")
     if not value:
         raise Reject(41001, "access_token missing")
     token = state.tokens.get(value)
     if token is None or token.api != api:
         # WeChat says 40001 for an unknown token, WeCom 40014.
-        raise Reject(40001 if api == "mp" else 40014, "invalid access_token")
+        raise Reject(40001 if api == "mp" else 40014, "invalid credential, access_token is invalid or not latest")
     if token.expires_at <= time.time():
         raise Reject(42001, "access_token expired")
+    if kinds is not None and state.kinds.get(token.appid) not in kinds:
+        # e.g. a mini-program's subscribe/send called with the official account's token
+        raise Reject(48001, "api unauthorized")
+    return token.appid
 
 
-Check = Callable[[FakeState, dict[str, Any]], None]
+class Call:
+    """One authorised API call: the app that makes it and its JSON body."""
+
+    def __init__(self, state: FakeState, appid: str, body: dict[str, Any]) -> None:
+        self.state, self.appid, self.body = state, appid, body
 
 
-def _check_text(_state: FakeState, body: dict[str, Any]) -> None:
+Check = Callable[[Call], None]
+
+
+def _check_text(call: Call) -> None:
+    body = call.body
     if body.get("msgtype") != "text":
         raise Reject(40008, "invalid message type")
     text = body.get("text")
@@ -142,16 +190,61 @@ def _check_text(_state: FakeState, body: dict[str, Any]) -> None:
         raise Reject(45002, "content size out of limit")
 
 
-def _check_openid(_state: FakeState, body: dict[str, Any]) -> None:
-    if not isinstance(body.get("touser"), str) or not _OPENID.match(body["touser"]):
+def _check_openid(call: Call) -> None:
+    """An openid belongs to one app: another app's openid is invalid (40003), as on WeChat.
+
+    One leniency: an openid the fake has never seen is taken as a user of the first app
+    that writes to it (tests make up openids of followers the fake did not see follow).
+    """
+    touser = call.body.get("touser")
+    if not isinstance(touser, str) or not _OPENID.match(touser):
+        raise Reject(40003, "invalid openid")
+    if call.state.owners.setdefault(touser, call.appid) != call.appid:
         raise Reject(40003, "invalid openid")
 
 
-def _check_template(_state: FakeState, body: dict[str, Any]) -> None:
-    if not isinstance(body.get("template_id"), str) or not body["template_id"]:
+def _template_keys(call: Call) -> tuple[str, ...]:
+    template_id = call.body.get("template_id")
+    if not isinstance(template_id, str) or not template_id:
         raise Reject(40037, "invalid template_id")
-    if not isinstance(body.get("data"), dict):
+    keys = call.state.templates.get(call.appid, {}).get(template_id)
+    if keys is None:  # another app's template, or none at all
+        raise Reject(40037, "invalid template_id")
+    return keys
+
+
+def _check_data(call: Call, keys: tuple[str, ...], *, every_key: bool) -> None:
+    data = call.body.get("data")
+    if not isinstance(data, dict):
         raise Reject(47001, "data format error")
+    for key, item in data.items():
+        if key not in keys:
+            raise Reject(47003, f"argument invalid! data.{key} is not a key of the template")
+        value = item.get("value") if isinstance(item, dict) else None
+        problem = value_problem(key, value)
+        if problem:
+            raise Reject(47003, f"argument invalid! data.{key}.value {problem}")
+    missing = [k for k in keys if k not in data]
+    if every_key and missing:
+        raise Reject(47003, f"argument invalid! data.{missing[0]}.value is empty")
+
+
+def _check_template(call: Call) -> None:
+    _check_data(call, _template_keys(call), every_key=False)
+
+
+def _check_subscribe(call: Call) -> None:
+    keys = _template_keys(call)
+    _check_data(call, keys, every_key=True)
+    page = call.body.get("page")
+    if page is not None and (not isinstance(page, str) or page.startswith("/") or "://" in page):
+        raise Reject(41030, "invalid page")
+    key = (call.appid, str(call.body["touser"]), str(call.body["template_id"]))
+    left = call.state.accepted.get(key, 0)
+    if left == 0:
+        raise Reject(43101, "user refuse to accept the msg")
+    if left != LONG_TERM:
+        call.state.accepted[key] = left - 1
 
 
 def _check_app_credentials(known: dict[str, str], appid: str, secret: str, bad_secret: int) -> None:
@@ -180,11 +273,12 @@ async def _inject_failure(state: FakeState, request: web.Request) -> None:
 # --- endpoints ----------------------------------------------------------------------
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+OFFICIAL, MINIAPP = frozenset({"mp"}), frozenset({"miniapp"})
 
 
-def _issue_token(state: FakeState, api: str) -> web.Response:
+def _issue_token(state: FakeState, api: str, appid: str) -> web.Response:
     value = f"fake-{api}-{secrets.token_urlsafe(32)}"
-    state.tokens[value] = _Token(api, time.time() + state.token_ttl)
+    state.tokens[value] = _Token(api, time.time() + state.token_ttl, appid)
     state.tokens_issued[api] += 1
     return web.json_response({"access_token": value, "expires_in": state.token_ttl})
 
@@ -194,90 +288,61 @@ async def _mp_token(request: web.Request) -> web.Response:
     if q.get("grant_type") != "client_credential":
         raise Reject(40002, "invalid grant_type")
     _check_app_credentials(state.apps, q.get("appid", ""), q.get("secret", ""), bad_secret=40125)
-    return _issue_token(state, "mp")
+    return _issue_token(state, "mp", q["appid"])
 
 
 async def _wecom_token(request: web.Request) -> web.Response:
     state, q = request.app[STATE], request.query
     # WeCom answers a wrong corpsecret with 40001.
     _check_app_credentials(state.corps, q.get("corpid", ""), q.get("corpsecret", ""), bad_secret=40001)
-    return _issue_token(state, "work")
+    return _issue_token(state, "work", q["corpid"])
 
 
 async def _jscode2session(request: web.Request) -> web.Response:
     state, q = request.app[STATE], request.query
     _check_app_credentials(state.apps, q.get("appid", ""), q.get("secret", ""), bad_secret=40125)
+    if state.kinds.get(q["appid"]) != "miniapp":
+        raise Reject(40013, "invalid appid")  # an official account has no wx.login
     code = q.get("js_code", "")
     if not code:
         raise Reject(41008, "missing code")
     if code == "invalid" or q.get("grant_type") != "authorization_code":
         raise Reject(40029, "invalid code")
     digest = hashlib.sha256(f"{q['appid']}:{code}".encode()).digest()
+    openid = fake_openid(code)
+    state.owners[openid] = q["appid"]  # this user of the mini-program
     return web.json_response({
-        "openid": fake_openid(code),
+        "openid": openid,
         "session_key": hashlib.sha256(b"session:" + digest).hexdigest()[:24],
         "unionid": "u" + hashlib.sha256(b"union:" + code.encode()).hexdigest()[:27],
     })
 
 
-def _send(kind: str, api: str | None, *checks: Check) -> Handler:
-    """A send endpoint: auth, JSON, validation, then record."""
+def _send(kind: str, api: str | None, *checks: Check, kinds: frozenset[str] | None = None) -> Handler:
+    """A send endpoint: auth (a token of an app of `kinds`), JSON, validation, then record."""
 
     async def handler(request: web.Request) -> web.Response:
         state = request.app[STATE]
         if api is not None:
-            _check_token(state, request, api)
+            appid = _check_token(state, request, api, kinds)
         else:
-            key = request.query.get("key", "")
+            appid = key = request.query.get("key", "")
             if not key or (state.webhook_keys is not None and key not in state.webhook_keys):
                 raise Reject(93000, "invalid webhook url")
-        body = await _json_body(request)
+        call = Call(state, appid, await _json_body(request))
         for check in checks:
-            check(state, body)
-        state.records.append(SentRecord(kind, request.path, body, time.time()))
+            check(call)
+        state.records.append(SentRecord(kind, request.path, call.body, time.time(), appid if api else ""))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": len(state.records)})
 
     return handler
 
 
-def _check_wecom_app(state: FakeState, body: dict[str, Any]) -> None:
-    if not isinstance(body.get("touser"), str) or not body["touser"]:
+def _check_wecom_app(call: Call) -> None:
+    if not isinstance(call.body.get("touser"), str) or not call.body["touser"]:
         raise Reject(81013, "user & party & tag all invalid")
-    if body.get("agentid") != state.agentid:
+    if call.body.get("agentid") != call.state.agentid:
         raise Reject(40056, "invalid agentid")
-
-
-# --- media: what a villager's photo or voice looks like to us -------------------------
-
-FAKE_CAMERA = "FakePhone QF-1"  # the EXIF camera model in every fake photo: tests look for it after stripping
-FAKE_AMR = b"#!AMR\n" + bytes([0x3C]) + bytes(31) + bytes([0x3C]) + bytes(31)  # two silent AMR-NB frames
-
-
-def fake_photo() -> bytes:
-    """A small real JPEG carrying EXIF with a camera model and GPS position, as phones write them."""
-    import io
-
-    from PIL import Image
-
-    img = Image.new("RGB", (32, 24), (90, 140, 60))
-    exif = Image.Exif()
-    exif[0x0110] = FAKE_CAMERA  # Model
-    exif[0x8825] = {1: "N", 2: (30.0, 40.0, 12.5), 3: "E", 4: (104.0, 3.0, 1.0)}  # GPSInfo
-    out = io.BytesIO()
-    img.save(out, format="JPEG", exif=exif.tobytes())
-    return out.getvalue()
-
-
-async def _media_get(request: web.Request) -> web.Response:
-    """`/cgi-bin/media/get`: the simulator's media ids are "media…" (photo) or "voice…" (AMR)."""
-    state = request.app[STATE]
-    _check_token(state, request, "mp")
-    media_id = request.query.get("media_id", "")
-    if media_id.startswith("voice"):
-        return web.Response(body=FAKE_AMR, content_type="audio/amr")
-    if media_id.startswith("media"):
-        return web.Response(body=fake_photo(), content_type="image/jpeg")
-    raise Reject(40007, "invalid media_id")
 
 
 # --- control endpoints for tests ------------------------------------------------------
@@ -312,6 +377,19 @@ async def _expire_tokens(request: web.Request) -> web.Response:
     return web.json_response({"expired": len(tokens)})
 
 
+async def _follow(request: web.Request) -> web.Response:
+    spec = await request.json()
+    request.app[STATE].follow(str(spec["openid"]), spec.get("appid"))
+    return web.json_response({"ok": True})
+
+
+async def _accept_subscribe(request: web.Request) -> web.Response:
+    spec = await request.json()
+    request.app[STATE].accept_subscribe(str(spec["openid"]), str(spec["template_id"]),
+                                        times=int(spec.get("times", LONG_TERM)), appid=spec.get("appid"))
+    return web.json_response({"ok": True})
+
+
 async def _stats(request: web.Request) -> web.Response:
     return web.json_response(request.app[STATE].stats())
 
@@ -331,23 +409,38 @@ async def _api_middleware(request: web.Request, handler: Handler) -> web.StreamR
         return web.json_response({"errcode": err.errcode, "errmsg": err.errmsg})
 
 
+def _template_library(s: Settings) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The templates each app has picked (in its 公众平台): those the settings name, with their keys."""
+    library: dict[str, dict[str, tuple[str, ...]]] = {s.wechat_appid: {}, s.miniapp_appid: {}}
+    for name, spec in s.tpl.specs().items():
+        appid = s.miniapp_appid if PURPOSES[name].channel == "miniapp" else s.wechat_appid
+        library[appid][spec.template_id] = tuple(spec.fields)
+    return library
+
+
 def create_fake_app(
     settings: Settings | None = None, *, webhook_keys: Iterable[str] | None = None, token_ttl: int = 7200
 ) -> web.Application:
-    """The fake accepts the credentials of `settings` (defaults: the demo's)."""
+    """The fake accepts the credentials of `settings` (defaults: the demo's) and knows their templates."""
+    from bot import fake_wechat_account
+
     s = settings or Settings()
     app = web.Application(middlewares=[_api_middleware])
     app[STATE] = FakeState(
         apps={s.wechat_appid: s.wechat_secret, s.miniapp_appid: s.miniapp_secret},
         corps={s.wecom_corpid: s.wecom_secret}, agentid=int(s.wecom_agentid),
         webhook_keys=frozenset(webhook_keys) if webhook_keys is not None else None, token_ttl=token_ttl,
+        kinds={s.wechat_appid: "mp", s.miniapp_appid: "miniapp"}, templates=_template_library(s),
     )
     app.router.add_get("/cgi-bin/token", _mp_token)
-    app.router.add_post("/cgi-bin/message/custom/send", _send("custom", "mp", _check_openid, _check_text))
-    app.router.add_post("/cgi-bin/message/template/send", _send("template", "mp", _check_openid, _check_template))
-    app.router.add_post("/cgi-bin/message/subscribe/send", _send("subscribe", "mp", _check_openid, _check_template))
+    app.router.add_post("/cgi-bin/message/custom/send",
+                        _send("custom", "mp", _check_openid, _check_text, kinds=OFFICIAL))
+    app.router.add_post("/cgi-bin/message/template/send",
+                        _send("template", "mp", _check_openid, _check_template, kinds=OFFICIAL))
+    app.router.add_post("/cgi-bin/message/subscribe/send",
+                        _send("subscribe", "mp", _check_openid, _check_subscribe, kinds=MINIAPP))
     app.router.add_get("/sns/jscode2session", _jscode2session)
-    app.router.add_get("/cgi-bin/media/get", _media_get)
+    fake_wechat_account.add_routes(app)
     app.router.add_get("/wecom/cgi-bin/gettoken", _wecom_token)
     app.router.add_post("/wecom/cgi-bin/message/send", _send("wecom_app", "work", _check_wecom_app, _check_text))
     app.router.add_post("/wecom/cgi-bin/webhook/send", _send("webhook", None, _check_text))
@@ -355,6 +448,8 @@ def create_fake_app(
     app.router.add_post("/_fake/reset", _reset)
     app.router.add_post("/_fake/fail", _fail)
     app.router.add_post("/_fake/expire_tokens", _expire_tokens)
+    app.router.add_post("/_fake/follow", _follow)
+    app.router.add_post("/_fake/accept_subscribe", _accept_subscribe)
     app.router.add_get("/_fake/stats", _stats)
     return app
 
@@ -393,4 +488,4 @@ class FakeWeChat:
             self._runner = None
 
 
-__all__ = ["STATE", "FakeState", "FakeWeChat", "FailurePlan", "Reject", "SentRecord", "create_fake_app", "fake_openid"]
+__all__ = ["LONG_TERM", "STATE", "FakeState", "FakeWeChat", "FailurePlan", "Reject", "SentRecord", "create_fake_app", "fake_openid"]

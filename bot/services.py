@@ -55,7 +55,8 @@ class Services:
             from bot.wechat_api import MiniProgramClient
 
             s = self.settings
-            self._clients["miniapp"] = MiniProgramClient(self.http, s.wechat_api_base, s.miniapp_appid, s.miniapp_secret)
+            self._clients["miniapp"] = MiniProgramClient(self.http, self.redis, s.wechat_api_base, s.miniapp_appid,
+                                                         s.miniapp_secret)
         return self._clients["miniapp"]  # type: ignore[no-any-return]
 
     @property

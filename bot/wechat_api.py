@@ -137,6 +137,19 @@ class _Client:
         log.debug("%s %s ok in %.0f ms", method, path, (time.monotonic() - started) * 1000)
         return payload
 
+    async def _download(self, url: str) -> tuple[bytes, str]:
+        """A file WeChat points to (a video's `video_url`): no token, the address is the credential."""
+        try:
+            async with self._session.get(url, timeout=self._timeout) as resp:
+                status, ctype, raw = resp.status, resp.content_type, await resp.read()
+        except TimeoutError:
+            raise self._fail("GET", "video_url", WeChatAPIError(ERR_TIMEOUT, "timeout")) from None
+        except aiohttp.ClientError as exc:
+            raise self._fail("GET", "video_url", WeChatAPIError(ERR_NETWORK, type(exc).__name__)) from None
+        if status != 200:
+            raise self._fail("GET", "video_url", WeChatAPIError(ERR_HTTP, f"HTTP {status}", retryable=status >= 500))
+        return raw, ctype
+
     @staticmethod
     def _fail(method: str, path: str, err: WeChatAPIError) -> WeChatAPIError:
         log.warning("%s %s failed: errcode %d (%s)", method, path, err.errcode, "retryable" if err.retryable else "final")
@@ -221,16 +234,23 @@ class MpClient(_TokenClient):
             body["url"] = url
         return await self._post("/cgi-bin/message/template/send", body)
 
-    async def send_subscribe(self, openid: str, template_id: str, data: dict[str, Any], page: str | None = None) -> Json:
-        body: Json = {"touser": openid, "template_id": template_id, "data": _template_data(data)}
-        if page:
-            body["page"] = page
-        return await self._post("/cgi-bin/message/subscribe/send", body)
+    async def create_qrcode(self, scene: str) -> Json:
+        """A permanent parametric QR code (码上监督): scanning it sends `scene` with the follow or SCAN event."""
+        body = {"action_name": "QR_LIMIT_STR_SCENE", "action_info": {"scene": {"scene_str": scene}}}
+        return await self._post("/cgi-bin/qrcode/create", body)
+
+    async def create_menu(self, menu: Json) -> Json:
+        return await self._post("/cgi-bin/menu/create", menu)
+
+    async def get_menu(self) -> Json:
+        token = await self._tokens.get()
+        return await self._request("GET", "/cgi-bin/menu/get", params={"access_token": token})
 
     async def get_media(self, media_id: str) -> tuple[bytes, str]:
-        """A temporary media file (photo, voice) a villager sent: (bytes, content type).
+        """A temporary media file (photo, voice, video) a villager sent: (bytes, content type).
 
-        WeChat answers the file itself, or JSON with an errcode; kept 3 days on its side.
+        WeChat answers the file itself, JSON with an errcode, or — for a video — JSON with the
+        `video_url` to download it from; kept 3 days on its side.
         """
         path = "/cgi-bin/media/get"
         for attempt in (1, 2):
@@ -248,9 +268,12 @@ class MpClient(_TokenClient):
             if ctype not in ("application/json", "text/plain"):
                 return raw, ctype
             try:
-                errcode, errmsg = int(json.loads(raw).get("errcode", 0)), str(json.loads(raw).get("errmsg", ""))
+                answer = json.loads(raw)
+                errcode, errmsg = int(answer.get("errcode", 0)), str(answer.get("errmsg", ""))
             except (ValueError, AttributeError, TypeError):
                 raise self._fail("GET", path, WeChatAPIError(ERR_HTTP, "neither media nor JSON")) from None
+            if not errcode and isinstance(answer.get("video_url"), str):
+                return await self._download(answer["video_url"])
             if errcode in TOKEN_ERRCODES and attempt == 1:
                 await self._tokens.invalidate(token)
                 continue
@@ -258,13 +281,28 @@ class MpClient(_TokenClient):
         raise AssertionError("unreachable")
 
 
-class MiniProgramClient(_Client):
-    """Mini-program login: exchanges a `wx.login` code for the user's openid."""
+class MiniProgramClient(_TokenClient):
+    """Mini-program: `wx.login` codes, and subscribe messages with the mini-program's own token.
 
-    def __init__(self, session: aiohttp.ClientSession, base: str, appid: str, secret: str, *, timeout: float = 5.0) -> None:
-        super().__init__(session, base, timeout=timeout)
+    Its openids belong to the mini-program: the official account's token cannot reach them.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession, redis: aioredis.Redis, base: str, appid: str, secret: str,
+                 *, timeout: float = 5.0, token_margin: int = 300) -> None:
+        super().__init__(
+            session, redis, base, api="miniapp", appid=appid, token_path="/cgi-bin/token",
+            token_params={"grant_type": "client_credential", "appid": appid, "secret": secret},
+            timeout=timeout, token_margin=token_margin,
+        )
         self._appid = appid
         self._secret = secret
+
+    async def send_subscribe(self, openid: str, template_id: str, data: dict[str, Any], page: str | None = None) -> Json:
+        """Needs the user's acceptance of `template_id` in the mini-program (else 43101)."""
+        body: Json = {"touser": openid, "template_id": template_id, "data": _template_data(data)}
+        if page:
+            body["page"] = page
+        return await self._post("/cgi-bin/message/subscribe/send", body)
 
     async def code2session(self, code: str) -> Json:
         """Returns openid, session_key and, when the account is bound, unionid."""

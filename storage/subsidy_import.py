@@ -167,12 +167,11 @@ class _SqliteWriter:
 
 async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip_bad: bool = False,
                            actor: str = "cli", progress: Callable[[int, int], None] | None = None,
-                           today: date | None = None, chunk: int = CHUNK,
-                           template_id: str = "") -> ImportSummary:
+                           today: date | None = None, chunk: int = CHUNK) -> ImportSummary:
     """Import a CSV or XLSX disbursement table. `progress(rows_done, rows_estimate)` is called per chunk.
 
-    `template_id`: the template message that tells subscribers outside WeChat's 48 h window
-    (callers pass Settings.tpl.subsidy, `QINGFENG_TPL_SUBSIDY`: storage reads no configuration)."""
+    Subscribers are told by a message whose template (outside WeChat's 48 h window) is chosen
+    when it is sent (Settings.tpl, purpose "subsidy")."""
     path = Path(path)
     started = asyncio.get_running_loop().time()
     summary = ImportSummary(filename=path.name)
@@ -241,7 +240,7 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
                 raise _Rollback()
             batch.rows = summary.imported
             await batch.save(update_fields=["rows"], using_db=conn)
-            summary.notified = await _queue_notifications(conn, batch.id, template_id)
+            summary.notified = await _queue_notifications(conn, batch.id)
             summary.batch_id = batch.id
             summary.committed = True
     except _Rollback:
@@ -264,7 +263,7 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
     return summary
 
 
-async def _queue_notifications(conn: Any, batch_id: int, template_id: str) -> int:
+async def _queue_notifications(conn: Any, batch_id: int) -> int:
     """One outbox message per subscriber with new records in this batch, in the import's transaction."""
     ph = placeholders(conn, 1)[0]
     _, rows = await conn.execute_query(
@@ -281,9 +280,9 @@ async def _queue_notifications(conn: Any, batch_id: int, template_id: str) -> in
             payload={"channel": sub.channel, "text": NEW_RECORDS_TEXT.format(n=due[sub.id]),
                      "about": "subsidy_new_records", "batch": batch_id,
                      # outside WeChat's 48 h window only a template message can reach the villager
-                     "template": {"template_id": template_id,
-                                  "data": {"first": "您名下有新的惠民资金发放记录", "keyword1": f"{due[sub.id]}条",
-                                           "remark": "回复【查补贴】可查看详情"}}},
+                     "template": {"purpose": "subsidy",
+                                  "values": {"title": "您名下有新的惠民资金发放记录", "count": str(due[sub.id]),
+                                             "hint": "回复【查补贴】可查看详情"}}},
         )
         sub.last_batch_id = batch_id
         await sub.save(update_fields=["last_batch_id"], using_db=conn)
@@ -292,5 +291,4 @@ async def _queue_notifications(conn: Any, batch_id: int, template_id: str) -> in
 
 async def import_path(path: Path | str, *, services: Any, skip_bad: bool = False, actor: str = "demo") -> ImportSummary:
     """`import_subsidies` with the process's services (the demo's entry point)."""
-    return await import_subsidies(path, services.cipher, skip_bad=skip_bad, actor=actor,
-                                  template_id=services.settings.tpl.subsidy)
+    return await import_subsidies(path, services.cipher, skip_bad=skip_bad, actor=actor)

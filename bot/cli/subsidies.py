@@ -61,8 +61,7 @@ def run_import(args: argparse.Namespace) -> int:
     async def go(settings: Settings) -> int:
         bar, progress = _bar()
         try:
-            s = await import_subsidies(path, make_cipher(settings), skip_bad=args.skip_bad, progress=progress,
-                                       template_id=settings.tpl.subsidy)
+            s = await import_subsidies(path, make_cipher(settings), skip_bad=args.skip_bad, progress=progress)
         finally:
             bar.close()
         if s.problem:

@@ -99,6 +99,8 @@ async def send(c: Claimed, services: "Services") -> None:
     """One message, by kind. Raises WeChatAPIError (or DecryptionError, KeyError) on failure."""
     from bot.wechat_api import WeChatAPIError
 
+    from bot.wechat_templates import message_of
+
     target = services.cipher.open(c.recipient_enc)
     p = c.payload
     tpl = p.get("template") or {}
@@ -110,11 +112,11 @@ async def send(c: Claimed, services: "Services") -> None:
             except WeChatAPIError as err:
                 if err.errcode != OUT_OF_WINDOW:
                     raise
-        await services.mp.send_template(target, tpl["template_id"], tpl["data"])
+        await services.mp.send_template(target, *message_of(services.settings, tpl))
     elif c.kind == "template":
-        await services.mp.send_template(target, tpl["template_id"], tpl["data"])
-    elif c.kind == "subscribe":
-        await services.mp.send_subscribe(target, tpl["template_id"], tpl["data"])
+        await services.mp.send_template(target, *message_of(services.settings, tpl))
+    elif c.kind == "subscribe":  # a mini-program user: the mini-program's own token and template
+        await services.miniapp.send_subscribe(target, *message_of(services.settings, tpl, subscribe=True))
     elif c.kind == "wecom_app":
         await services.wecom.send_text(target, p["text"])
     elif c.kind == "webhook":

@@ -85,8 +85,8 @@ async def sweep(services: "Services", on: date | None = None) -> SweepResult:
                             f"WHERE status IN ({status_in}) AND id IN ({cases}'overdue2')", p)
         if any(counts.values()):
             await _events(q, p)
-            messages = await _staff_messages(q, p, CATEGORY_NAMES, services.settings.tpl.staff)
-            messages += await _reporter_messages(q, p, services.settings.tpl.reporter)
+            messages = await _staff_messages(q, p, CATEGORY_NAMES)
+            messages += await _reporter_messages(q, p)
     return SweepResult(sweep_id, counts["remind"], counts["escalate"], counts["overdue2"], messages)
 
 
@@ -108,7 +108,7 @@ async def _events(q: Sql, p: dict[str, Any]) -> None:
         f"FROM lifecycle_notice n JOIN case_report c ON c.id = n.case_id WHERE n.sweep = :sweep", p)
 
 
-async def _staff_messages(q: Sql, p: dict[str, Any], category_names: dict[str, str], template_id: str) -> int:
+async def _staff_messages(q: Sql, p: dict[str, Any], category_names: dict[str, str]) -> int:
     label = _case_when("n.kind", LABELS, "lb", p, q)
     category = f"COALESCE({_case_when('c.category', category_names, 'cn', p, q)}, c.category)"
     place = ("CASE WHEN t.name IS NULL AND v.name IS NULL THEN :unknown_place "
@@ -117,14 +117,15 @@ async def _staff_messages(q: Sql, p: dict[str, Any], category_names: dict[str, s
     # notify.staff_text, piece by piece
     parts = {"s0": "【清风】", "s1": "\n案件编号:", "s2": "\n类别:", "s3": "\n地点:", "s4": "\n办理期限:",
              "s5": "\n请登录工作台查看,或回复「受理 ", "s6": "」等指令办理。"}
-    p.update(parts, unknown_place="地点待核实", tpl=template_id, remark="请登录工作台查看")
+    p.update(parts, unknown_place="地点待核实")
     s = {k: q.text(k) for k in parts}
     text = (f"{s['s0']} || {label} || {s['s1']} || c.number || {s['s2']} || {category} || {s['s3']} || {place} || "
             f"{s['s4']} || {due} || {s['s5']} || c.number || {s['s6']}")
     jo = q.json_object
-    payload = (f"{jo}('audience', 'staff', 'text', {text}, 'template', {jo}('template_id', {q.text('tpl')}, 'data', "
-               f"{jo}('first', {label}, 'keyword1', c.number, 'keyword2', {category}, 'keyword3', {place}, "
-               f"'keyword4', {due}, 'remark', {q.text('remark')})))")
+    p.update(purpose="staff")  # notify.staff_template, in SQL
+    payload = (f"{jo}('audience', 'staff', 'text', {text}, 'template', {jo}('purpose', {q.text('purpose')}, 'values', "
+               f"{jo}('label', {label}, 'number', c.number, 'category', {category}, 'place', {place}, "
+               f"'due', {due})))")
     office_staff = ("(s.scope_code = c.office AND ((c.office = :county AND s.role IN ('county_admin', 'county_staff')) "
                     "OR (c.office <> :county AND s.role = 'township_staff')))")
     county_staff = "(n.kind <> 'remind' AND s.scope_code = :county AND s.role IN ('county_admin', 'county_staff'))"
@@ -140,18 +141,18 @@ async def _staff_messages(q: Sql, p: dict[str, Any], category_names: dict[str, s
         f"WHERE n.sweep = :sweep", p)
 
 
-async def _reporter_messages(q: Sql, p: dict[str, Any], template_id: str) -> int:
+async def _reporter_messages(q: Sql, p: dict[str, Any]) -> int:
     news = notify.REPORTER_NEWS["escalated"]
     on = utcnow().astimezone().date().isoformat()
-    p.update(r0="您反映的问题(编号 ", r1=f"){news}。回复「查询进度 ", r2="」查看详情。", rfirst="您反映的问题有新进展",
-             rnews=news, ron=on, rtpl=template_id, rr0="回复「查询进度 ", rr1="」查看详情")
-    t = {k: q.text(k) for k in ("r0", "r1", "r2", "rfirst", "rnews", "ron", "rtpl", "rr0", "rr1")}
+    # notify.reporter_payload, in SQL
+    p.update(r0="您反映的问题(编号 ", r1=f"){news}。回复「查询进度 ", r2="」查看详情。", rpurpose="reporter",
+             rnews=news, rstatus=notify.REPORTER_STATUS["escalated"], ron=on, rhint="查询进度可看详情")
+    t = {k: q.text(k) for k in ("r0", "r1", "r2", "rpurpose", "rnews", "rstatus", "ron", "rhint")}
     jo = q.json_object
     payload = (f"{jo}('audience', 'reporter', 'channel', r.channel, "
                f"'text', {t['r0']} || c.number || {t['r1']} || c.number || {t['r2']}, "
-               f"'template', {jo}('template_id', {t['rtpl']}, 'data', {jo}('first', {t['rfirst']}, "
-               f"'keyword1', c.number, 'keyword2', {t['rnews']}, 'keyword3', {t['ron']}, "
-               f"'remark', {t['rr0']} || c.number || {t['rr1']})))")
+               f"'template', {jo}('purpose', {t['rpurpose']}, 'values', {jo}('number', c.number, "
+               f"'news', {t['rnews']}, 'status', {t['rstatus']}, 'date', {t['ron']}, 'hint', {t['rhint']})))")
     kind = ("CASE r.channel WHEN 'mp' THEN 'custom_text' WHEN 'work' THEN 'wecom_app' "
             "WHEN 'miniapp' THEN 'subscribe' ELSE 'template' END")
     return await q.execute(

@@ -19,12 +19,18 @@ from storage.models import COUNTY_ROLES, Case, CaseEvent, OutboxMessage, Reporte
 if TYPE_CHECKING:
     from bot.services import Services
 
+
 # What the reporter is told for each public event kind (the detail waits in 查询进度).
 REPORTER_NEWS = {
     "accepted": "已受理", "referred": "已转交其他部门办理", "rejected": "经审查不予受理",
     "investigating": "已开始调查核实", "resolved": "已办结,请您评价", "reply": "办理单位给您回复了",
     "reassigned": "已转交其他单位办理", "extended": "办理期限已延长", "reopened": "已重新核查",
     "escalated": "已由县纪委监委督办",
+}
+# The same, in at most 5 Chinese characters (a template's `phrase` key).
+REPORTER_STATUS = {
+    "accepted": "已受理", "referred": "已转交", "rejected": "不予受理", "investigating": "调查中", "resolved": "已办结",
+    "reply": "有回复", "reassigned": "已转办", "extended": "已延期", "reopened": "重新核查", "escalated": "已督办",
 }
 
 
@@ -38,10 +44,11 @@ def staff_text(label: str, number: str, category: str, place: str, due: str) -> 
             f"请登录工作台查看,或回复「受理 {number}」等指令办理。")
 
 
-def staff_template(template_id: str, label: str, number: str, category: str, place: str, due: str) -> dict[str, Any]:
-    return {"template_id": template_id, "data": {
-        "first": label, "keyword1": number, "keyword2": category, "keyword3": place, "keyword4": due,
-        "remark": "请登录工作台查看"}}
+def staff_template(label: str, number: str, category: str, place: str, due: str, note: str = "") -> dict[str, Any]:
+    """The values of the "staff" template; its id and keys come from the settings when it is sent.
+    A template's text keys hold 20 characters: `label` and `note` are kept short."""
+    return {"purpose": "staff", "values": {"label": label, "number": number, "category": category,
+                                           "place": place, "due": due, "note": note}}
 
 
 def staff_kind(channel: str) -> str:
@@ -76,11 +83,12 @@ async def recipients(office: str, conn: Any, services: "Services", *, village: s
 
 
 async def notify_office(case: Case, label: str, conn: Any, services: "Services", *, office: str | None = None,
-                        village: str | None = None) -> int:
-    """One message per bound staff member of `office` (default: the case's office). Returns the count."""
+                        village: str | None = None, detail: str = "", note: str = "") -> int:
+    """One message per bound staff member of `office` (default: the case's office). Returns the count.
+    `detail` follows the label in texts; `note` is its short form for templates."""
     number, category, place, due = await summary(case, services)
-    text = staff_text(label, number, category, place, due)
-    template = staff_template(services.settings.tpl.staff, label, number, category, place, due)
+    text = staff_text(label + detail, number, category, place, due)
+    template = staff_template(label, number, category, place, due, note)
     rows = [OutboxMessage(kind=staff_kind(b.channel), recipient_enc=b.external_enc, case_id=case.id,
                           payload={"audience": "staff", "text": text, "template": template}, next_attempt_at=now())
             for b in await recipients(office or case.office, conn, services, village=village)]
@@ -89,13 +97,14 @@ async def notify_office(case: Case, label: str, conn: Any, services: "Services",
     return len(rows)
 
 
-def reporter_payload(template_id: str, number: str, news: str, on: str) -> dict[str, Any]:
+def reporter_payload(number: str, kind: str, on: str) -> dict[str, Any]:
+    news = REPORTER_NEWS[kind]
     return {
         "audience": "reporter",
         "text": f"您反映的问题(编号 {number}){news}。回复「查询进度 {number}」查看详情。",
-        "template": {"template_id": template_id, "data": {
-            "first": "您反映的问题有新进展", "keyword1": number, "keyword2": news, "keyword3": on,
-            "remark": f"回复「查询进度 {number}」查看详情"}},
+        # a template message (official account) or a subscribe message (mini-program), by purpose
+        "template": {"purpose": "reporter", "values": {
+            "number": number, "news": news, "status": REPORTER_STATUS[kind], "date": on, "hint": "查询进度可看详情"}},
     }
 
 
@@ -106,15 +115,14 @@ def reporter_kind(channel: str) -> str:
 
 async def notify_reporter(case: Case, kind: str, conn: Any, services: "Services") -> bool:
     """Tell a 实名 reporter; anonymous reports have no identity row, so nothing is pushed."""
-    news = REPORTER_NEWS.get(kind)
-    if news is None or case.anonymous:
+    if kind not in REPORTER_NEWS or case.anonymous:
         return False
     identity = await ReporterIdentity.filter(case_id=case.id).using_db(conn).first()
     if identity is None:
         return False
     on = now().astimezone().date().isoformat()
     await OutboxMessage.create(kind=reporter_kind(identity.channel), recipient_enc=identity.openid_enc,
-                               payload={**reporter_payload(services.settings.tpl.reporter, case.number or "", news, on), "channel": identity.channel},
+                               payload={**reporter_payload(case.number or "", kind, on), "channel": identity.channel},
                                case_id=case.id, next_attempt_at=now(), using_db=conn)
     return True
 
@@ -122,11 +130,12 @@ async def notify_reporter(case: Case, kind: str, conn: Any, services: "Services"
 # --- hooks --------------------------------------------------------------------------------
 
 async def on_filed(case: Case, conn: Any, services: "Services") -> None:
-    label = "新的群众反映"
+    detail = note = ""
     if case.linked_to_id:  # linking ran first: say so, the office handles the cluster together
         root = await Case.get(id=case.linked_to_id, using_db=conn)
-        label += f"(与 {root.number} 相似,已关联,共 {root.priority + 1} 件)"
-    await notify_office(case, label, conn, services, village=case.village_id)
+        detail = f"(与 {root.number} 相似,已关联,共 {root.priority + 1} 件)"
+        note = f"与{root.number}相似,共{root.priority + 1}件"
+    await notify_office(case, "新的群众反映", conn, services, village=case.village_id, detail=detail, note=note)
 
 
 async def on_transition(case: Case, event: CaseEvent, conn: Any, services: "Services") -> None:

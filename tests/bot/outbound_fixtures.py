@@ -47,6 +47,7 @@ async def redis(redis_url: str, settings: Settings) -> AsyncIterator[aioredis.Re
     await client.delete(
         keys.access_token("mp", settings.wechat_appid), keys.access_token_lock("mp", settings.wechat_appid),
         keys.access_token("work", settings.wecom_corpid), keys.access_token_lock("work", settings.wecom_corpid),
+        keys.access_token("miniapp", settings.miniapp_appid), keys.access_token_lock("miniapp", settings.miniapp_appid),
     )
     await client.aclose()
 
@@ -83,6 +84,6 @@ def wecom(http: aiohttp.ClientSession, redis: aioredis.Redis, fake: FakeWeChat, 
 
 
 @pytest.fixture
-def mini(http: aiohttp.ClientSession, fake: FakeWeChat, settings: Settings) -> MiniProgramClient:
-    return MiniProgramClient(http, fake.base_url, settings.miniapp_appid, settings.miniapp_secret,
+def mini(http: aiohttp.ClientSession, redis: aioredis.Redis, fake: FakeWeChat, settings: Settings) -> MiniProgramClient:
+    return MiniProgramClient(http, redis, fake.base_url, settings.miniapp_appid, settings.miniapp_secret,
                              timeout=CLIENT_TIMEOUT)

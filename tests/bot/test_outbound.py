@@ -49,13 +49,12 @@ async def test_token_fetched_once_and_shared_by_clients(
     first, second = make_mp(), make_mp()
     await first.send_text(OPENID, "您的举报已受理，编号 A123")
     await first.send_text(OPENID, "乡镇纪委已开始核查")
-    await second.send_template(OPENID, "TPL-progress", {"first": "办理进度", "keyword1": "核查中"}, url="https://x/1")
-    await second.send_subscribe(OPENID, "SUB-result", {"thing1": "已办结"}, page="pages/case")
+    await second.send_template(OPENID, settings.tpl.reporter, {"character_string1": "NB-2026-0001", "thing2": "核查中"},
+                               url="https://x/1")
 
     assert fake.state.tokens_issued == {"mp": 1}
-    assert [r.kind for r in fake.records] == ["custom", "custom", "template", "subscribe"]
-    assert fake.records[2].body["data"]["keyword1"] == {"value": "核查中"}
-    assert fake.records[3].body["page"] == "pages/case"
+    assert [r.kind for r in fake.records] == ["custom", "custom", "template"]
+    assert fake.records[2].body["data"]["thing2"] == {"value": "核查中"}
     # Cached with WeChat's expiry minus the safety margin.
     ttl = await redis.ttl(keys.access_token("mp", settings.wechat_appid))
     assert 7200 - 300 - 5 <= ttl <= 7200 - 300
@@ -170,7 +169,7 @@ async def test_code2session(mini: MiniProgramClient, http: aiohttp.ClientSession
     with pytest.raises(WeChatAPIError) as caught:
         await mini.code2session("invalid")
     assert (caught.value.errcode, caught.value.retryable) == (40029, False)
-    wrong_secret = MiniProgramClient(http, fake.base_url, settings.miniapp_appid, "not-the-secret")
+    wrong_secret = MiniProgramClient(http, mini._tokens._redis, fake.base_url, settings.miniapp_appid, "not-the-secret")
     with pytest.raises(WeChatAPIError) as caught:
         await wrong_secret.code2session("code-of-villager-1")
     assert caught.value.errcode == 40125

@@ -96,6 +96,13 @@ class World:
         return [r for r in self.fake.records if r.body.get("touser") == REPORTER_OPENID]
 
 
+def template_value(world: World, record: Any, value: str, purpose: str = "reporter") -> str:
+    """What a template message the fake got says for one of our values, through the configured field map."""
+    spec = world.services.settings.tpl.specs()[purpose]
+    [key] = [k for k, v in spec.fields.items() if v == value]
+    return str(record.body["data"][key]["value"])
+
+
 def _text_of(body: dict[str, Any]) -> str:
     if "text" in body:
         return str(body["text"]["content"])

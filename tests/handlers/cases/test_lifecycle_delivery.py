@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.wechat_templates import message_of
 from handlers.cases import actions
 from handlers.cases.delivery import DeliveryConfig, deliver_due
 from handlers.cases.worker import start_worker_in_process
@@ -33,7 +34,8 @@ async def _expected(world: World) -> Counter[tuple[str, str]]:
     out: Counter[tuple[str, str]] = Counter()
     for m in await OutboxMessage.all():
         text = m.payload["text"] if m.kind in ("wecom_app", "webhook") else json.dumps(
-            {k: {"value": v} for k, v in m.payload["template"]["data"].items()}, ensure_ascii=False, sort_keys=True)
+            message_of(world.services.settings, m.payload["template"], subscribe=m.kind == "subscribe")[1],
+            ensure_ascii=False, sort_keys=True)
         out[(world.services.cipher.open(m.recipient_enc), text)] += 1
     return out
 

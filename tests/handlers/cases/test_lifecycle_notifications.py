@@ -12,7 +12,7 @@ from handlers.cases.announce import announce
 from handlers.cases.escalation import sweep
 from handlers.cases.queries import rate
 from storage.models import OutboxMessage, WechatGroup
-from tests.handlers.cases.conftest import DONGLING, HUJIA, REPORTER_OPENID, World
+from tests.handlers.cases.conftest import DONGLING, HUJIA, REPORTER_OPENID, World, template_value
 from storage.models import Village
 
 
@@ -24,7 +24,7 @@ async def test_reporter_gets_customer_service_text_inside_48h_and_a_template_out
     await actions.accept(case.id, actor_staff=s, services=sv)
     await world.deliver()
     [outside] = world.to_reporter()
-    assert outside.kind == "template" and outside.body["data"]["keyword1"]["value"] == case.number
+    assert outside.kind == "template" and template_value(world, outside, "number") == case.number
     await wechat.send(http, REPORTER_OPENID, "帮助")  # the reporter writes: the 48 h window opens
     await actions.start_investigation(case.id, actor_staff=s, services=sv)
     await world.deliver()
@@ -43,7 +43,7 @@ async def test_only_visible_changes_reach_the_reporter_and_never_the_anonymous_o
         await actions.reply_to_reporter(c.id, actor_staff=s, text="正在核实", services=sv)
         await actions.resolve(c.id, actor_staff=s, result="已整改", services=sv)
     await world.deliver()
-    news = [r.body["data"]["keyword2"]["value"] for r in world.to_reporter()]
+    news = [template_value(world, r, "news") for r in world.to_reporter()]
     assert news == ["已受理", "办理单位给您回复了", "已办结,请您评价"]
     assert all(m.payload["audience"] != "reporter" for m in await OutboxMessage.filter(case_id=anon.id))
 
