@@ -26,6 +26,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.config import Settings
+from bot.fake_media import FAKE_AMR, FAKE_CAMERA, fake_photo, fake_video  # noqa: F401  (re-exported)
 from bot.wechat_templates import PURPOSES, value_problem
 
 log = logging.getLogger(__name__)
@@ -488,4 +489,4 @@ class FakeWeChat:
             self._runner = None
 
 
-__all__ = ["LONG_TERM", "STATE", "FakeState", "FakeWeChat", "FailurePlan", "Reject", "SentRecord", "create_fake_app", "fake_openid"]
+__all__ = ["FAKE_AMR", "FAKE_CAMERA", "LONG_TERM", "STATE", "FakeState", "FakeWeChat", "FailurePlan", "Reject", "SentRecord", "create_fake_app", "fake_openid", "fake_photo", "fake_video"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.fake_wechat_account import FAKE_AMR, FAKE_CAMERA, fake_photo
+from bot.fake_wechat import FAKE_AMR, FAKE_CAMERA, fake_photo
 from handlers import report_texts as T
 from storage.attachments import AttachmentRejected, read_attachment, save_attachment
 from storage.models import Attachment, Case, CaseEvent
