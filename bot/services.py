@@ -125,13 +125,14 @@ def make_cipher(settings: Settings) -> PersonalDataCipher:
 
 async def build_services(settings: Settings) -> Services:
     """Connect the database, Redis and an HTTP session: what every process (server, worker, CLI) runs on."""
-    from storage import db
+    from storage import audit, db
     from storage import redis as redis_conn
 
     await db.init(settings.db_url)
     redis = redis_conn.connect(redis_conn.resolve_url(settings.redis_url, settings.var_dir))
     await redis_conn.wait_ready(redis)
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+    audit.bind(settings.audit_key, redis)  # the chain's key and where its head is anchored
     return Services(settings=settings, redis=redis, cipher=make_cipher(settings), http=http)
 
 

@@ -1,32 +1,78 @@
-"""The audit log: append-only, each entry chained to the previous by SHA-256.
+"""The audit log: append-only, each entry chained to the previous by an HMAC.
 
-Appends are serialised (a transaction-scoped advisory lock on PostgreSQL, the
-database lock on SQLite) so two writers can never fork the chain.
-`verify()` walks the chain and names the first entry that does not match.
+- Keyed: an entry's hash is HMAC-SHA256 under the audit key (QINGFENG_AUDIT_KEY, never in the
+  database), so whoever can write the table still cannot re-chain it after an edit or a deletion.
+- Anchored: the head (id and hash of the newest committed entry) is kept outside the table, in
+  Redis (`keys.audit_anchor`, only ever moved forward) and in the log (`audit head #N …`), so a
+  truncation — the last entry or the last sixty — leaves the anchor pointing at a missing entry.
+  The anchor only ever names committed entries: it is moved after our own commit, and, inside the
+  chain lock, to the committed head each next append finds.
+
+Appends are serialised (a transaction-scoped advisory lock on PostgreSQL, the database lock on
+SQLite) so two writers can never fork the chain. `verify()` walks the chain and names the first
+entry that does not match, then checks the anchor.
 """
 from __future__ import annotations
 
-import hashlib
+import hmac
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+import redis.asyncio as aioredis
 from tortoise.transactions import in_transaction
 
+from storage import keys
 from storage.models import AuditEntry
 from storage.sql import is_postgres
+
+log = logging.getLogger("qingfeng.audit")
 
 GENESIS = "0" * 64
 _LOCK_ID = 0x71660001  # pg advisory lock key for the chain
 
+# Move the anchor forward only: a late writer never moves it back to an older entry.
+_ANCHOR_LUA = """
+local cur = tonumber(redis.call('HGET', KEYS[1], 'id') or '0')
+if tonumber(ARGV[1]) > cur then
+  redis.call('HSET', KEYS[1], 'id', ARGV[1], 'hash', ARGV[2])
+  return 1
+end
+return 0
+"""
 
-def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, target: str, detail: dict[str, Any]) -> str:
+
+@dataclass
+class _Chain:
+    key: bytes | None = None
+    redis: aioredis.Redis | None = None
+
+
+_chain = _Chain()
+
+
+def bind(key: bytes, redis: aioredis.Redis | None = None) -> None:
+    """Called where a process builds its services (the app, the worker, each command)."""
+    _chain.key, _chain.redis = key, redis
+
+
+def _key() -> bytes:
+    if _chain.key is None:  # a script that opened the database itself: the configured key
+        from bot.config import load_settings
+
+        _chain.key = load_settings().audit_key
+    return _chain.key
+
+
+def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, target: str, detail: dict[str, Any],
+               key: bytes | None = None) -> str:
     body = json.dumps(
         [prev_hash, at.astimezone(timezone.utc).isoformat(timespec="microseconds"), actor, action, target, detail],
         ensure_ascii=False, sort_keys=True, separators=(",", ":"),
     )
-    return hashlib.sha256(body.encode()).hexdigest()
+    return hmac.digest(key or _key(), body.encode(), "sha256").hex()
 
 
 async def append(actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None,
@@ -34,24 +80,50 @@ async def append(actor: str, action: str, target: str = "", detail: dict[str, An
     """Record one action. `detail` must hold no personal data (hashes and codes only).
 
     Pass `using_db` (a transaction) to write the entry in the caller's transaction: one commit,
-    and the entry exists exactly when the action does.
+    and the entry exists exactly when the action does (it is anchored by the next append).
     """
     if using_db is not None:
         return await _append(using_db, actor, action, target, detail or {})
     async with in_transaction() as conn:
-        return await _append(conn, actor, action, target, detail or {})
+        entry = await _append(conn, actor, action, target, detail or {})
+    await _anchor(entry.id, entry.hash)
+    return entry
 
 
 async def _append(conn: Any, actor: str, action: str, target: str, detail: dict[str, Any]) -> AuditEntry:
     if is_postgres(conn):
         await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_LOCK_ID])
-    last = await AuditEntry.all().using_db(conn).order_by("-id").only("hash").first()
+    last = await AuditEntry.all().using_db(conn).order_by("-id").only("id", "hash").first()
     prev = last.hash if last else GENESIS
+    if last is not None:
+        await _anchor(last.id, last.hash)  # committed: we hold the chain lock
     at = datetime.now(timezone.utc)
     h = entry_hash(prev, at, actor, action, target, detail)
     return await AuditEntry.create(
         at=at, actor=actor, action=action, target=target, detail=detail, prev_hash=prev, hash=h, using_db=conn
     )
+
+
+async def _anchor(entry_id: int, entry_hash_: str) -> None:
+    redis = _chain.redis
+    if redis is None:
+        return
+    try:
+        moved = await redis.eval(_ANCHOR_LUA, 1, keys.audit_anchor(), entry_id, entry_hash_)
+    except Exception as exc:  # the audit entry stands; the log line below is the second anchor
+        log.warning("audit anchor not written to Redis: %s", type(exc).__name__)
+        moved = 1
+    if moved:
+        log.info("audit head #%d %s", entry_id, entry_hash_)
+
+
+async def anchored_head() -> tuple[int, str] | None:
+    if _chain.redis is None:
+        return None
+    raw = await _chain.redis.hgetall(keys.audit_anchor())
+    if not raw:
+        return None
+    return int(raw[b"id"]), raw[b"hash"].decode()
 
 
 @dataclass(frozen=True)
@@ -60,24 +132,48 @@ class VerifyResult:
     checked: int
     first_bad_id: int | None = None
     problem: str = ""
+    head: tuple[int, str] | None = None  # the newest entry, as the log's `audit head` lines name it
 
 
-async def verify(batch: int = 5000) -> VerifyResult:
+async def verify(batch: int = 5000, *, head: tuple[int, str] | None = None) -> VerifyResult:
+    """Walk the chain, then check the anchored head (Redis, or `head` taken from the log) is still in it.
+
+    A process without Redis (a bare script) checks the chain alone, and `head` if given."""
+    key = _key()
     prev = GENESIS
     checked = 0
     last_id = 0
+    seen: dict[int, str] = {}
+    anchors = [a for a in (await anchored_head(), head) if a is not None]
+    wanted = {a[0] for a in anchors}
     while True:
         rows = await AuditEntry.filter(id__gt=last_id).order_by("id").limit(batch)
         if not rows:
-            return VerifyResult(True, checked)
+            break
         for e in rows:
             if e.prev_hash != prev:
-                return VerifyResult(False, checked, e.id, "prev_hash does not match the entry before it (an entry was removed or reordered)")
-            if entry_hash(e.prev_hash, e.at, e.actor, e.action, e.target, e.detail) != e.hash:
-                return VerifyResult(False, checked, e.id, "content does not match its hash (the entry was altered)")
+                return VerifyResult(False, checked, e.id, "prev_hash does not match the entry before it "
+                                                          "(an entry was removed or reordered)")
+            if not hmac.compare_digest(entry_hash(e.prev_hash, e.at, e.actor, e.action, e.target, e.detail, key),
+                                       e.hash):
+                return VerifyResult(False, checked, e.id, "content does not match its keyed hash "
+                                                          "(the entry was altered, or the chain rewritten)")
+            if e.id in wanted:
+                seen[e.id] = e.hash
             prev = e.hash
             checked += 1
             last_id = e.id
+    newest = (last_id, prev) if checked else None
+    for anchor_id, anchor_hash in anchors:
+        if seen.get(anchor_id) != anchor_hash:
+            return VerifyResult(False, checked, anchor_id,
+                                f"entry #{anchor_id}, anchored outside the table as the head, is missing or changed "
+                                f"(the log was truncated after entry #{last_id})", newest)
+    if checked and not anchors and _chain.redis is not None:
+        return VerifyResult(False, checked, None, "no head anchored in Redis (emptied?): a truncation cannot be "
+                                                  "ruled out; give the last `audit head` line of the log with --head",
+                            newest)
+    return VerifyResult(True, checked, head=newest)
 
 
-__all__ = ["append", "verify", "VerifyResult"]
+__all__ = ["append", "bind", "verify", "VerifyResult", "anchored_head"]

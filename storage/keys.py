@@ -115,3 +115,8 @@ def login_slowdown(subject: str) -> str:
 def publication_version(area: str) -> str:
     """Bumped when the county changes a published list (powers): every process reloads its copy."""
     return f"{PREFIX}:publication:version:{area}"
+
+
+def audit_anchor() -> str:
+    """The audit chain's head (id, hash) kept outside the table, so a truncation is seen."""
+    return f"{PREFIX}:audit:anchor"

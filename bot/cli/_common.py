@@ -5,7 +5,7 @@ import asyncio
 from typing import Any, Awaitable, Callable, TypeVar
 
 from bot.config import Settings, load_settings
-from storage import db
+from storage import audit, db
 
 T = TypeVar("T")
 
@@ -15,6 +15,7 @@ def with_db(fn: Callable[[Settings], Awaitable[T]], settings: Settings | None = 
 
     async def run() -> T:
         await db.init(settings.db_url)
+        audit.bind(settings.audit_key)  # no Redis here: the next append of a server anchors this one's
         try:
             return await fn(settings)
         finally:
