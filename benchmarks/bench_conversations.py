@@ -130,7 +130,7 @@ async def run(args: argparse.Namespace) -> None:
     await r.aclose()
     s = Settings()
     env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "QINGFENG_VAR": str(var),
-           "WECHAT_API_BASE": "http://127.0.0.1:9", "PYTHONPATH": str(ROOT)}
+           "WECHAT_API_BASE": "http://127.0.0.1:9", "PYTHONPATH": str(ROOT), "QINGFENG_ENV": "development"}
     log = open(var / "server.log", "wb")
     profile = ["-m", "cProfile", "-o", os.environ["QF_BENCH_PROFILE"]] if os.environ.get("QF_BENCH_PROFILE") else []
     server = subprocess.Popen([sys.executable, *profile, "-m", "bot.cli", "serve", "--port", str(args.port)],

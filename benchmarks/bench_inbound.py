@@ -131,7 +131,7 @@ def main() -> None:
     settings = Settings()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "QINGFENG_VAR": tmp, "QINGFENG_SENDER_RATE": "100000"}
+        env = {**os.environ, "QINGFENG_VAR": tmp, "QINGFENG_SENDER_RATE": "100000", "QINGFENG_ENV": "development"}
         subprocess.run([sys.executable, "-m", "bot.cli", "migrate"], env=env, cwd=REPO, check=True,
                        capture_output=True)
         for name in ("bare", "full"):

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
@@ -52,6 +53,14 @@ def _keyring(raw: str) -> dict[str, bytes]:
 DEV_HMAC_KEYS = _keyring("d1:" + _dev_key("hmac"))
 DEV_DATA_KEYS = _keyring("d1:" + _dev_key("aes"))
 DEV_SESSION_SECRET = hashlib.sha256(f"{DEV_SEED}:session".encode()).digest()
+DEV_AUDIT_KEY = hashlib.sha256(f"{DEV_SEED}:audit".encode()).digest()
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _networks(raw: str) -> tuple[Network, ...]:
+    """`10.0.0.5, 10.1.0.0/16, ::1` -> networks (an address is a /32 or /128)."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
 
 # `load_settings(env)` with an explicit mapping reads it instead of os.environ (for tests and tools).
 _ENV_OVERRIDE: ContextVar[Mapping[str, str] | None] = ContextVar("qingfeng_env_override", default=None)
@@ -171,6 +180,8 @@ class TemplateSettings(_FromEnv):
 class Settings(_FromEnv):
     model_config = SettingsConfigDict(frozen=True)
 
+    # production refuses to start on a development secret (SPEC "Contracts", `development_secrets`)
+    environment: Literal["production", "development"] = Field("production", validation_alias=env("QINGFENG_ENV"))
     var_dir: Path = Field(Path("var"), validation_alias=env("QINGFENG_VAR"))
     database_url: str = Field("", validation_alias=env("DATABASE_URL"))
     redis_url: str = Field("", validation_alias=env("REDIS_URL"))
@@ -196,6 +207,11 @@ class Settings(_FromEnv):
     data_keys: Annotated[dict[str, bytes], NoDecode] = Field(
         default_factory=lambda: dict(DEV_DATA_KEYS), validation_alias=env("QINGFENG_DATA_KEYS"))
     session_secret: bytes = Field(DEV_SESSION_SECRET, validation_alias=env("QINGFENG_SESSION_SECRET"))
+    # The audit chain's HMAC key (base64, 32 bytes): outside the database, so the table cannot be re-chained
+    audit_key: bytes = Field(DEV_AUDIT_KEY, validation_alias=env("QINGFENG_AUDIT_KEY"))
+    # Reverse proxies whose X-Forwarded-For sets the client address (addresses or CIDRs; none by default)
+    trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = Field(
+        (), validation_alias=env("QINGFENG_TRUSTED_PROXIES"))
     # Inbound limits (WeChat rules)
     max_body_bytes: int = Field(64 * 1024, validation_alias=env("QINGFENG_MAX_BODY_BYTES"))
     timestamp_tolerance_s: int = Field(300, validation_alias=env("QINGFENG_TIMESTAMP_TOLERANCE"))
@@ -213,6 +229,21 @@ class Settings(_FromEnv):
     def _parse_keyring(cls, value: Any) -> Any:
         return _keyring(value) if isinstance(value, str) else value
 
+    @field_validator("audit_key", mode="before")
+    @classmethod
+    def _parse_audit_key(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            key = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+            if len(key) != 32:
+                raise ValueError(f"must be 32 bytes (base64), got {len(key)}")
+            return key
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _parse_networks(cls, value: Any) -> Any:
+        return _networks(value) if isinstance(value, str) else value
+
     @field_validator("var_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -221,6 +252,31 @@ class Settings(_FromEnv):
     @property
     def uses_dev_keys(self) -> bool:
         return self.hmac_keys == DEV_HMAC_KEYS and self.data_keys == DEV_DATA_KEYS
+
+    def development_secrets(self) -> list[str]:
+        """The variables whose secret still has its public development value, each checked on its own."""
+        names = type(self).variables()
+        fields = type(self).model_fields
+        plain = ["wechat_token", "wechat_aes_key", "wechat_secret", "miniapp_secret", "wecom_token",
+                 "wecom_aes_key", "wecom_secret"]
+        found = [names[f] for f in plain if getattr(self, f) == fields[f].default]
+        if set(self.hmac_keys.values()) & set(DEV_HMAC_KEYS.values()):
+            found.append(names["hmac_keys"])
+        if set(self.data_keys.values()) & set(DEV_DATA_KEYS.values()):
+            found.append(names["data_keys"])
+        if self.session_secret == DEV_SESSION_SECRET:
+            found.append(names["session_secret"])
+        if self.audit_key == DEV_AUDIT_KEY:
+            found.append(names["audit_key"])
+        return found
+
+    def require_production_secrets(self) -> None:
+        """`serve` and `worker`: in production, refuse every development secret (ConfigError: exit 2)."""
+        found = self.development_secrets() if self.environment == "production" else []
+        if found:
+            raise ConfigError("QINGFENG_ENV is production (the default) but these secrets still have their public "
+                              "development values: " + ", ".join(found) + ". Set each to a secret of your own "
+                              "(see docs/SECURITY.md), or QINGFENG_ENV=development on a laptop.")
 
     @property
     def db_url(self) -> str:

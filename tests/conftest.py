@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 CONTRACTS = REPO / "docs" / "contracts"
 REGISTRY_EXAMPLE = CONTRACTS / "registry.example.json"
 TEST_REDIS_DB = int(os.environ.get("QF_TEST_REDIS_DB", "9"))  # helpers running at once pick their own
+# The suite runs on the development secrets (SPEC: QINGFENG_ENV); commands it starts inherit this
+os.environ["QINGFENG_ENV"] = "development"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -74,7 +74,7 @@ async def _main(args: argparse.Namespace) -> None:
     from storage import db
 
     settings = load_settings()
-    settings = settings.with_(wechat_api_base=f"http://{args.host}:{args.fake_port}",
+    settings = settings.with_(environment="development", wechat_api_base=f"http://{args.host}:{args.fake_port}",
                               wecom_api_base=f"http://{args.host}:{args.fake_port}/wecom")
     await db.migrate(settings.db_url)
     await db.close()

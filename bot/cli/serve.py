@@ -15,7 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "environment (DATABASE_URL, REDIS_URL, WECHAT_TOKEN, WECHAT_AES_KEY, WECHAT_APPID, "
                                    "WECHAT_API_BASE, ...); without DATABASE_URL/REDIS_URL it uses SQLite and an "
                                    "embedded Redis under ./var. Refuses to start (exit status 3) until `qingfeng "
-                                   "migrate` has brought the database schema up to date.")
+                                   "migrate` has brought the database schema up to date, and in production "
+                                   "(QINGFENG_ENV, the default) while a secret still has its development value "
+                                   "(exit status 2, naming each variable).")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     p.set_defaults(func=run)
@@ -25,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.cli._common import refuse_unmigrated
 
     settings = load_settings()
+    settings.require_production_secrets()
     refused = refuse_unmigrated("serve", settings)
     if refused is not None:
         return refused

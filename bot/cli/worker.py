@@ -22,7 +22,9 @@ def run(args: argparse.Namespace) -> int:
     from bot.cli._common import refuse_unmigrated, with_services
     from bot.config import load_settings
 
-    refused = refuse_unmigrated("worker", load_settings())
+    settings = load_settings()
+    settings.require_production_secrets()
+    refused = refuse_unmigrated("worker", settings)
     if refused is not None:
         return refused
     if args.sweep_now:
