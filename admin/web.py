@@ -37,10 +37,13 @@ def staff_of(request: web.Request) -> Staff:
 
 # The page modules, each with its `routes`; an area adds its own with PAGES.append (before create_subapp).
 PAGES: list[str] = ["views_auth", "views_dashboard", "views_cases", "views_audit", "views_registry", "views_data",
-                    "views_model", "views_reports", "views_findings", "views_calendar", "views_groups"]
+                    "views_model", "views_reports", "views_findings", "views_calendar", "views_groups",
+                    # publication (公开)
+                    "views_powers", "views_disclosures", "views_archive", "views_outcomes", "views_topics"]
 
 # The main app caps bodies for WeChat (64 KB); these panel forms carry files.
-BIG_BODIES = {"/admin/subsidies/preview": 20 * 1024 * 1024, "/admin/model/keywords": 1024 * 1024}
+BIG_BODIES = {"/admin/subsidies/preview": 20 * 1024 * 1024, "/admin/model/keywords": 1024 * 1024,
+              "/admin/disclosures/upload": 11 * 1024 * 1024, "/admin/powers/import": 6 * 1024 * 1024}
 
 
 @web.middleware
