@@ -125,7 +125,7 @@ async def train(request: web.Request) -> web.Response:
 @routes.post("/model/switch")
 async def switch(request: web.Request) -> web.Response:
     from nlp import engine
-    from nlp.category import MODEL_PATH, NBModel
+    from nlp.category import MODEL_PATH, LinearModel
 
     staff = staff_of(request)
     scope.require(staff, scope.ADMIN_ROLES)
@@ -134,7 +134,7 @@ async def switch(request: web.Request) -> web.Response:
     if not candidate.exists() or not evaluation or "error" in evaluation:
         return await _page(request, error="没有评估通过的候选模型，请先重新训练。")
     try:
-        NBModel.load(candidate)  # refuse a file that would not load
+        LinearModel.load(candidate)  # refuse a file that would not load
     except (OSError, ValueError, KeyError) as exc:
         return await _page(request, error=f"候选模型无法加载：{exc}")
     live = Path(MODEL_PATH)

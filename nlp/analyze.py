@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlp import engine
+from nlp import engine, gate
+from nlp.categories import OTHER
 from nlp.category import CategoryResult, score
 from nlp.exclusion import detect_exclusion
-from nlp.level import TOWNSHIP_MASK, VILLAGE_MASK, detect_level
+from nlp.level import TOWNSHIP_MASK, VILLAGE_MASK, LevelResult, level_of_tip
 from nlp.places import extract_place
 from nlp.registry import RegistryIndex
 from nlp.routing import route
@@ -30,6 +31,34 @@ class Analysis:
     exclude_township: bool
     titles: tuple[str, ...] = ()  # the titles that decided the level
     tokens: tuple[str, ...] = ()
+    category2: str = ""  # a second fitting category, "" when none
+    # The chat should offer the short category menu instead of trusting `category`: the
+    # model leaned to `other` while an accused and an act are named, or it is unsure.
+    ask_category: bool = False
+    # What the message is when it is no tip: "greeting", "thanks", "question" (answer it),
+    # "statement" (out of scope: referred elsewhere); "tip" otherwise.
+    kind: str = "tip"
+
+
+# Below this probability the chosen category is offered for the reporter to confirm or pick.
+LOW_CONFIDENCE = 0.4
+# A message that says what was done is turned away only when the model is this sure of `other`.
+OTHER_SURE = 0.6
+_NOT_TIPS = frozenset({"greeting", "thanks", "question"})
+
+
+def decide(cat: CategoryResult, g: gate.Gate) -> tuple[CategoryResult, bool, str]:
+    """The model's verdict through the accusation gate: (result, ask_category, kind)."""
+    if g.kind in _NOT_TIPS:
+        return CategoryResult(OTHER, cat.confidence if cat.category == OTHER else cat.p_other, (), "",
+                              cat.p_other, cat.best_tip), False, g.kind
+    if cat.category == OTHER:
+        if g.accusation or (g.act and cat.p_other < OTHER_SURE):
+            # Never turned away: the most probable tip category, to be confirmed from the menu.
+            return CategoryResult(cat.best_tip, round(1 - cat.p_other, 4), cat.keywords, "", cat.p_other,
+                                  cat.best_tip), True, "tip"
+        return cat, False, "statement"
+    return cat, cat.confidence < LOW_CONFIDENCE, "tip"
 
 
 def classify_category(text: str) -> CategoryResult:
@@ -37,8 +66,9 @@ def classify_category(text: str) -> CategoryResult:
     eng = engine.get()
     if eng.model is None:
         raise RuntimeError("no category model: run `qingfeng nlp train`")
-    tokens = eng.segmenter.cut(normalize(text))
-    return score(tokens, eng.segmenter.places, eng.model, eng.keywords)
+    norm = normalize(text)
+    tokens = eng.segmenter.cut(norm)
+    return decide(score(tokens, eng.segmenter.places, eng.model, eng.keywords), gate.read(norm))[0]
 
 
 def analyze(
@@ -63,14 +93,14 @@ def analyze(
     norm = normalize(text)
     tokens = seg.cut(norm)
     places = seg.places
-    cat = score(tokens, places, eng.model, eng.keywords)
+    cat, ask_category, kind = decide(score(tokens, places, eng.model, eng.keywords), gate.read(norm))
     place = extract_place(tokens, registry, group_village=group_village)
     # Place names are masked so that 南坝镇上坝村 is not read as "镇上" (a township office).
     tnames = registry.township_names
     masked = "".join(
         (TOWNSHIP_MASK if t in tnames else VILLAGE_MASK) if t in places else t for t in tokens
     )
-    lvl = detect_level(masked)
+    lvl = level_of_tip(masked) if cat.category != OTHER else LevelResult("unknown")
     excl = detect_exclusion(norm) if exclude_township is None else exclude_township
     decision = route(
         cat.category, place.township, place.village, lvl.level, registry,
@@ -91,4 +121,7 @@ def analyze(
         exclude_township=excl,
         titles=lvl.titles,
         tokens=tuple(tokens),
+        category2=cat.category2,
+        ask_category=ask_category,
+        kind=kind,
     )

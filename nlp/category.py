@@ -1,140 +1,146 @@
-"""Category model: trained naive Bayes over jieba tokens plus the admins' keyword file.
+"""Category model: multinomial logistic regression over words, character n-grams and keywords.
 
-score(c) = NB log-posterior(c) + keyword_scale · Σ weights of keywords of c in the text.
-The NB part generalises past the keyword list; the keywords make the decision readable
-and let admins correct it without retraining. The model is a small JSON file
-(nlp/data/model.json, written by `qingfeng nlp train`) of per-token log-likelihoods,
-so loading it needs neither sklearn nor numpy.
+score(c) = bias(c) + Σ_f value(f) · w(f, c), probabilities by softmax. The features
+(nlp/features.py) include the admins' keyword table as "@kw:<category>" features whose
+weights the model learned, so keywords count as much as the data says they do and an
+edit of the table shifts the decision without retraining. The weights are a small JSON
+file (nlp/data/model.json, written by `qingfeng nlp train`) read by plain Python: no
+numpy or scikit-learn at run time.
 """
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import AbstractSet, Sequence
 
 from nlp.categories import CATEGORY_IDS, OTHER
-from nlp.features import features
+from nlp.features import KeywordTable, features
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
 N = len(CATEGORY_IDS)
-_OTHER_IDX = CATEGORY_IDS.index(OTHER)
+OTHER_IDX = CATEGORY_IDS.index(OTHER)
 MAX_REASONS = 5
+FORMAT = "logreg-1"
 
 
 @dataclass(frozen=True)
 class CategoryResult:
     category: str
     confidence: float  # softmax probability of the chosen category, 0–1
-    keywords: tuple[str, ...]  # the words that decided it (keyword hits first)
+    keywords: tuple[str, ...]  # the cues that decided it (keyword phrases first)
+    category2: str = ""  # a second fitting category, "" when none
+    p_other: float = 0.0  # the probability of `other`, for the accusation gate
+    best_tip: str = ""  # the most probable category that is not `other`
 
 
 @dataclass
-class NBModel:
-    prior: list[float]
-    loglik: dict[str, tuple[float, ...]]  # token → per-category log p(token|c), centred
-    keyword_scale: float = 1.0
-    temperature: float = 1.0
-    # token → (category it most points to, by how much): precomputed for fast reasons.
-    leaning: dict[str, tuple[int, float]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for tok, v in self.loglik.items():
-            if tok[0] != "#" and len(tok) > 1:
-                best = max(range(len(v)), key=v.__getitem__)
-                self.leaning[tok] = (best, v[best] - max(v[:best] + v[best + 1 :]))
+class LinearModel:
+    bias: list[float]
+    weights: dict[str, tuple[float, ...]]  # feature → per-category weight, centred per feature
+    category2_min: float = 0.2  # the second category is kept from this probability on
+    meta: dict[str, object] | None = None
 
     @classmethod
-    def load(cls, path: str | Path = MODEL_PATH) -> "NBModel":
+    def load(cls, path: str | Path = MODEL_PATH) -> "LinearModel":
         with open(path, encoding="utf-8") as fh:
             d = json.load(fh)
+        if d.get("format") != FORMAT:
+            raise ValueError(f"{path}: not a {FORMAT} model file; retrain with `qingfeng nlp train`")
         if list(d["categories"]) != list(CATEGORY_IDS):
             raise ValueError(f"{path}: model categories do not match CATEGORY_IDS; retrain")
-        return cls(
-            prior=list(d["prior"]),
-            loglik={k: tuple(v) for k, v in d["loglik"].items()},
-            keyword_scale=float(d.get("keyword_scale", 1.0)),
-            temperature=float(d.get("temperature", 1.0)),
-        )
+        weights = {k: tuple(v) for k, v in d["weights"].items()}
+        if any(len(v) != N for v in weights.values()) or len(d["bias"]) != N:
+            raise ValueError(f"{path}: weight rows must have {N} values")
+        return cls(list(d["bias"]), weights, float(d.get("category2_min", 0.2)), d.get("meta") or {})
 
-    def save(self, path: str | Path, meta: dict[str, object] | None = None) -> None:
+    def save(self, path: str | Path) -> None:
         d = {
+            "format": FORMAT,
             "categories": list(CATEGORY_IDS),
-            "prior": [round(p, 5) for p in self.prior],
-            "keyword_scale": self.keyword_scale,
-            "temperature": self.temperature,
-            "meta": meta or {},
-            "loglik": {k: [round(x, 4) for x in v] for k, v in sorted(self.loglik.items())},
+            "bias": [round(b, 4) for b in self.bias],
+            "category2_min": self.category2_min,
+            "meta": self.meta or {},
+            "weights": {k: [round(x, 3) for x in v] for k, v in sorted(self.weights.items())},
         }
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(d, fh, ensure_ascii=False, separators=(",", ":"))
 
+    def probabilities(self, feats: dict[str, float]) -> list[float]:
+        weights = self.weights
+        scores = list(self.bias)
+        binary = []
+        for f, value in feats.items():
+            w = weights.get(f)
+            if w is None:
+                continue
+            if value == 1.0:
+                binary.append(w)
+            else:
+                for i in range(N):
+                    scores[i] += value * w[i]
+        if binary:
+            scores = [s + sum(col) for s, col in zip(scores, zip(*binary))]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        z = sum(exps)
+        return [e / z for e in exps]
+
 
 def score(
-    tokens: Sequence[str],
-    places: AbstractSet[str],
-    model: NBModel,
-    keywords: dict[str, tuple[tuple[int, float], ...]],
+    tokens: Sequence[str], places: AbstractSet[str], model: LinearModel, keywords: KeywordTable
 ) -> CategoryResult:
-    return score_features(features(tokens, places), model, keywords)
+    return score_features(features(tokens, places, keywords, CATEGORY_IDS), model, keywords)
 
 
-def raw_scores(
-    feats: set[str], model: NBModel, keywords: dict[str, tuple[tuple[int, float], ...]]
-) -> tuple[list[float], list[str], list[str]] | None:
-    """Per-category scores, the known tokens and the keyword hits; None: nothing known."""
-    loglik = model.loglik
-    vecs = [v for t in feats if (v := loglik.get(t)) is not None]
-    hits = [t for t in feats if t in keywords]
-    if not vecs and not hits:
-        return None
-    known = [t for t in feats if t in model.leaning]  # whole tokens, for the reason
-    if vecs:
-        scores = [p + sum(col) for p, col in zip(model.prior, zip(*vecs))]
-    else:
-        scores = list(model.prior)
-    for phrase in hits:
-        for idx, weight in keywords[phrase]:
-            scores[idx] += model.keyword_scale * weight
-    return scores, known, hits
-
-
-def softmax_top(scores: list[float], temperature: float) -> tuple[int, float]:
-    best = max(range(N), key=scores.__getitem__)
-    top = scores[best]
-    return best, 1.0 / sum(math.exp((s - top) / temperature) for s in scores)
-
-
-def score_features(
-    feats: set[str], model: NBModel, keywords: dict[str, tuple[tuple[int, float], ...]]
-) -> CategoryResult:
-    raw = raw_scores(feats, model, keywords)
-    if raw is None:
-        # Nothing we recognise (empty text, a greeting, emoji only): not a tip.
-        return CategoryResult(OTHER, 0.5, ())
-    scores, known, hits = raw
-    best, confidence = softmax_top(scores, model.temperature)
+def score_features(feats: dict[str, float], model: LinearModel, keywords: KeywordTable) -> CategoryResult:
+    if not feats:
+        return CategoryResult(OTHER, 1.0, (), "", 1.0, "")
+    probs = model.probabilities(feats)
+    order = sorted(range(N), key=probs.__getitem__, reverse=True)
+    best, second = order[0], order[1]
+    tip = next(i for i in order if i != OTHER_IDX)
+    cat2 = CATEGORY_IDS[second] if second != OTHER_IDX and best != OTHER_IDX and probs[second] >= model.category2_min else ""
     return CategoryResult(
-        CATEGORY_IDS[best], round(confidence, 4), _reasons(best, hits, known, keywords, model.leaning)
+        CATEGORY_IDS[best], round(probs[best], 4), reasons(feats, best, model, keywords), cat2,
+        round(probs[OTHER_IDX], 4), CATEGORY_IDS[tip],
     )
 
 
-def _reasons(
-    best: int,
-    hits: list[str],
-    known: list[str],
-    keywords: dict[str, tuple[tuple[int, float], ...]],
-    leaning: dict[str, tuple[int, float]],
-) -> tuple[str, ...]:
-    kw = sorted(
-        ((w, p) for p in hits for i, w in keywords[p] if i == best and w > 0), key=lambda x: (-x[0], x[1])
+def reasons(feats: dict[str, float], best: int, model: LinearModel, keywords: KeywordTable) -> tuple[str, ...]:
+    """The cues that pushed most towards the chosen category: keyword phrases of that category
+    first (when the model gives their feature weight), then words, then character n-grams."""
+    weights = model.weights
+    cat = CATEGORY_IDS[best]
+    out: list[str] = []
+    kw_w = weights.get("@kw:" + cat)
+    if kw_w is not None and kw_w[best] > 0:
+        out += [p for p in _phrases_of(feats, best, keywords)]
+    words = sorted(
+        ((w[best], f) for f, v in feats.items() if f[0] not in "#@<" and (w := weights.get(f)) is not None and w[best] > 0.05),
+        reverse=True,
     )
-    reasons = [p for _, p in kw]
-    if len(reasons) < MAX_REASONS:
-        # Tokens the model found most typical of the chosen category, beyond the keywords.
-        extra = sorted(
-            ((leaning[t][1], t) for t in known if leaning[t][0] == best and t not in reasons), reverse=True
+    for _, f in words:
+        if f not in out:
+            out.append(f)
+        if len(out) >= MAX_REASONS:
+            break
+    if len(out) < 2:
+        grams = sorted(
+            ((w[best], f[1:]) for f, v in feats.items() if f[0] == "#" and len(f) > 2
+             and (w := weights.get(f)) is not None and w[best] > 0.05),
+            reverse=True,
         )
-        reasons += [t for _, t in extra[: MAX_REASONS - len(reasons)]]
-    return tuple(reasons[:MAX_REASONS])
+        for _, g in grams:
+            if not any(g in o or o in g for o in out):
+                out.append(g)
+            if len(out) >= 3:
+                break
+    return tuple(out[:MAX_REASONS])
+
+
+def _phrases_of(feats: dict[str, float], best: int, keywords: KeywordTable) -> list[str]:
+    # feats keep no token order; the phrases are the word features found in the table.
+    hits = [(w, f) for f in feats if f in keywords for i, w in keywords[f] if i == best and w > 0]
+    return [f for _, f in sorted(hits, key=lambda x: (-x[0], x[1]))]

@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlp.category import MODEL_PATH, NBModel
+from nlp.category import MODEL_PATH, LinearModel
 from nlp.dictionary import Segmenter
 from nlp.keywords import KEYWORDS_PATH, keyword_table, load_keywords
 from nlp.registry import RegistryIndex
@@ -19,7 +19,7 @@ from nlp.registry import RegistryIndex
 class Engine:
     segmenter: Segmenter
     keywords: dict[str, tuple[tuple[int, float], ...]]
-    model: NBModel | None
+    model: LinearModel | None
 
 
 _ENGINE: Engine | None = None
@@ -33,7 +33,7 @@ def load(
     global _ENGINE
     with _LOCK:
         kws = load_keywords(keywords_path)
-        model = NBModel.load(model_path) if require_model or Path(model_path).exists() else None
+        model = LinearModel.load(model_path) if require_model or Path(model_path).exists() else None
         _ENGINE = Engine(Segmenter(kws), keyword_table(kws), model)
         return _ENGINE
 

@@ -1,5 +1,11 @@
 """The accused's level (village / township / county / unknown) from titles and context.
 
+SPEC rules: a place name is an address (南坝镇胡家庄村的会计 accuses a village cadre: place
+names arrive masked, and unknown "X镇Y村" addresses are masked here too); departments of a
+district, city or province (区X局, 市X局, 新区X局, any …局) count as `county`; a seconded
+cadre (第一书记, 驻村工作队, 包村干部) takes the level of the body that sent them; an office
+named as a receiver ("镇上也不管", "让县里来查") is not the accused.
+
 Titles are matched with regular expressions over the text (not tokens) so that forms
 jieba splits differently (王支书, 县里民政局的, 镇上的干部) are still caught. A mention
 is not the accused when the report says the reporter went to / complained to that
@@ -27,14 +33,29 @@ _TOWNSHIP = (
     r"[镇乡](?:党委)?(?:书记|长)|[副]?[镇乡]长|街道(?:办)?(?:主任|书记)?|[镇乡](?:政府|干部|领导|上|里)"
     r"|包村干部|驻村干部|包村领导|站所|财政所|民政所|经管站|农经站|林业站|水利站|农技站|国土所"
     r"|畜牧站|司法所|派出所|交管站|扶贫办|计生办|民政办|信访办|拆迁办|征地办|建设办|拆迁指挥部"
-    r"|便民(?:服务)?中心|城管|所长|站长|分管领导|[镇乡]民政|[镇乡]扶贫"
+    r"|便民(?:服务)?中心|城管|所长|站长|分管领导|[镇乡]民政|[镇乡]扶贫|镇村干部|乡村干部"
+    r"|[\u4e00-\u9fff]{1,3}[站所](?:的)?(?:人|工作人员|干部|领导|民警)|民警|党委书记|党委委员|[镇乡]党委|[镇乡]人大|街道办事处"
+    r"|Ⓣ(?=对|不|没|将|把|拖|推|以|强|违规|擅自|未)"
     r"|Ⓣ(?:的)?(?:长|党委|书记|干部|领导|工作人员|人|政府|办事员|[\u4e00-\u9fff]{0,3}?(?:所|站|办|中心|指挥部))"
 )
 _COUNTY = (
     r"县(?:里)?(?:的)?[\u4e00-\u9fff]{0,5}?(?:局|办公室|委员会|中心)|县长|县委|县政府|县领导|县直"
     r"|局长|局里|县里(?:来)?(?:的)?(?:人|干部|领导|部门)"
+    r"|(?<![饭赌牌格布结当骗僵全大邮药])局(?![面势部限])"
+    r"|(?<![社小园景])区(?:里)?(?:的)?[\u4e00-\u9fff]{0,5}?(?:局|办公室|委员会|中心|委|政府)|区长|区委|区政府"
+    r"|(?<![城超集门])市(?:里)?(?:的)?[\u4e00-\u9fff]{0,5}?(?:局|办公室|委员会|中心|委|政府)|市长|市委|市政府"
+    r"|(?:市里|区里|省里)(?:来)?(?:的)?(?:人|干部|领导|部门|检查组)"
 )
 _PATTERNS = (("county", re.compile(_COUNTY)), ("township", re.compile(_TOWNSHIP)), ("village", re.compile(_VILLAGE)))
+
+# Seconded cadres and who sent them: "县农业局派驻的第一书记" is county, "镇上的包村干部" township.
+_SECONDED = re.compile(r"第一书记|驻村(?:工作队|干部|队员|队长)|工作队|包村(?:干部|领导)|帮扶干部|下派干部")
+_SENDER_COUNTY = re.compile(r"县|区|市|省|局|委办|单位")
+_SENDER_TOWNSHIP = re.compile(r"镇|乡|街道|Ⓣ")
+# An address the registry does not know: "李家镇王庄村", "河口乡张家湾" — not an office.
+_ADDRESS = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:镇|乡)(?=[\u4e00-\u9fff]{1,3}?(?:村|社区|组))")
+# Going to an office for a service is where the act happened, not where the reporter complained.
+_SERVICE_AFTER = re.compile(r"^(?:的)?(?:办|开|领|交|盖|申请|报销|登记)")
 
 # "找过镇上" / "反映到乡里" / "镇里不管" / "不要让镇上知道": the office is where the
 # reporter went or does not want the case to go, not the accused.
@@ -52,15 +73,21 @@ class LevelResult:
 
 
 def detect_level(text: str) -> LevelResult:
+    text = _ADDRESS.sub(TOWNSHIP_MASK + "·", text)
     found: dict[str, list[str]] = {"village": [], "township": [], "county": []}
     receivers: list[str] = []
+    seconded = _seconded(text)
+    if seconded is not None:
+        text = _SECONDED.sub("〇", text)  # the title itself no longer reads as a village 书记
+        found[seconded[0]].append(seconded[1])
     for level, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - 5) : m.start()]
             after = text[m.end() : m.end() + 8]
             if _COMMISSION_AFTER.match(after) or m.group().endswith("纪"):
                 continue
-            if level != "village" and (_RECEIVER_BEFORE.search(before) or _RECEIVER_AFTER.match(after)):
+            receiver = _RECEIVER_BEFORE.search(before) or _RECEIVER_AFTER.match(after)
+            if level != "village" and receiver and not _SERVICE_AFTER.match(after):
                 receivers.append(m.group())
                 continue
             if level == "township" and _inside_village_title(text, m.start()):
@@ -73,6 +100,33 @@ def detect_level(text: str) -> LevelResult:
             titles = tuple(dict.fromkeys(found[level]))
             return LevelResult(level, titles)
     return LevelResult("unknown", tuple(dict.fromkeys(receivers)))
+
+
+# A tip that names no title but happens in the village (我们村修的路, 村集体的鱼塘) is about
+# the village's cadres: those decide village works, funds and lists.
+_VILLAGE_CONTEXT = re.compile(r"[我咱俺本全]们?村|村[里上集民委组]|Ⓥ|社区|居委|小组|组里|组长")
+
+
+def level_of_tip(text: str) -> LevelResult:
+    """detect_level for a message that is a tip: no title found but a village setting → village."""
+    found = detect_level(text)
+    if found.level == "unknown" and _VILLAGE_CONTEXT.search(text):
+        return LevelResult("village", found.titles)
+    return found
+
+
+def _seconded(text: str) -> tuple[str, str] | None:
+    """(level, title) of a seconded cadre named in the text, from the body that sent them."""
+    m = _SECONDED.search(text)
+    if m is None:
+        return None
+    sender = text[max(0, m.start() - 12) : m.start()]
+    if _SENDER_COUNTY.search(sender):
+        return "county", m.group()
+    if _SENDER_TOWNSHIP.search(sender) or m.group().startswith("包村"):
+        return "township", m.group()
+    # 第一书记 and 驻村工作队 are sent by county-level (or higher) bodies unless said otherwise.
+    return "county", m.group()
 
 
 def _inside_village_title(text: str, start: int) -> bool:

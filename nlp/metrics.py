@@ -20,6 +20,21 @@ def per_class_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]
     return out
 
 
+def per_class_prf(
+    gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = CATEGORY_IDS
+) -> dict[str, tuple[float, float, float, int]]:
+    """category → (precision, recall, F1, gold count)."""
+    out: dict[str, tuple[float, float, float, int]] = {}
+    for c in labels:
+        tp = sum(g == c and p == c for g, p in zip(gold, pred))
+        n_pred = sum(p == c for p in pred)
+        n_gold = sum(g == c for g in gold)
+        prec = tp / n_pred if n_pred else 0.0
+        rec = tp / n_gold if n_gold else 0.0
+        out[c] = (prec, rec, 2 * tp / (n_pred + n_gold) if tp else 0.0, n_gold)
+    return out
+
+
 def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = CATEGORY_IDS) -> float:
     present = [c for c in labels if c in gold or c in pred]
     scores = per_class_f1(gold, pred, present)

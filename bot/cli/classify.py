@@ -1,7 +1,7 @@
 """`qingfeng classify [--registry FILE]`: JSON lines in, one classification per line out.
 
 Contract (SPEC "Contracts"): stdin lines {"id", "text"}; stdout one line per input with
-id, category, confidence, township, village, level, route_to, reason. A bad line gets
+id, category, confidence, township, village, level, route_to, reason, category2. A bad line gets
 {"id"?, "error"} and the run goes on. Without --registry the registry comes from the
 configured database.
 """
@@ -18,7 +18,8 @@ _DESCRIPTION = """\
 Read JSON lines {"id": ..., "text": ...} on stdin and write one JSON line per input on
 stdout: id, category, confidence (0-1), township and village (registry codes, "" when
 unknown or ambiguous), level (village/township/county/unknown), route_to (receiving
-commission's code; "" for category other) and reason (one line). Bad input lines produce
+commission's code; "" for category other), reason (one line: the route and the cues that
+decided, "依据：…") and category2 (a second fitting category, "" when none). Bad input lines produce
 {"id", "error"} and processing continues. Exit status 0 unless the registry cannot be
 loaded (2)."""
 
@@ -74,7 +75,7 @@ def classify_line(line: str, registry: Any) -> dict[str, Any]:
     a = analyze(text, registry)
     out.update(
         category=a.category, confidence=a.confidence, township=a.township, village=a.village,
-        level=a.level, route_to=a.route_to, reason=_one_line(a),
+        level=a.level, route_to=a.route_to, reason=_one_line(a), category2=a.category2,
     )
     return out
 

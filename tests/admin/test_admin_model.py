@@ -71,5 +71,5 @@ async def test_retrain_shows_evaluation_then_switch_replaces_live_model(
     status, body = await admin.post("/admin/model/switch")
     assert status == 200 and "已切换到新模型" in body
     assert (model.parent / "model.previous.json").read_bytes() == live_before
-    assert nlp.category.NBModel.load(model).loglik
+    assert nlp.category.LinearModel.load(model).weights
     assert await AuditEntry.filter(action="model.switch").count() == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[2] / "nlp" / "data"
 
-FIELDS = {"id", "category", "confidence", "township", "village", "level", "route_to", "reason"}
+FIELDS = {"id", "category", "confidence", "township", "village", "level", "route_to", "reason", "category2"}
 
 
 def _run(lines: list[str]) -> list[dict[str, object]]:
