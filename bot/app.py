@@ -52,7 +52,10 @@ async def create_app(settings: Settings | None = None, services: Services | None
     settings = settings or load_settings()
     owned = services is None
     services = services or await build_services(settings)
-    app = web.Application(client_max_size=settings.max_body_bytes)
+    from bot import client_address
+
+    # first: every later limit and log sees the resolved client address
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[client_address.middleware(services)])
     dispatcher = make_dispatcher(services)
     app[SERVICES] = services
     app[DISPATCHER] = dispatcher

@@ -35,7 +35,7 @@ async def _hit(services: "Services", bucket: str, subject: str, limit: int, wind
 
 
 def ip_subject(request: web.Request, services: "Services") -> str:
-    # Behind a proxy every request shares its address: the proxy must limit instead (see report).
+    # request.remote is the client as bot.client_address resolved it (QINGFENG_TRUSTED_PROXIES).
     return services.cipher.lookup_hash(request.remote or "?", purpose="api-ip")[:32]
 
 
