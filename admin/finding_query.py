@@ -30,22 +30,22 @@ PAGE_SIZE = 50
 STATE_NAMES = {FindingStatus.OPEN.value: "待核实", FindingStatus.EXPLAINED.value: "已说明"}
 
 
-def findings_for(staff: Staff) -> QuerySet[Finding]:
+def findings_for(staff: Staff, county: str) -> QuerySet[Finding]:
     r = scope.role(staff)
     if r in (Role.COUNTY_ADMIN, Role.COUNTY_STAFF):
         return Finding.all()
     if r is Role.TOWNSHIP_STAFF and staff.scope_code:
-        own_cases = Subquery(scope.cases_for(staff).values("id"))
+        own_cases = Subquery(scope.cases_for(staff, county).values("id"))
         return Finding.filter(Q(case_id__in=own_cases) | Q(case_id=None, township_id=staff.scope_code))
     return Finding.filter(id__lt=0)
 
 
-async def finding_or_404(staff: Staff, finding_id: str) -> Finding:
+async def finding_or_404(staff: Staff, finding_id: str, county: str) -> Finding:
     try:
         fid = int(finding_id)
     except (TypeError, ValueError):
         raise web.HTTPNotFound(text="no such finding") from None
-    f = await findings_for(staff).filter(id=fid).first()
+    f = await findings_for(staff, county).filter(id=fid).first()
     if f is None:
         raise web.HTTPNotFound(text="no such finding")
     return f

@@ -1,9 +1,9 @@
-"""Who may see and do what (SPEC roles). Every case query of the panel starts from `cases_for`.
+"""Who may see and do what in the panel (SPEC roles). Every case query of the panel starts from `cases_for`:
+the jurisdiction table of handlers/cases/scope.py as a query, the same table the chat and the actions check.
 
-    county_admin, county_staff   all cases, act on all, reveal 实名 reporters
-    township_staff               cases whose office is their township, act on them
-    monitor                      cases of their village or assigned to them (MonitorAssignment), add
-                                 findings, never the reporter — as handlers.cases.scope.in_scope
+    county_admin, county_staff   act on their cases, reveal 实名 reporters (audited)
+    township_staff               act on their cases
+    monitor                      add findings, never the reporter
     auditor                      no cases: the audit log, read-only
 
 A case outside the scope is answered 404, exactly like a case that does not
@@ -12,11 +12,11 @@ exist, so ids cannot be probed.
 from __future__ import annotations
 
 from aiohttp import web
-from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from admin.web import services_of, staff_of
+from handlers.cases.scope import case_filter, county_code
 from storage.models import COUNTY_ROLES, Case, Role, Staff
-from storage.models.admin import MonitorAssignment
 
 CASE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.MONITOR})
 ACTING_ROLES = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF})
@@ -32,26 +32,27 @@ def is_county(staff: Staff) -> bool:
     return role(staff) in COUNTY_ROLES
 
 
-def cases_for(staff: Staff) -> QuerySet[Case]:
-    """The cases this person may see; an empty set for roles without cases."""
-    r = role(staff)
-    if r in COUNTY_ROLES:
-        return Case.all()
-    if r is Role.TOWNSHIP_STAFF and staff.scope_code:
-        return Case.filter(office=staff.scope_code)
-    if r is Role.MONITOR:
-        assigned = Subquery(MonitorAssignment.filter(staff_id=staff.id).values("case_id"))
-        mine = Q(id__in=assigned)
-        return Case.filter(mine | Q(village_id=staff.scope_code) if staff.scope_code else mine)
-    return Case.filter(id__lt=0)
+def cases_for(staff: Staff, county: str) -> QuerySet[Case]:
+    """The cases this person may see (`county`: the registry's county code); empty for roles without cases."""
+    q = case_filter(staff, county)
+    return Case.filter(q) if q is not None else Case.filter(id__lt=0)
 
 
-async def case_or_404(staff: Staff, case_id: int | str) -> Case:
+async def county_of(request: web.Request) -> str:
+    return await county_code(services_of(request))
+
+
+async def visible_cases(request: web.Request) -> QuerySet[Case]:
+    """`cases_for` the signed-in person."""
+    return cases_for(staff_of(request), await county_of(request))
+
+
+async def case_or_404(request: web.Request, case_id: int | str) -> Case:
     try:
         cid = int(case_id)
     except (TypeError, ValueError):
         raise web.HTTPNotFound(text="no such case") from None
-    case = await cases_for(staff).filter(id=cid).first()
+    case = await (await visible_cases(request)).filter(id=cid).first()
     if case is None:
         raise web.HTTPNotFound(text="no such case")
     return case

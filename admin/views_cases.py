@@ -1,6 +1,6 @@
 """Cases: the list (filters, paging, XLSX export), the case page, its actions, attachments, monitors, reveal.
 
-Every handler starts from `scope.cases_for(staff)` (or `scope.case_or_404`), so a
+Every handler starts from `scope.visible_cases(request)` (or `scope.case_or_404`), so a
 case outside the viewer's jurisdiction is a 404 on every URL and form.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from admin import case_actions, scope
 from admin.case_query import PAGE_SIZE, CaseFilter
 from admin.filters import CST, STATUS_NAMES
 from admin.web import render, services_of, staff_of
+from handlers.cases.scope import monitor_could_see
 from handlers.cases.transitions import record
 from nlp.categories import CATEGORY_NAMES
 from storage import audit
@@ -38,7 +39,7 @@ async def case_list(request: web.Request) -> web.Response:
         page = max(1, min(int(request.query.get("page", "1")), 100_000))
     except ValueError:
         page = 1
-    qs = f.apply(scope.cases_for(staff))
+    qs = f.apply(await scope.visible_cases(request))
     if f.q:  # a text search scans: count at most COUNT_CAP matches, so the page stays fast
         total = len(await qs.limit(COUNT_CAP + 1).values_list("id", flat=True))
     else:
@@ -63,7 +64,7 @@ async def case_export(request: web.Request) -> web.Response:
     staff = staff_of(request)
     scope.require(staff, scope.ACTING_ROLES)
     f = CaseFilter.parse(request.query)
-    rows = await f.apply(scope.cases_for(staff)).order_by("-id").limit(EXPORT_MAX_ROWS).values_list(
+    rows = await f.apply(await scope.visible_cases(request)).order_by("-id").limit(EXPORT_MAX_ROWS).values_list(
         "number", "created_at", "category", "status", "township_id", "village_id", "office", "accept_due",
         "resolve_due")
     wb, ws = workbook("案件")
@@ -106,8 +107,8 @@ def _events_for(staff: Staff, events: list[CaseEvent]) -> list[CaseEvent]:
     return out
 
 
-async def _case_context(staff: Staff, case: Case) -> dict[str, object]:
-    in_scope = scope.cases_for(staff)
+async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[str, object]:
+    in_scope = await scope.visible_cases(request)
     linked_ids: set[int] = set()
     if case.priority > 0 and not case.linked_to_id:  # a cluster's root: linking raised its priority
         linked_ids = set(await in_scope.filter(linked_to_id=case.id).values_list("id", flat=True))
@@ -138,7 +139,8 @@ async def _case_context(staff: Staff, case: Case) -> dict[str, object]:
         monitors = Staff.filter(role=Role.MONITOR, is_active=True)
         if not scope.is_county(staff):
             monitors = monitors.filter(scope_code__startswith=staff.scope_code)
-        ctx["monitors"] = await monitors.order_by("username")
+        county = await scope.county_of(request)
+        ctx["monitors"] = [m for m in await monitors.order_by("username") if await monitor_could_see(m, case, county)]
     return ctx
 
 
@@ -146,20 +148,20 @@ async def _case_context(staff: Staff, case: Case) -> dict[str, object]:
 async def case_page(request: web.Request) -> web.Response:
     staff = staff_of(request)
     _case_roles(staff)
-    case = await scope.case_or_404(staff, request.match_info["id"])
-    return render(request, "case.html", await _case_context(staff, case))
+    case = await scope.case_or_404(request, request.match_info["id"])
+    return render(request, "case.html", await _case_context(request, staff, case))
 
 
 @routes.post(r"/cases/{id:\d+}/action")
 async def case_action(request: web.Request) -> web.Response:
     staff = staff_of(request)
     _case_roles(staff)
-    case = await scope.case_or_404(staff, request.match_info["id"])
+    case = await scope.case_or_404(request, request.match_info["id"])
     form = {k: str(v) for k, v in (await request.post()).items()}
     try:
         await case_actions.perform(form.get("action", ""), case, staff, form, services_of(request))
     except case_actions.ActionError as exc:
-        ctx = await _case_context(staff, case)
+        ctx = await _case_context(request, staff, case)
         ctx["error"] = str(exc)
         return render(request, "case.html", ctx, status=400)
     raise web.HTTPSeeOther(f"/admin/cases/{case.id}")
@@ -169,7 +171,7 @@ async def case_action(request: web.Request) -> web.Response:
 async def assign_monitor(request: web.Request) -> web.Response:
     staff = staff_of(request)
     scope.require(staff, scope.ACTING_ROLES)
-    case = await scope.case_or_404(staff, request.match_info["id"])
+    case = await scope.case_or_404(request, request.match_info["id"])
     form = await request.post()
     try:
         monitor_id = int(str(form.get("monitor", "")))
@@ -178,6 +180,9 @@ async def assign_monitor(request: web.Request) -> web.Response:
     monitor = await Staff.get_or_none(id=monitor_id, role=Role.MONITOR, is_active=True)
     if monitor is None or not (scope.is_county(staff) or monitor.scope_code.startswith(staff.scope_code)):
         raise web.HTTPBadRequest(text="no such monitor in your jurisdiction")
+    if not await monitor_could_see(monitor, case, await scope.county_of(request)):
+        raise web.HTTPBadRequest(text="the county commission handles this case: monitors never see it "
+                                      "(avoidance, elevated supervision or the reporter's exclusion)")
     _, created = await MonitorAssignment.get_or_create(case_id=case.id, staff_id=monitor.id,
                                                        defaults={"assigned_by": f"staff:{staff.id}"})
     if created:
@@ -193,9 +198,9 @@ async def reveal(request: web.Request) -> web.Response:
     staff = staff_of(request)
     if not scope.may_see_reporter(staff):
         raise web.HTTPForbidden(text="only county roles may reveal a reporter")
-    case = await scope.case_or_404(staff, request.match_info["id"])
+    case = await scope.case_or_404(request, request.match_info["id"])
     reason = str((await request.post()).get("reason", "")).strip()
-    ctx = await _case_context(staff, case)
+    ctx = await _case_context(request, staff, case)
     if len(reason) < 4:
         ctx["error"] = "查看举报人身份须填写理由（至少4个字）。"
         return render(request, "case.html", ctx, status=400)
@@ -219,7 +224,7 @@ async def reveal(request: web.Request) -> web.Response:
 async def attachment(request: web.Request) -> web.Response:
     staff = staff_of(request)
     _case_roles(staff)
-    case = await scope.case_or_404(staff, request.match_info["id"])
+    case = await scope.case_or_404(request, request.match_info["id"])
     att = await Attachment.get_or_none(id=int(request.match_info["aid"]), case_id=case.id)
     if att is None:
         raise web.HTTPNotFound(text="no such attachment")

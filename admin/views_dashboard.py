@@ -27,7 +27,7 @@ def scope_key(staff: Staff) -> str:
     return f"monitor:{staff.id}" if r is Role.MONITOR else f"{'county' if scope.is_county(staff) else r}:{staff.scope_code}"
 
 
-async def dashboard_stats(staff: Staff, redis: object, *, cache: bool = True) -> tuple[stats.Stats, str]:
+async def dashboard_stats(staff: Staff, county: str, redis: object, *, cache: bool = True) -> tuple[stats.Stats, str]:
     """(figures, when they were computed, HH:MM:SS China time)."""
     key = keys.admin_stats(scope_key(staff))
     if cache:
@@ -35,7 +35,7 @@ async def dashboard_stats(staff: Staff, redis: object, *, cache: bool = True) ->
         if raw:
             d = json.loads(raw)
             return stats.Stats(**d["s"]), d["at"]
-    s = await stats.compute(scope.cases_for(staff), whole=scope.is_county(staff))
+    s = await stats.compute(scope.cases_for(staff, county), whole=scope.is_county(staff))
     s.rows = []
     at = datetime.now(CST).strftime("%H:%M:%S")
     await redis.set(key, json.dumps({"s": asdict(s), "at": at}, ensure_ascii=False), ex=CACHE_S)  # type: ignore[attr-defined]
@@ -47,6 +47,7 @@ async def dashboard(request: web.Request) -> web.Response:
     staff = staff_of(request)
     if scope.role(staff) is Role.AUDITOR:
         raise web.HTTPFound("/admin/audit")
-    s, at = await dashboard_stats(staff, services_of(request).redis, cache=request.query.get("fresh") != "1")
+    s, at = await dashboard_stats(staff, await scope.county_of(request), services_of(request).redis,
+                                  cache=request.query.get("fresh") != "1")
     charts = json.dumps(stats.chart_data(s, CATEGORY_NAMES, STATUS_NAMES), ensure_ascii=False).replace("</", "<\\/")
     return render(request, "dashboard.html", {"s": s, "charts": charts, "at": at, "cache_s": CACHE_S})

@@ -5,7 +5,7 @@
     GET  /findings/{id}             the finding and its records, masked (胡*山, 6107**********0010), audited
     POST /findings/{id}/explain     handlers.compare.explain with the staff member's reason
 
-Every handler starts from `finding_query.findings_for(staff)`, so a finding out of scope is a 404 on
+Every handler starts from `finding_query.findings_for(staff, county)`, so a finding out of scope is a 404 on
 every URL and form. Nothing personal leaves handlers.compare.records unmasked, and nothing personal
 goes into the audit detail.
 """
@@ -62,9 +62,10 @@ async def finding_list(request: web.Request) -> web.Response:
         page = max(1, min(int(request.query.get("page", "1")), 100_000))
     except ValueError:
         page = 1
-    mine = findings_for(staff)
+    county = await scope.county_of(request)
+    mine = findings_for(staff, county)
     by_rule, by_town = await counts_by(mine, "rule"), await counts_by(mine, "township_id")
-    qs = f.apply(findings_for(staff))
+    qs = f.apply(findings_for(staff, county))
     total = await qs.count()
     rows = await qs.order_by("-id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).values(*LIST_COLUMNS)
     towns, villages, numbers = await _names(rows)
@@ -85,7 +86,8 @@ async def finding_export(request: web.Request) -> web.Response:
     staff = staff_of(request)
     _allowed(staff)
     f = FindingFilter.parse(request.query)
-    rows = await f.apply(findings_for(staff)).order_by("-id").limit(EXPORT_MAX_ROWS).values(*LIST_COLUMNS)
+    qs = f.apply(findings_for(staff, await scope.county_of(request)))
+    rows = await qs.order_by("-id").limit(EXPORT_MAX_ROWS).values(*LIST_COLUMNS)
     towns, villages, numbers = await _names(rows)
     wb, ws = workbook("比对疑点")
     append(ws, ["疑点编号", "规则", "乡镇", "村", "项目", "周期", "笔数", "金额（元）", "最早发放", "最晚发放", "情况",
@@ -123,7 +125,7 @@ async def _detail(request: web.Request, staff: Staff, f: Finding, *, error: str 
 async def finding_page(request: web.Request) -> web.Response:
     staff = staff_of(request)
     _allowed(staff)
-    f = await finding_or_404(staff, request.match_info["id"])
+    f = await finding_or_404(staff, request.match_info["id"], await scope.county_of(request))
     return await _detail(request, staff, f)
 
 
@@ -131,7 +133,7 @@ async def finding_page(request: web.Request) -> web.Response:
 async def finding_explain(request: web.Request) -> web.Response:
     staff = staff_of(request)
     _allowed(staff)
-    f = await finding_or_404(staff, request.match_info["id"])
+    f = await finding_or_404(staff, request.match_info["id"], await scope.county_of(request))
     reason = str((await request.post()).get("reason", "")).strip()[:1000]
     if len(reason) < MIN_REASON:
         return await _detail(request, staff, f, error=f"请填写核实说明（至少{MIN_REASON}个字）。", status=400)

@@ -57,7 +57,7 @@ async def statistics_xlsx(request: web.Request) -> web.Response:
     scope.require(staff, scope.ACTING_ROLES)
     kind = request.query.get("kind", "month")
     label, start, end = period_bounds(kind, request.query.get("period", ""))
-    scoped = scope.cases_for(staff)
+    scoped = await scope.visible_cases(request)
     s = await stats.compute(scoped, start=start, end=end, trend_months=0, today=min(end.date(), date.today()),
                             whole=scope.is_county(staff))
     towns = {t.code: t.name for t in await Township.all()}

@@ -9,7 +9,8 @@ from storage.models.registry import County, Township, Village, WechatGroup, Zone
 from storage.models.subsidy import ImportBatch, SubsidyLookup, SubsidyRecord
 
 __all__ = [
-    "COUNTY_ROLES", "ROLE_NAMES", "CLOSED_STATUSES", "EVENT_NAMES", "OPEN_STATUSES", "STATUS_NAMES", "Role", "Staff", "StaffBinding", "AuditEntry", "Attachment", "Case", "CaseEvent",
+    "COUNTY_ROLES", "ROLE_NAMES", "CLOSED_STATUSES", "EVENT_NAMES", "OPEN_STATUSES", "STATUS_NAMES", "Role", "Staff",
+    "StaffBinding", "AuditEntry", "Attachment", "Case", "CaseEvent",
     "ReporterIdentity", "Status", "OutboxMessage", "County", "Township", "Village", "WechatGroup", "Zone",
     "ImportBatch", "SubsidyLookup", "SubsidyRecord",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from storage.models import AuditEntry, Case, CaseEvent, Status
+from storage.models import AuditEntry, Case, CaseEvent, Staff, Status
 from tests.admin.conftest import file_case, signed_in
 
 NAME, PHONE, OPENID = "王秀兰", "13912345678", "oQF_reporter_openid_000000000001"
@@ -181,3 +181,39 @@ async def test_attachment_served_to_its_township_only(two_townships: dict[str, C
     for case_id in (two_townships["nanba"].id, two_townships["dongling"].id):  # neither URL gives the file
         status, _, _ = await other.get_bytes(f"/admin/cases/{case_id}/attachments/{att.id}")
         assert status == 404
+
+
+async def _file_routed_to_county(services: Any, text: str, **kw: Any) -> Case:
+    from handlers.cases.filing import ReportDraft, file_report
+
+    draft = ReportDraft(channel="mp", text=text, category="subsidy_fraud", township="610798101",
+                        village="610798101201", confidence=0.9, keywords=["低保"], **kw)
+    case = (await file_report(draft, services)).case
+    assert case.office == "610798"
+    return case
+
+
+async def test_monitor_cannot_open_avoided_case_in_the_panel(two_townships: dict[str, Case], panel_factory: Any,
+                                                             services: Any) -> None:
+    own = two_townships["nanba"]
+    avoided = await _file_routed_to_county(services, "南坝镇副镇长收了胡家庄村低保户的好处费", level="township")
+    excluded = await _file_routed_to_county(services, "胡家庄村会计扣低保,不要转给镇上,镇上和他是一伙的",
+                                            level="village", exclude_township=True)
+    county = await signed_in(panel_factory, services, "county_staff")
+    monitor_id = str((await Staff.get(username="hujia_monitor")).id)
+    for case in (avoided, excluded):  # the county cannot hand such a case to a monitor either
+        status, body = await county.get(f"/admin/cases/{case.id}")
+        assert status == 200 and f'value="{monitor_id}"' not in body
+        status, _ = await county.post(f"/admin/cases/{case.id}/monitor", {"monitor": monitor_id})
+        assert status == 400
+    monitor = await signed_in(panel_factory, services, "hujia_monitor")
+    _, body = await monitor.get("/admin/cases")
+    assert own.number in _rows(body)
+    for case in (avoided, excluded):
+        assert case.number not in _rows(body)
+        status, body_case = await monitor.get(f"/admin/cases/{case.id}")
+        assert status == 404 and case.text not in body_case
+        await monitor.get(f"/admin/cases/{own.id}")  # a fresh CSRF token from a page the monitor may open
+        status, _ = await monitor.post(f"/admin/cases/{case.id}/action", {"action": "add_finding", "text": "已核实"})
+        assert status == 404
+    assert not await CaseEvent.filter(case_id__in=[avoided.id, excluded.id], kind="finding").exists()
