@@ -4,7 +4,7 @@
     POST /outcomes/propose           case id, result (fixed list), optional public summary — audited
     POST /outcomes/{id}/review       publish or withdraw (county roles, not the proposer) — audited
 
-Cases come from admin.scope.cases_for(staff): a case routed away from a township is never listed to it.
+Cases come from admin.scope.visible_cases(request): a case routed away from a township is never listed to it.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ routes = web.RouteTableDef()
 async def _page(request: web.Request, **ctx: Any) -> web.Response:
     staff = staff_of(request)
     registry = await services_of(request).registry()
-    mine = scope.cases_for(staff)
+    mine = await scope.visible_cases(request)
     taken = Subquery(Outcome.filter(status__in=[OutcomeStatus.PENDING, OutcomeStatus.PUBLISHED]).values("case_id"))
     closed = await mine.filter(status__in=list(O.CLOSED)).exclude(id__in=taken).order_by("-id").limit(50) \
         if scope.may_act(staff) else []
@@ -51,7 +51,7 @@ async def outcome_propose(request: web.Request) -> web.Response:
     staff = staff_of(request)
     scope.require(staff, scope.ACTING_ROLES)
     form = await request.post()
-    case = await scope.case_or_404(staff, str(form.get("case", "")))
+    case = await scope.case_or_404(request, str(form.get("case", "")))
     try:
         await O.propose(case, str(form.get("result", "")), str(form.get("summary", "")), staff)
     except O.OutcomeRefused as exc:
@@ -64,7 +64,7 @@ async def outcome_review(request: web.Request) -> web.Response:
     staff = staff_of(request)
     scope.require(staff, scope.ACTING_ROLES)
     outcome = await Outcome.get_or_none(id=int(request.match_info["id"]))
-    if outcome is None or not await scope.cases_for(staff).filter(id=outcome.case_id).exists():  # type: ignore[attr-defined]
+    if outcome is None or not await (await scope.visible_cases(request)).filter(id=outcome.case_id).exists():  # type: ignore[attr-defined]
         raise web.HTTPNotFound(text="no such outcome")
     form = await request.post()
     try:
