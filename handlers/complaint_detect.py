@@ -1,6 +1,9 @@
-"""Free text that reads like a complaint starts the report flow with that text as its first part.
+"""Free text outside any flow: a complaint starts the report flow with that text as its first part;
+a greeting, thanks or a policy question gets an answer; pinyin is asked for in characters.
 
     (no flow, private chat) "村会计把低保钱扣了" ──> report.describe (text kept) ──> 好了 ──> …
+    (no flow, private chat) "请问低保怎么申请" / "你好" / "谢谢" ──> an answer (no case)
+    (no flow, private chat) "cun zhang kou le wo de di bao" ──> "请用汉字再说一遍"
 
 Tried last among the routers: keywords and flows have had their turn.
 """
@@ -31,6 +34,36 @@ def looks_like_complaint(text: str) -> bool:
     if result.category == "other":
         return False
     return result.confidence >= MIN_CONFIDENCE or bool(CUES.search(compact))
+
+
+def _not_a_tip(msg: Inbound, ctx: dict) -> dict | bool:
+    from nlp import gate
+    from nlp.text import normalize
+
+    if ctx["state"].current is not None or msg.in_group or not msg.content:
+        return False
+    kind = gate.read(normalize(msg.content)).kind
+    return {"kind": kind} if kind in ("greeting", "thanks", "question") else False
+
+
+@complaint_router.text(_not_a_tip)
+async def answer(kind: str) -> Reply:
+    from handlers import report_texts as T
+
+    return Reply.text(T.answer_for(kind))
+
+
+def _pinyin(msg: Inbound, ctx: dict) -> bool:
+    from nlp.text import is_pinyin_only
+
+    return ctx["state"].current is None and not msg.in_group and is_pinyin_only(msg.content or "")
+
+
+@complaint_router.text(_pinyin)
+async def pinyin() -> Reply:
+    from handlers import report_texts as T
+
+    return Reply.text(T.PINYIN)
 
 
 def _complaint(msg: Inbound, ctx: dict) -> bool:

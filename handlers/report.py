@@ -2,7 +2,11 @@
 
     举报 | 反映问题 | menu REPORT ──> describe ◄── free text that reads like a complaint (complaint_detect)
     describe: text / voice (recognised text) / photo / voice without text ... 好了
+        ├─ pinyin only ──> "请用汉字再说一遍" (describe again)
+        ├─ greeting / thanks / policy question (nlp gate) ──> an answer; no case, nothing kept
         ├─ category `other` ──> referral (12345), kept for statistics, no case number
+        ├─ model leans to `other` while an accused and an act are named, or is unsure
+        │     (nlp ask_category) ──> category menu (1..10) ──> place? ──> confirm
         ├─ place unknown or ambiguous (nlp ask_place) ──> place ──> confirm
         └─> confirm "您反映的是南坝镇胡家庄村的低保问题,对吗?"
                1 对 ──> identity     2 ──> category (1..10) ──> confirm     3 ──> place ──> confirm
@@ -24,7 +28,7 @@ from bot.services import Services
 from handlers import report_texts as T
 from handlers.cases.numbers import new_receipt
 from handlers.report_filing import draft_from, file_with_media
-from nlp.text import visible_length
+from nlp.text import is_pinyin_only, visible_length
 
 report_router = Router("report")
 
@@ -115,11 +119,21 @@ async def _analyse(state: ConversationState, parts: list[str], channel: str, ser
         return Reply.text(T.EMPTY)
     if visible_length(text) < MIN_TEXT:  # zero-width or direction-override characters are not words
         return Reply.text(T.TOO_SHORT)
+    if is_pinyin_only(text):
+        await state.update(parts=[])
+        return Reply.text(T.PINYIN)
     a = analyze(text, registry, asked_already=bool(state.data.get("place_asked")))
     found = dict(category=a.category, confidence=a.confidence, keywords=list(a.keywords), township=a.township,
                  village=a.village, level=a.level, exclude=a.exclude_township)
+    if a.kind in ("greeting", "thanks", "question"):
+        await state.clear()  # nothing was reported: no case, not even for statistics
+        return Reply.text(T.answer_for(a.kind))
     if a.category == "other":
         return await _refer(state, {**state.data, **found}, channel, services)
+    if a.ask_category:
+        # Never turned away: the reporter picks the category; the place is asked after if needed.
+        await state.set(Report.category, ask_place_after=a.ask_place, **found)
+        return Reply.text(T.ask_category())
     if a.ask_place:
         await state.set(Report.place, place_asked=True, **found)
         return Reply.text(T.ASK_PLACE)
@@ -182,7 +196,12 @@ async def category(msg: Inbound, state: ConversationState, registry: Any) -> Rep
     if not said.isdigit() or not 1 <= int(said) <= len(T.CATEGORY_CHOICES):
         return Reply.text(T.BAD_CATEGORY + "\n" + T.category_menu())
     # The reporter's choice is certain; the keywords that named a subsidy no longer apply.
-    await state.set(Report.confirm, category=T.CATEGORY_CHOICES[int(said) - 1], confidence=1.0, keywords=[])
+    chosen = T.CATEGORY_CHOICES[int(said) - 1]
+    if state.data.get("ask_place_after"):
+        await state.set(Report.place, category=chosen, confidence=1.0, keywords=[], ask_place_after=False,
+                        place_asked=True)
+        return Reply.text(T.ASK_PLACE)
+    await state.set(Report.confirm, category=chosen, confidence=1.0, keywords=[])
     data = state.data
     return Reply.text(T.confirm(data, registry.place_label(data.get("township", ""), data.get("village", ""))))
 

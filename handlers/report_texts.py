@@ -33,6 +33,15 @@ REFERRAL = ("您说的情况不属于纪检监察机关的受理范围(比如邻
             "建议拨打12345政务服务热线,或向村委会、乡镇政府反映。\n"
             "如果您要反映的确实是村、镇干部的问题,请回复【举报】重新说明,写清哪个村、哪位干部、做了什么。")
 
+ASK_CATEGORY = ("您说的情况已记下,是要反映干部的问题吧?为了转给能办的单位,请选一下是哪一类问题。\n"
+                "(都不像就选最接近的,办理单位还会核实)")
+PINYIN = "您发的是拼音,系统看不太明白。请用汉字再说一遍(也可以发语音),说清哪个村、哪位干部、做了什么事。"
+POLICY_ANSWER = ("您问的是政策方面的问题。回复【权力清单】可以查村里各项事务(如低保、补贴、建房)由谁办、怎么办、要多久;"
+                 "回复【查补贴】可以查本人领取的惠民补贴。其他政策请咨询村委会、乡镇便民服务中心,或拨打12345政务服务热线。\n"
+                 "如果您要反映干部的问题,请回复【举报】。")
+GREETING_ANSWER = "您好!这里是清风群众监督平台。反映干部的问题请回复【举报】,查本人的惠民补贴请回复【查补贴】,回复【帮助】看全部功能。"
+THANKS_ANSWER = "不客气,感谢您对监督工作的支持!有新的情况随时回复【举报】反映。"
+
 # The category as it reads in "您反映的是…的X,对吗?"
 TOPIC: dict[str, str] = {
     "subsidy_fraud": "惠民惠农资金问题",
@@ -72,6 +81,15 @@ def confirm(data: dict[str, Any], place_label: str) -> str:
 def category_menu() -> str:
     lines = [f"{i} {TOPIC[c]}" for i, c in enumerate(CATEGORY_CHOICES, 1)]
     return "请回复数字,选择问题类别:\n" + "\n".join(lines)
+
+
+def ask_category() -> str:
+    return ASK_CATEGORY + "\n" + category_menu()
+
+
+def answer_for(kind: str) -> str:
+    """What a message that is no tip gets instead of a case: an answer."""
+    return {"greeting": GREETING_ANSWER, "thanks": THANKS_ANSWER}.get(kind, POLICY_ANSWER)
 
 
 def filed(number: str, receipt: str, office: str, anonymous: bool) -> str:
