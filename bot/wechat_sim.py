@@ -57,7 +57,10 @@ class WeChatServerSim:
 
     def message_xml(self, sender: str, kind: str = "text", *, content: str = "", event: str = "",
                     event_key: str = "", recognition: str = "", media_id: str = "", chat_id: str = "",
-                    msg_id: int | None = None, create_time: int | None = None) -> str:
+                    msg_id: int | None = None, create_time: int | None = None,
+                    extra: dict[str, str] | None = None) -> str:
+        """One message as WeChat posts it. `extra`: more elements, in order (a location's Location_X,
+        Label…, a link's Title, Url…); a video's MediaId is made up when not given."""
         ts = int(create_time if create_time is not None else self.clock())
         fields = [f"<ToUserName>{_cdata(self.account)}</ToUserName>", f"<FromUserName>{_cdata(sender)}</FromUserName>",
                   f"<CreateTime>{ts}</CreateTime>", f"<MsgType>{_cdata(kind)}</MsgType>"]
@@ -73,6 +76,11 @@ class WeChatServerSim:
         elif kind == "image":
             fields += [f"<PicUrl>{_cdata('http://127.0.0.1/pic.jpg')}</PicUrl>",
                        f"<MediaId>{_cdata(media_id or 'media' + secrets.token_hex(6))}</MediaId>"]
+        elif kind in ("video", "shortvideo"):
+            fields += [f"<MediaId>{_cdata(media_id or 'video' + secrets.token_hex(6))}</MediaId>",
+                       f"<ThumbMediaId>{_cdata('media' + secrets.token_hex(6))}</ThumbMediaId>"]
+        for name, value in (extra or {}).items():
+            fields.append(f"<{name}>{_cdata(value)}</{name}>")
         if chat_id:
             fields.append(f"<ChatId>{_cdata(chat_id)}</ChatId>")
         if self.channel == "work":

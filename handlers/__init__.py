@@ -10,6 +10,7 @@ from bot.dispatch import Reply, Router
 def routers() -> list[Router]:
     from handlers.cancel import cancel_router
     from handlers.complaint_detect import complaint_router
+    from handlers.follow import follow_router
     from handlers.followup import followup_router
     from handlers.group import group_router
     from handlers.help import help_router
@@ -17,13 +18,15 @@ def routers() -> list[Router]:
     from handlers.publicity import publicity_router
     from handlers.rating import rating_router
     from handlers.report import report_router
+    from handlers.shared_items import shared_router
     from handlers.staff import staff_router
     from handlers.subsidy import subsidy_router
 
-    # cancel first (any step); publication's keywords always work, and its group answers (outcomes, power
-    # questions) come before the group's catch-all; groups next (nothing personal handled there); free text last.
-    return [cancel_router, publicity_router, group_router, help_router, subsidy_router, staff_router, report_router, followup_router,
-            rating_router, myreports_router, complaint_router]
+    # cancel first (any step); follow and scan events; publication's keywords always work, and its group answers
+    # (outcomes, power questions) come before the group's catch-all; groups next (nothing personal handled
+    # there); locations, links and cards after the flows' own handlers; free text last.
+    return [cancel_router, follow_router, publicity_router, group_router, help_router, subsidy_router, staff_router,
+            report_router, shared_router, followup_router, rating_router, myreports_router, complaint_router]
 
 
 def fallback() -> Callable[..., Awaitable[Reply]]:

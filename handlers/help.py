@@ -1,7 +1,7 @@
 """帮助 / 菜单, and the welcome text sent when someone follows the account.
 
     (any state) --帮助/菜单/help/?--> help text (the flow in progress is kept)
-    subscribe event --> welcome text
+    (the welcome itself is sent by handlers.follow)
 """
 from __future__ import annotations
 
@@ -42,18 +42,15 @@ async def help_click(msg: Inbound) -> Reply:
     return Reply.text(HELP_TEXT)
 
 
-@help_router.event("subscribe")
-async def welcome(msg: Inbound) -> Reply:
-    return Reply.text(WELCOME_TEXT)
-
-
-@help_router.event("subscribe_scan")
-async def welcome_scan(msg: Inbound) -> Reply:
-    return Reply.text(WELCOME_TEXT)
+NOT_UNDERSTOOD = "没太明白您的意思。回复【帮助】查看可以做什么。"
+CANNOT_READ = "这类消息暂时看不了。请发文字、语音、照片或视频;回复【帮助】查看可以做什么。"
 
 
 async def fallback(msg: Inbound) -> Reply:
-    """Nothing matched: point to 帮助 (events with nothing to say get no reply)."""
-    if msg.kind == "event":
+    """Nothing matched. An event nobody handles gets no reply (`success`): WeChat sends many
+    (subscribe_msg_popup_event, templatesendjobfinish, WeCom change_contact, …) and none is a question."""
+    if msg.kind == "event" or msg.in_group:
         return Reply.empty()
-    return Reply.text("没太明白您的意思。回复【帮助】查看可以做什么。")
+    if msg.kind in ("text", "voice"):
+        return Reply.text(NOT_UNDERSTOOD)
+    return Reply.text(CANNOT_READ)

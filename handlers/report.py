@@ -1,7 +1,8 @@
 """举报 / 反映问题: describe, confirm category and place, 实名 or 匿名, file.
 
     举报 | 反映问题 | menu REPORT ──> describe ◄── free text that reads like a complaint (complaint_detect)
-    describe: text / voice (recognised text) / photo / voice without text ... 好了
+    describe: text / voice (recognised text) / photo / video / voice without text / link ... 好了
+              (a location message, or a village QR code scanned before: the default place — handlers.shared_items)
         ├─ pinyin only ──> "请用汉字再说一遍" (describe again)
         ├─ greeting / thanks / policy question (nlp gate) ──> an answer; no case, nothing kept
         ├─ category `other` ──> referral (12345), kept for statistics, no case number
@@ -20,13 +21,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import Any, Coroutine
 
 from bot.dispatch import Inbound, Keyword, Reply, Router, State, StatesGroup, in_state, private_chat
+from bot.dispatch.dispatcher import Sender
 from bot.dispatch.state import ConversationState
 from bot.services import Services
 from handlers import report_texts as T
 from handlers.cases.numbers import new_receipt
+from handlers.follow import forget_village, scanned_village
 from handlers.report_filing import draft_from, file_with_media
 from nlp.text import is_pinyin_only, visible_length
 
@@ -78,31 +81,36 @@ async def start_click(state: ConversationState) -> Reply:
     return await begin(state)
 
 
-@report_router.register({"image", "voice"}, Report, lambda m, c: not m.content)
+MEDIA_KINDS = {"image", "voice", "video"}  # a video (or short video) is evidence like a photo
+KEPT = {"image": T.PHOTO_KEPT, "voice": T.VOICE_KEPT, "video": T.VIDEO_KEPT}
+
+
+@report_router.register(MEDIA_KINDS, Report, lambda m, c: not m.content)
 async def media(msg: Inbound, state: ConversationState) -> Reply:
     kept = state.data.get("media", [])
     if len(kept) >= MAX_MEDIA or not msg.media_id:
         return Reply.text(T.TOO_MANY_FILES)
-    kind = "image" if msg.kind == "image" else "voice"
-    await state.update(media=[*kept, {"kind": kind, "media_id": msg.media_id}])
+    await state.update(media=[*kept, {"kind": msg.kind, "media_id": msg.media_id}])
     if state.current != Report.describe.id:
         return Reply.text(T.FILE_KEPT_LATER)
-    return Reply.text(T.PHOTO_KEPT if kind == "image" else T.VOICE_KEPT)
+    return Reply.text(KEPT[msg.kind])
 
 
-@report_router.register({"image", "voice"}, in_state(None), private_chat, lambda m, c: not m.content)
+@report_router.register(MEDIA_KINDS, in_state(None), private_chat, lambda m, c: not m.content)
 async def media_first(msg: Inbound, state: ConversationState) -> Reply:
-    """A photo (or an unrecognised voice) sent before any words: it starts a report."""
+    """A photo, a video (or an unrecognised voice) sent before any words: it starts a report."""
     await begin(state)
-    await state.update(media=[{"kind": "image" if msg.kind == "image" else "voice", "media_id": msg.media_id}])
+    await state.update(media=[{"kind": msg.kind, "media_id": msg.media_id}])
     return Reply.text(T.MEDIA_FIRST)
 
 
 @report_router.text(Report.describe, lambda m, c: _plain(m.content) not in OTHER_FLOWS)
-async def describe(msg: Inbound, state: ConversationState, services: Services, registry: Any) -> Reply:
+async def describe(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any) -> Reply:
     parts: list[str] = state.data.get("parts", [])
     if _plain(msg.content) in DONE_WORDS:
-        return await _analyse(state, parts, msg.channel, services, registry)
+        # The place a location message settled, else the village whose QR code was scanned (handlers.follow)
+        home = state.data.get("home_village") or await scanned_village(user, services) or None
+        return await _analyse(state, parts, msg.channel, services, registry, home)
     room = MAX_TEXT - sum(len(p) for p in parts)
     if room <= 0:
         return Reply.text(T.TOO_LONG)
@@ -111,7 +119,7 @@ async def describe(msg: Inbound, state: ConversationState, services: Services, r
 
 
 async def _analyse(state: ConversationState, parts: list[str], channel: str, services: Services,
-                   registry: Any) -> Reply:
+                   registry: Any, home: str | None = None) -> Reply:
     from nlp import analyze
 
     text = "\n".join(parts)
@@ -122,7 +130,7 @@ async def _analyse(state: ConversationState, parts: list[str], channel: str, ser
     if is_pinyin_only(text):
         await state.update(parts=[])
         return Reply.text(T.PINYIN)
-    a = analyze(text, registry, asked_already=bool(state.data.get("place_asked")))
+    a = analyze(text, registry, group_village=home, asked_already=bool(state.data.get("place_asked")))
     found = dict(category=a.category, confidence=a.confidence, keywords=list(a.keywords), township=a.township,
                  village=a.village, level=a.level, exclude=a.exclude_township)
     if a.kind in ("greeting", "thanks", "question"):
@@ -207,43 +215,48 @@ async def category(msg: Inbound, state: ConversationState, registry: Any) -> Rep
 
 
 @report_router.text(Report.identity)
-async def identity(msg: Inbound, state: ConversationState, services: Services, registry: Any) -> Reply:
+async def identity(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any) -> Reply:
     said = _plain(msg.content)
     if said in ("1", "实名"):
         await state.set(Report.phone)
         return Reply.text(T.ASK_PHONE)
     if said in ("2", "匿名"):
-        return await _file(msg, state, services, registry, anonymous=True)
+        return await _file(msg, state, user, services, registry, anonymous=True)
     return Reply.text(T.NOT_UNDERSTOOD_IDENTITY)
 
 
 @report_router.text(Report.phone)
-async def phone(msg: Inbound, state: ConversationState, services: Services, registry: Any) -> Reply:
+async def phone(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any) -> Reply:
     said = _plain(msg.content).replace("-", "").removeprefix("+86")
     if said in SKIP:
-        return await _file(msg, state, services, registry, anonymous=False)
+        return await _file(msg, state, user, services, registry, anonymous=False)
     if not PHONE_RE.match(said):
         return Reply.text(T.BAD_PHONE)
-    return await _file(msg, state, services, registry, anonymous=False, phone=said)
+    return await _file(msg, state, user, services, registry, anonymous=False, phone=said)
 
 
-async def _file(msg: Inbound, state: ConversationState, services: Services, registry: Any, *,
+async def _file(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any, *,
                 anonymous: bool, phone: str | None = None) -> Reply:
     data = state.data
     receipt = services.cipher.open(data["receipt_enc"]) if data.get("receipt_enc") else None
     filed = await file_with_media(draft_from(data, msg, anonymous=anonymous, phone=phone, receipt=receipt),
                                   data.get("media", []), services)
-    await _clear_after_commit(state)
+    await _clear_after_commit(state, forget_village(user, services))  # the scanned village served this report
     office = registry.commission_name(filed.case.office) or "县纪委监委"
     return Reply.text(T.filed(filed.case.number or "", filed.receipt, office, anonymous))
 
 
-async def _clear_after_commit(state: ConversationState) -> None:
+async def _clear_after_commit(state: ConversationState, also: Coroutine[Any, Any, None] | None = None) -> None:
     """After the commit: a failure above leaves the flow where it was, nothing lost. Redis failing
     here must not cost the villager the receipt: the draft stays, and filing it again finds the case."""
     try:
         await state.clear()
+        if also is not None:
+            await also
+            also = None
     except Exception as exc:
+        if also is not None:
+            also.close()
         import logging
 
         logging.getLogger("qingfeng.report").warning("filed, but the conversation not cleared: %s",

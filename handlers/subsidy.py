@@ -1,6 +1,6 @@
 """查补贴: a villager looks up the subsidies paid in their name, disputes one, subscribes to new ones.
 
-    (private, any state) --查补贴--> ask       (--查补贴 <ID> <name>--> lookup at once)
+    (private, any state) --查补贴 | menu SUBSIDY--> ask       (--查补贴 <ID> <name>--> lookup at once)
     ask --ID + name (one message)--------------------------> lookup
     ask --ID only--> ask (ID kept sealed) --name--> lookup
     ask --name only--> ask (name kept sealed) --ID--> lookup
@@ -56,6 +56,14 @@ async def start(msg: Inbound, state: ConversationState, user: Sender, services: 
     await state.set(SubsidyFlow.ask, id_enc="", name_enc="")
     if re.search(r"[0-9０-９]", args):  # "查补贴 <ID> <name>" in one message
         return await _collect(args, msg.channel, state, user, services)
+    return Reply.text(texts.START)
+
+
+@subsidy_router.click("SUBSIDY")
+async def start_click(state: ConversationState) -> Reply:
+    """The menu's 查补贴 (qingfeng menu create)."""
+    await state.clear()
+    await state.set(SubsidyFlow.ask, id_enc="", name_enc="")
     return Reply.text(texts.START)
 
 

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from storage.crypto import PersonalDataCipher
 from storage.models import Attachment
+from storage.mp4 import is_mp4, strip_metadata
 from storage.voice_check import voice_problem
 
 
@@ -33,7 +34,7 @@ class AttachmentContext(Protocol):
     @property
     def settings(self) -> Any: ...  # its `var_dir` holds attachments/
 
-MAX_BYTES = {"image": 10 * 1024 * 1024, "voice": 2 * 1024 * 1024}  # WeChat's own media limits
+MAX_BYTES = {"image": 10 * 1024 * 1024, "voice": 2 * 1024 * 1024, "video": 10 * 1024 * 1024}  # WeChat's limits
 # A decompression bomb is refused from its header, before any pixel is decoded: 24 MP is more than any
 # phone sends through WeChat (which scales photos down itself); a 6300×6300 all-zero PNG of 150 KB is not.
 MAX_PIXELS = 24_000_000
@@ -41,7 +42,7 @@ MAX_SIDE = 4096  # JPEGs are decoded straight at a reduced scale (draft) to at m
 # Decodes at once in this process: each may hold ~100 MB of pixels, so a burst of uploads stays bounded.
 DECODES = threading.BoundedSemaphore(2)
 KIND_OF = {"image/jpeg": "image", "image/png": "image", "audio/amr": "voice", "audio/mpeg": "voice",
-           "audio/speex": "voice"}
+           "audio/speex": "voice", "video/mp4": "video"}
 ALLOWED_TYPES = frozenset(KIND_OF)
 
 
@@ -66,6 +67,8 @@ def sniff(data: bytes) -> str | None:
         return "audio/mpeg"
     if data.startswith(b"OggS") and b"Speex   " in data[:128] or data.startswith(b"Speex   "):
         return "audio/speex"
+    if is_mp4(data):
+        return "video/mp4"
     return None
 
 
@@ -111,7 +114,7 @@ def _strip_id3(data: bytes) -> bytes:
 def check_and_clean(data: bytes, content_type: str, kind: str) -> tuple[bytes, str]:
     """The bytes to store and their real type; raises AttachmentRejected."""
     if kind not in MAX_BYTES:
-        raise AttachmentRejected("只能发送图片或语音。", f"unknown attachment kind {kind!r}")
+        raise AttachmentRejected("只能发送图片、视频或语音。", f"unknown attachment kind {kind!r}")
     if not data:
         raise AttachmentRejected("文件是空的,请重新发送。", "empty attachment")
     if len(data) > MAX_BYTES[kind]:
@@ -121,10 +124,15 @@ def check_and_clean(data: bytes, content_type: str, kind: str) -> tuple[bytes, s
     real = sniff(data)
     if real is None or KIND_OF[real] != kind:
         claimed = (content_type or "").split(";")[0].strip().lower()
-        raise AttachmentRejected("只能发送照片(jpg、png)或语音。",
+        raise AttachmentRejected("只能发送照片(jpg、png)、视频(mp4)或语音。",
                                  f"{kind}: bytes are {real or 'of no accepted type'}, claimed {claimed or 'nothing'}")
     if kind == "image":
         return _clean_image(data, real), real
+    if kind == "video":
+        try:
+            return strip_metadata(data), real
+        except ValueError as exc:
+            raise AttachmentRejected("视频文件无法打开,请重新发送。", f"video refused: {exc}") from None
     body = _strip_id3(data) if real == "audio/mpeg" else data
     problem = voice_problem(body, real)
     if problem:

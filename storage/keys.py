@@ -120,3 +120,8 @@ def publication_version(area: str) -> str:
 def audit_anchor() -> str:
     """The audit chain's head (id, hash) kept outside the table, so a truncation is seen."""
     return f"{PREFIX}:audit:anchor"
+
+
+def scanned_village(subject: str) -> str:
+    """The village whose QR code (码上监督) the villager scanned last: the place of their next report."""
+    return f"{PREFIX}:scanvillage:{subject}"

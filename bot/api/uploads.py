@@ -49,7 +49,7 @@ async def _read_file(request: web.Request, cap: int) -> bytes:
     return bytes(data)
 
 
-@routes.post("/attachments", response=AttachmentOut, status=201, multipart={"file": "一张照片(jpg、png)或一段语音"},
+@routes.post("/attachments", response=AttachmentOut, status=201, multipart={"file": "一张照片(jpg、png)、一段视频(mp4)或一段语音"},
              headers={TOKEN_HEADER: "提交反映时返回的 upload_token"},
              errors=("upload_expired", "too_many_attachments", "bad_attachment"), summary="为刚提交的反映上传附件")
 async def upload(call: Call) -> AttachmentOut:
@@ -66,7 +66,7 @@ async def upload(call: Call) -> AttachmentOut:
     data = await _read_file(call.request, max(MAX_BYTES.values()))
     real = sniff(data)
     if real is None:
-        raise fail("unsupported_type", "只能上传照片(jpg、png)或语音。")
+        raise fail("unsupported_type", "只能上传照片(jpg、png)、视频(mp4)或语音。")
     kind = KIND_OF[real]
     if len(data) > MAX_BYTES[kind]:
         raise fail("too_large", f"文件太大了(不能超过{MAX_BYTES[kind] // (1024 * 1024)}MB)。")

@@ -18,13 +18,14 @@ def normalise_keyword(text: str) -> str:
 class Inbound:
     channel: str  # "mp" (official account) | "work" (WeCom)
     sender: str  # openid / WeCom userid: personal data, never logged
-    kind: str  # text | image | voice | event | location | link | video | unknown
+    kind: str  # text | image | voice | video (shortvideo too) | location | link | miniprogrampage | event | unknown
     text: str = ""
     event: str = ""  # subscribe | unsubscribe | click | ...
     event_key: str = ""
     media_id: str = ""
     pic_url: str = ""
     recognition: str = ""  # WeChat's speech recognition of a voice message
+    title: str = ""  # a location's label (its address), a link's or a mini-program card's title
     chat_id: str = ""  # WeCom group chat id; "" in a private chat
     msg_id: str = ""
     create_time: int = 0
@@ -59,6 +60,11 @@ def from_wechatpy(channel: str, msg: Any) -> Inbound:
     """
     raw: dict[str, Any] = getattr(msg, "_data", None) or {}
     kind = getattr(msg, "type", "unknown") or "unknown"
+    msg_type = str(raw.get("MsgType") or "").lower()
+    if kind == "unknown" and msg_type == "event":
+        kind = "event"  # an event wechatpy has no class for (subscribe_msg_popup_event, change_contact, …)
+    elif kind == "unknown" and msg_type in ("location", "link", "video", "shortvideo", "miniprogrampage", "file"):
+        kind = msg_type  # WeCom's parser lacks some of these
     common = dict(
         channel=channel, sender=str(raw.get("FromUserName") or ""),
         chat_id=str(raw.get("ChatId") or raw.get("ChatID") or ""), msg_id=str(raw.get("MsgId") or ""),
@@ -67,7 +73,7 @@ def from_wechatpy(channel: str, msg: Any) -> Inbound:
     if kind == "text":
         return Inbound(kind="text", text=str(raw.get("Content") or ""), **common)
     if kind == "event":
-        return Inbound(kind="event", event=str(getattr(msg, "event", "") or "").lower(),
+        return Inbound(kind="event", event=str(getattr(msg, "event", "") or raw.get("Event") or "").lower(),
                        event_key=str(getattr(msg, "key", "") or raw.get("EventKey") or ""), **common)
     if kind == "voice":
         return Inbound(kind="voice", media_id=str(raw.get("MediaId") or ""),
@@ -75,4 +81,10 @@ def from_wechatpy(channel: str, msg: Any) -> Inbound:
     if kind == "image":
         return Inbound(kind="image", media_id=str(raw.get("MediaId") or ""), pic_url=str(raw.get("PicUrl") or ""),
                        **common)
+    if kind in ("video", "shortvideo"):
+        return Inbound(kind="video", media_id=str(raw.get("MediaId") or ""), **common)
+    if kind == "location":
+        return Inbound(kind="location", title=str(raw.get("Label") or ""), **common)
+    if kind in ("link", "miniprogrampage"):
+        return Inbound(kind=kind, title=str(raw.get("Title") or ""), **common)
     return Inbound(kind=kind, **common)

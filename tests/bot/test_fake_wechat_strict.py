@@ -117,3 +117,17 @@ async def fake_wecom_token(http: Any, fake: FakeWeChat) -> str:
 async def test_a_video_is_fetched_from_the_video_url_wechat_answers(make_mp: Callable[..., MpClient]) -> None:
     data, ctype = await make_mp().get_media("video0001")
     assert ctype == "video/mp4" and data[4:8] == b"ftyp"
+
+
+async def test_the_menu_is_held_to_wechats_limits(make_mp: Callable[..., MpClient]) -> None:
+    mp = make_mp()
+    four = {"button": [{"type": "click", "name": n, "key": n} for n in ("A", "B", "C", "D")]}
+    assert await _errcode(mp.create_menu(four)) == 40016
+    long_name = {"button": [{"type": "click", "name": "反映问题和查询进度", "key": "REPORT"}]}  # > 16 bytes
+    assert await _errcode(mp.create_menu(long_name)) == 40018
+    no_key = {"button": [{"type": "click", "name": "举报"}]}
+    assert await _errcode(mp.create_menu(no_key)) == 40019
+    from bot.wechat_menu import MENU
+
+    await mp.create_menu(MENU)
+    assert (await mp.get_menu())["menu"] == MENU
