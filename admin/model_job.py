@@ -1,6 +1,6 @@
 """Retrain the category model into a candidate file and evaluate it beside the live one (a child process).
 
-    python -m admin.model_job OUT_DIR
+    python -m admin.model_job OUT_DIR [KEYWORDS_FILE MODEL_FILE]
 
 Reads OUT_DIR/corrections.jsonl (staff corrections of category, written by the panel) as extra labels,
 writes OUT_DIR/candidate.json (nlp.train.train) and OUT_DIR/evaluation.json:
@@ -23,22 +23,25 @@ def _summary(reports: list[Any]) -> dict[str, Any]:
                      "route_accuracy": round(r.route_accuracy, 4)} for r in reports}
 
 
-def run(out: Path) -> dict[str, Any]:
+def run(out: Path, keywords_path: Path | None = None, model_path: Path | None = None) -> dict[str, Any]:
+    """`keywords_path`/`model_path`: the live versions (handlers.model_files); default the package's files."""
     from nlp import engine
     from nlp.category import MODEL_PATH
     from nlp.evaluate import evaluate
+    from nlp.keywords import KEYWORDS_PATH
     from nlp.train import train
 
     candidate = out / "candidate.json"
-    engine.load()
+    keywords_path = keywords_path or KEYWORDS_PATH
+    engine.load(model_path=model_path or MODEL_PATH, keywords_path=keywords_path)
     current = _summary(evaluate("test"))
     corrections = out / "corrections.jsonl"
     lines = corrections.read_text(encoding="utf-8").splitlines() if corrections.exists() else []
     extra = [(d["text"], d["category"]) for d in map(json.loads, lines)]
     stats = train(candidate, extra=extra)
-    engine.load(model_path=candidate)
+    engine.load(model_path=candidate, keywords_path=keywords_path)
     result = {"candidate": _summary(evaluate("test")), "current": current, "train": stats,
-              "live_model": str(MODEL_PATH), "finished": datetime.now(timezone.utc).isoformat()}
+              "live_model": str(model_path or MODEL_PATH), "finished": datetime.now(timezone.utc).isoformat()}
     return result
 
 
@@ -46,7 +49,8 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
     try:
-        result = run(out)
+        live = [Path(a) for a in argv[2:4]]
+        result = run(out, *live)
     except Exception as exc:  # the panel shows what went wrong
         result = {"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-2000:]}
     tmp = out / "evaluation.json.tmp"

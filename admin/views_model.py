@@ -1,18 +1,18 @@
 """The keyword model (county admin): edit category keywords, retrain, compare, switch.
 
     GET  /model            keywords.tsv, the live model's figures, staff corrections, the candidate if any
-    POST /model/keywords   validated by nlp.keywords.load_keywords, written atomically, reloaded
+    POST /model/keywords   validated, stored as a new version in the database (handlers.model_files)
     POST /model/train      admin.model_job in a child process → var/models/{candidate,evaluation}.json
-    POST /model/switch     the candidate becomes the live model (the old one kept as model.previous.json)
+    POST /model/switch     the candidate becomes the live model: a new version in the database
+
+Every server and worker process picks up a new version within seconds (handlers.model_files.sync);
+nothing is written into the installed package.
 """
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +39,17 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 async def _page(request: web.Request, **ctx: Any) -> web.Response:
-    from nlp.category import MODEL_PATH
-    from nlp.keywords import KEYWORDS_PATH
+    from handlers import model_files
 
     d = _models_dir(request)
-    live = _read_json(Path(MODEL_PATH)) or {}
+    try:
+        live = json.loads(await model_files.live_text("model"))
+    except ValueError:
+        live = {}
     base: dict[str, Any] = {
-        "keywords": KEYWORDS_PATH.read_text(encoding="utf-8"),
+        "keywords": await model_files.live_text("keywords"),
         "live_meta": live.get("meta", {}),
+        "versions": {k: await model_files.versions(k) for k in model_files.KINDS},
         "corrections": await CaseEvent.filter(kind="recategorised").count(),
         "evaluation": _read_json(d / "evaluation.json"),
         "has_candidate": (d / "candidate.json").exists(),
@@ -65,27 +68,15 @@ async def model_page(request: web.Request) -> web.Response:
 
 @routes.post("/model/keywords")
 async def save_keywords(request: web.Request) -> web.Response:
-    from nlp import reload_keywords
-    from nlp.keywords import KEYWORDS_PATH, KeywordFileError, load_keywords
+    from handlers.model_files import ModelFileError, save
 
     staff = staff_of(request)
     scope.require(staff, scope.ADMIN_ROLES)
     text = str((await request.post()).get("keywords", "")).replace("\r\n", "\n")
-    fd, tmp_name = tempfile.mkstemp(prefix=".keywords-", suffix=".tsv", dir=KEYWORDS_PATH.parent)
-    tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        try:
-            rules = load_keywords(tmp)
-        except KeywordFileError as exc:
-            # The message names the temporary file: say "line N" of the text instead.
-            return await _page(request, error=str(exc).replace(f"{tmp}:", "line ") + "（未保存）", keywords=text)
-        os.replace(tmp, KEYWORDS_PATH)
-    finally:
-        tmp.unlink(missing_ok=True)
-    reload_keywords(KEYWORDS_PATH)
-    await audit.append(f"staff:{staff.id}", "model.keywords", KEYWORDS_PATH.name, {"rules": len(rules)})
+        await save("keywords", text, actor=f"staff:{staff.id}", services=services_of(request))
+    except ModelFileError as exc:
+        return await _page(request, error=f"{exc}（未保存）", keywords=text)
     return await _page(request, saved=True)
 
 
@@ -100,8 +91,12 @@ async def write_corrections(out: Path) -> int:
 
 
 async def _train(out: Path) -> None:
+    from handlers.model_files import live_paths
+
     await write_corrections(out)
+    keywords_path, model_path, _ = await live_paths(out.parent)
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "admin.model_job", str(out),
+                                                str(keywords_path), str(model_path),
                                                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
                                                 cwd=str(Path(__file__).resolve().parents[1]))
     await proc.wait()
@@ -124,8 +119,7 @@ async def train(request: web.Request) -> web.Response:
 
 @routes.post("/model/switch")
 async def switch(request: web.Request) -> web.Response:
-    from nlp import engine
-    from nlp.category import MODEL_PATH, LinearModel
+    from handlers.model_files import ModelFileError, save
 
     staff = staff_of(request)
     scope.require(staff, scope.ADMIN_ROLES)
@@ -134,18 +128,11 @@ async def switch(request: web.Request) -> web.Response:
     if not candidate.exists() or not evaluation or "error" in evaluation:
         return await _page(request, error="没有评估通过的候选模型，请先重新训练。")
     try:
-        LinearModel.load(candidate)  # refuse a file that would not load
-    except (OSError, ValueError, KeyError) as exc:
+        version = await save("model", candidate.read_text(encoding="utf-8"), actor=f"staff:{staff.id}",
+                             services=services_of(request))
+    except (OSError, ModelFileError) as exc:
         return await _page(request, error=f"候选模型无法加载：{exc}")
-    live = Path(MODEL_PATH)
-    shutil.copy2(live, live.with_name("model.previous.json"))
-    tmp = live.with_name(".model.switch.json")
-    shutil.copy2(candidate, tmp)
-    os.replace(tmp, live)
     candidate.unlink()
-    from nlp.keywords import KEYWORDS_PATH
-
-    engine.load(model_path=live, keywords_path=KEYWORDS_PATH)
     figures = evaluation.get("candidate", {}).get("test (all)", {})
-    await audit.append(f"staff:{staff.id}", "model.switch", live.name, {"test": figures})
+    await audit.append(f"staff:{staff.id}", "model.switch", f"model_file:{version}", {"test": figures})
     return await _page(request, switched=True)

@@ -71,7 +71,12 @@ class Services:
         return self._clients["wecom"]  # type: ignore[no-any-return]
 
     async def registry(self) -> Any:
-        """The registry as an `nlp.RegistryIndex`, reloaded when an import bumps its version."""
+        """The registry as an `nlp.RegistryIndex`, reloaded when an import bumps its version.
+
+        Callers classify next, so the classifier's files are brought up to date here too."""
+        from handlers.model_files import sync
+
+        await sync(self)
         now = time.monotonic()
         if self._registry is not None and now - self._registry_checked < REGISTRY_CHECK_S:
             return self._registry

@@ -14,6 +14,11 @@ def registry_version() -> str:
     return f"{PREFIX}:registry:version"
 
 
+def nlp_files_version() -> str:
+    """The newest saved classifier file (operator_model_file id): each process reloads when it grows."""
+    return f"{PREFIX}:nlp:files-version"
+
+
 def fsm_state(bot: str, chat: str, subject: str) -> str:
     return f"{PREFIX}:fsm:{bot}:{chat}:{subject}"
 

@@ -40,8 +40,16 @@ async def _registry_from_db() -> dict[str, Any]:
     from storage import db
     from storage.registry import load_registry_dict
 
-    await db.init(load_settings().db_url)
+    from handlers.model_files import live_paths
+
+    settings = load_settings()
+    await db.init(settings.db_url)
     try:
+        keywords_path, model_path, ids = await live_paths(settings.var_dir)
+        if any(ids.values()):  # the panel saved its own keywords or model: classify as the servers do
+            from nlp import engine
+
+            engine.load(model_path=model_path, keywords_path=keywords_path)
         return await load_registry_dict()
     finally:
         await db.close()

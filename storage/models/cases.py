@@ -32,7 +32,7 @@ EVENT_NAMES: dict[str, str] = {
     "extended": "延期", "reassigned": "改派", "recategorised": "更正类别", "monitor_assigned": "交办监督员",
     "identity_revealed": "查看举报人身份", "escalated": "督办", "reopened": "重新办理",
     "reminded": "到期提醒", "overdue_again": "督办后仍逾期", "followed": "群众附议", "linked": "关联相似反映",
-    "attachment_refused": "附件未通过检查", "attachment_pending": "附件待取回",
+    "attachment_refused": "附件未通过检查", "attachment_pending": "附件待取回", "rescheduled": "期限随节假日调整",
 }
 
 

@@ -1,75 +1,73 @@
 """The keyword model page: keywords are validated before they are saved, retraining shows the evaluation of the
-candidate beside the live model, and only then may the admin switch. Works on copies of nlp/data files."""
+candidate beside the live model, and only then may the admin switch. Versions go to the database, never into
+the installed package."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
 import nlp.category
 import nlp.keywords
+from handlers import model_files
 from storage.models import AuditEntry
+from storage.models.operator import ModelFile
 from tests.admin.conftest import signed_in
+
+TEXT = "胡家庄村会计把村里鱼塘承包的钱装进了自己口袋"
 
 
 @pytest.fixture
-def model_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, Path]]:
-    from nlp import engine
-
-    kw, model = tmp_path / "keywords.tsv", tmp_path / "model.json"
-    shutil.copy2(nlp.keywords.KEYWORDS_PATH, kw)
-    shutil.copy2(nlp.category.MODEL_PATH, model)
-    monkeypatch.setattr(nlp.keywords, "KEYWORDS_PATH", kw)
-    monkeypatch.setattr(nlp.category, "MODEL_PATH", model)
+def package_files() -> Iterator[tuple[bytes, bytes]]:
+    kw, model = nlp.keywords.KEYWORDS_PATH.read_bytes(), nlp.category.MODEL_PATH.read_bytes()
     yield kw, model
-    monkeypatch.undo()
-    engine.load()  # the real files again for the tests that follow
+    model_files.forget()  # the package's files again for the tests that follow
 
 
 async def test_bad_keywords_are_refused_with_the_line_and_good_ones_take_effect(
-        accounts: Any, panel_factory: Any, services: Any, model_files: tuple[Path, Path]) -> None:
+        accounts: Any, panel_factory: Any, services: Any, package_files: tuple[bytes, bytes]) -> None:
     from nlp import analyze
 
-    kw, _ = model_files
-    before = kw.read_text(encoding="utf-8")
+    before = nlp.keywords.KEYWORDS_PATH.read_text(encoding="utf-8")
     admin = await signed_in(panel_factory, services, "county_admin")
     await admin.get("/admin/model")
     bad = before + "no_such_category\t2.0\t某词\n"
     status, body = await admin.post("/admin/model/keywords", {"keywords": bad})
     line = len(bad.splitlines())
     assert status == 400 and f"line {line}: unknown category" in body
-    assert kw.read_text(encoding="utf-8") == before
+    assert await ModelFile.all().count() == 0
     registry = await services.registry()
-    assert analyze("村里的鱼塘承包给了谁没人知道", registry).category != "eight_rules"
+    assert analyze(TEXT, registry).category != "eight_rules"
     good = before + "eight_rules\t9.0\t鱼塘\n"
     status, body = await admin.post("/admin/model/keywords", {"keywords": good})
     assert status == 200 and "关键词已保存" in body
-    assert kw.read_text(encoding="utf-8") == good
-    assert analyze("村里的鱼塘承包给了谁没人知道", registry).category == "eight_rules"
+    [row] = await ModelFile.filter(kind="keywords")
+    assert row.content == good and model_files.loaded_versions()["keywords"] == row.id
+    assert nlp.keywords.KEYWORDS_PATH.read_bytes() == package_files[0], "the installed package is not written"
+    assert analyze(TEXT, registry).category == "eight_rules"
+    status, body = await admin.get("/admin/model")
+    assert "鱼塘" in body  # the editor shows the live version
     assert await AuditEntry.filter(action="model.keywords").count() == 1
 
 
-async def test_retrain_shows_evaluation_then_switch_replaces_live_model(
-        accounts: Any, panel_factory: Any, services: Any, model_files: tuple[Path, Path]) -> None:
+async def test_retrain_shows_evaluation_then_switch_stores_a_new_live_version(
+        accounts: Any, panel_factory: Any, services: Any, package_files: tuple[bytes, bytes]) -> None:
     from admin import views_model
 
-    _, model = model_files
-    live_before = model.read_bytes()
     admin = await signed_in(panel_factory, services, "county_admin")
     await admin.get("/admin/model")
     status, body = await admin.post("/admin/model/switch")
-    assert status == 400 and model.read_bytes() == live_before  # nothing to switch to yet
+    assert status == 400 and await ModelFile.filter(kind="model").count() == 0  # nothing to switch to yet
     await admin.get("/admin/model")
     await admin.post("/admin/model/train")
-    await asyncio.wait_for(views_model._TRAINING["job"], timeout=120)
+    await asyncio.wait_for(views_model._TRAINING["job"], timeout=180)
     status, body = await admin.get("/admin/model")
     evaluation = body.split('id="evaluation"', 1)[1].split("</section>", 1)[0]
     assert "test (all)" in evaluation and "候选 macro-F1" in evaluation and 'id="switch"' in evaluation
     status, body = await admin.post("/admin/model/switch")
     assert status == 200 and "已切换到新模型" in body
-    assert (model.parent / "model.previous.json").read_bytes() == live_before
-    assert nlp.category.LinearModel.load(model).weights
+    [row] = await ModelFile.filter(kind="model")
+    assert model_files.loaded_versions()["model"] == row.id and '"weights"' in row.content
+    assert nlp.category.MODEL_PATH.read_bytes() == package_files[1]
     assert await AuditEntry.filter(action="model.switch").count() == 1
