@@ -134,6 +134,9 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
         "can_reveal": scope.may_see_reporter(staff) and not case.anonymous,
         "monitors": [], "assigned": [], "revealed": None, "error": "",
     }
+    from handlers.publication.powers import rules_for_case
+
+    ctx["powers_named"], ctx["powers_other"] = await rules_for_case(case.category, case.text)
     if scope.may_act(staff):
         ctx["assigned"] = await MonitorAssignment.filter(case_id=case.id).prefetch_related("staff")
         monitors = Staff.filter(role=Role.MONITOR, is_active=True)

@@ -66,6 +66,12 @@ async def load_demo_data(services: Any) -> list[str]:
     summary = await import_path(path, services=services)
     done.append(f"subsidies: {path.name} imported ({summary.imported} new rows); synthetic people, e.g. "
                 f"查补贴 {people[0].id_number} {people[0].name}")
+    from handlers.compare import run_all
+    from storage.publication_demo import load_publication_demo
+
+    done.extend(await load_publication_demo(services))
+    compared = await run_all(services, actor="demo")
+    done.append(f"comparison run: {compared.clues} new clues (a late village's 村务公开 among them)")
     return done
 
 

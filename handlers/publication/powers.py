@@ -155,3 +155,11 @@ def list_text(powers: PowerList) -> str:
 def by_number(powers: PowerList, number: int) -> Power | None:
     items = list(powers.items.values())
     return items[number - 1] if 1 <= number <= len(items) else None
+
+
+async def rules_for_case(category: str, text: str) -> tuple[list[Power], list[Power]]:
+    """The listed powers a case's category links to: those its text names first (低保 in a 低保 report),
+    then the rest of the category's items. Shown to staff on the case page."""
+    linked = [Power.of(i) for i in await PowerItem.all().order_by("position", "id") if category in (i.categories or ())]
+    named = [p for p in linked if any(w and w in text for w in (p.title, *p.keywords))]
+    return named, [p for p in linked if p not in named]

@@ -97,3 +97,18 @@ async def test_outcome_review_in_the_panel_and_routed_away_cases_stay_hidden(pan
     assert status == 200 and "惠民惠农资金问题：批评教育" in body
     assert (await Outcome.get(id=o.id)).reviewed_by.startswith("staff:")
     assert await AuditEntry.filter(action="outcome.publish").exists()
+
+
+async def test_case_page_shows_the_rules_of_the_power_its_report_is_about(panel_factory: Any, services: Any,
+                                                                          accounts: Any) -> None:
+    from handlers.publication.power_import import import_powers, read_rows
+    from tests.admin.conftest import file_case
+
+    await import_powers(read_rows(DEMO_POWERS), services, actor="test")
+    case = await file_case(services, "胡家庄村评低保时村干部把指标给了亲戚", township="610798101",
+                           village="610798101201", category="favoritism")
+    nanba = await signed_in(panel_factory, services, "nanba_staff")
+    status, body = await nanba.get(f"/admin/cases/{case.id}")
+    assert status == 200 and 'id="case-powers"' in body
+    assert 'class="power-rule" data-code="P03"' in body and "乡镇人民政府审核确认" in body
+    assert 'data-code="P06"' not in body  # 宅基地 has nothing to do with favoritism in 低保

@@ -42,6 +42,12 @@ def test_demo_comes_up_and_chat_gets_help(tmp_path: Path) -> None:
             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
         assert chat.returncode == 0, chat.stderr
         assert HELP_TEXT.splitlines()[1] in chat.stdout
+        assert "小微权力清单: 24 items" in banner and "群众点题: one open round" in banner
+        dibao = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "chat", "--url", f"http://127.0.0.1:{port}",
+             "--fake-api", f"http://127.0.0.1:{fake_port}", "--say", "低保怎么申请", "--wait", "0.2"],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+        assert "【低保申请】" in dibao.stdout and "如果有人不按这个办，可以回复【举报】" in dibao.stdout, dibao.stdout
         assert (tmp_path / "var" / "qingfeng.sqlite3").exists()
     finally:
         os.killpg(demo.pid, signal.SIGINT)
