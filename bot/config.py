@@ -219,6 +219,8 @@ class Settings(_FromEnv):
     sender_rate_per_minute: int = Field(30, validation_alias=env("QINGFENG_SENDER_RATE"))
     # Conversations
     state_ttl_s: int = Field(1800, validation_alias=env("QINGFENG_STATE_TTL"))
+    # Open311 GeoReport v2 under /open311/v2: off unless QINGFENG_OPEN311=1 (SPEC "Contracts")
+    open311: bool = Field(False, validation_alias=env("QINGFENG_OPEN311"))
     # Groups (each reads its own QINGFENG_<GROUP>_* variables)
     api: ApiSettings = Field(default_factory=ApiSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)

@@ -77,7 +77,7 @@ async def fake_wechat() -> AsyncIterator[Any]:
 
 @pytest.fixture(scope="session")
 def settings(var_dir: Path, database_url: str, redis_url: str, fake_wechat: Any) -> Settings:
-    return Settings(var_dir=var_dir, database_url=database_url, redis_url=redis_url,
+    return Settings(var_dir=var_dir, database_url=database_url, redis_url=redis_url, open311=True,
                     wechat_api_base=fake_wechat.base_url, wecom_api_base=fake_wechat.base_url + "/wecom")
 
 

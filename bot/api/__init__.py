@@ -1,4 +1,4 @@
-"""The mini-program JSON API under /api/v1 and the read-only Open311 GeoReport v2 under /open311/v2.
+"""The mini-program JSON API under /api/v1 (and, when enabled, bot/open311 under /open311/v2).
 
     session.py    login by wx.login code, opaque session token (Redis, TTL)
     pickers.py    categories, townships, villages
@@ -7,7 +7,6 @@
     followup.py   my reports, by number or receipt, rating
     subsidies.py  惠民资金查询
     publication.py 公开: 权力清单, 村务公开, 公示, 查处结果, 点题
-    open311.py    GeoReport v2
     routing.py    the route table every module declares its endpoints in
     openapi.py    the OpenAPI document, built from that table
     errors.py     {"error": {"code", "message"}}
@@ -29,37 +28,38 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 API_PREFIX = "/api/v1"
-OPEN311_PREFIX = "/open311/v2"
+OPEN311_PREFIX = "/open311/v2"  # bot/open311 (off unless QINGFENG_OPEN311=1)
 
 
 def endpoints() -> list[Endpoint]:
-    from bot.api import followup, open311, pickers, publication, reports, session, subsidies, uploads
+    from bot.api import followup, pickers, publication, reports, session, subsidies, uploads
 
-    modules: list[Any] = [session, pickers, reports, uploads, followup, subsidies, publication, open311]
+    modules: list[Any] = [session, pickers, reports, uploads, followup, subsidies, publication]
     return [ep for m in modules for ep in m.routes.endpoints]
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(open311: bool = False) -> dict[str, Any]:
+    """The mini-program API, and Open311 when it is enabled (the document lists what is served)."""
+    from bot import open311 as georeport
     from bot.api.openapi import build
 
-    return build(endpoints())
+    return build(endpoints() + (georeport.endpoints() if open311 else []))
 
 
 def mount(app: web.Application, services: "Services") -> None:
+    from bot import open311
+
     config = services.settings.api.model_copy()
     app[API_CONFIG] = config
-    document = openapi_document()
+    document = openapi_document(open311=services.settings.open311)
 
     async def openapi_json(_: web.Request) -> web.Response:
         return web.json_response(document)
 
-    subapps: dict[str, web.Application] = {}
-    for prefix in (API_PREFIX, OPEN311_PREFIX):
-        sub = web.Application(middlewares=[error_middleware])
-        sub[API_CONFIG] = config
-        subapps[prefix] = sub
+    sub = web.Application(middlewares=[error_middleware])
+    sub[API_CONFIG] = config
     for ep in endpoints():
-        subapps[ep.prefix].router.add_route(ep.method, ep.path, bind(ep, services, config))
-    subapps[API_PREFIX].router.add_get("/openapi.json", openapi_json)
-    for prefix, sub in subapps.items():
-        app.add_subapp(prefix, sub)
+        sub.router.add_route(ep.method, ep.path, bind(ep, services, config))
+    sub.router.add_get("/openapi.json", openapi_json)
+    app.add_subapp(API_PREFIX, sub)
+    open311.mount(app, services, config)

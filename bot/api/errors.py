@@ -108,9 +108,10 @@ async def error_middleware(request: web.Request,
         if exc.status < 400:
             raise
         code = _HTTP_CODES.get(exc.status)
+        keep = {k: v for k, v in exc.headers.items() if k == "Allow"}  # RFC 9110: a 405 says what is allowed
         if code is None:
-            return error_response(ApiError(exc.status, "bad_request", CODES["bad_request"][1]))
-        return error_response(fail(code))
+            return error_response(ApiError(exc.status, "bad_request", CODES["bad_request"][1], keep))
+        return error_response(fail(code, headers=keep))
     except Exception as exc:  # the message could hold personal data: log the type and the path only
         log.error("api %s %s failed: %s", request.method, request.path, type(exc).__name__)
         return error_response(fail("internal"))

@@ -7,6 +7,7 @@ when the code does. Served at GET /api/v1/openapi.json.
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,7 +17,8 @@ from bot.api.errors import CODES, ErrorOut
 from bot.api.routing import Endpoint
 
 REF = "#/components/schemas/{model}"
-_PATH_PARAM = re.compile(r"\{(\w+)\}")
+_PATH_PARAM = re.compile(r"\{(\w+)(?::[^{}]*(?:\{[^{}]*\}[^{}]*)*)?\}")
+_PATTERN = re.compile(r"\{(\w+):[^{}]*\}")  # aiohttp's {name:regex} is {name} in OpenAPI
 # Every endpoint can answer these: a malformed request, too many requests, a failure of ours.
 COMMON_ERRORS = ("invalid_request", "rate_limited")
 
@@ -25,6 +27,8 @@ def _models(endpoints: list[Endpoint]) -> list[tuple[type[BaseModel], Any]]:
     """Request bodies in validation mode, responses in serialization mode."""
     seen: dict[tuple[type[BaseModel], str], None] = {(ErrorOut, "serialization"): None}
     for ep in endpoints:
+        if ep.error_model is not None:
+            seen[(ep.error_model, "serialization")] = None
         if ep.body is not None:
             seen[(ep.body, "validation")] = None
         if ep.response is not None:
@@ -32,7 +36,20 @@ def _models(endpoints: list[Endpoint]) -> list[tuple[type[BaseModel], Any]]:
     return list(seen)  # type: ignore[arg-type]
 
 
+def _own_errors(ep: Endpoint) -> dict[str, Any]:
+    """An endpoint with its own error format (Open311): the statuses it can answer, in every media type."""
+    assert ep.error_model is not None
+    ref = {"$ref": REF.format(model=ep.error_model.__name__)}
+    out: dict[str, Any] = {str(s): {"description": HTTPStatus(s).phrase, "content": {m: {"schema": ref} for m in ep.media}}
+                           for s in ep.error_statuses}
+    if "405" in out:
+        out["405"]["headers"] = {"Allow": {"schema": {"type": "string"}}}
+    return out
+
+
 def _error_responses(ep: Endpoint) -> dict[str, Any]:
+    if ep.error_model is not None:
+        return _own_errors(ep)
     codes = list(COMMON_ERRORS) + list(ep.errors)
     if ep.body is not None:
         codes += ["bad_json", "unsupported_type"]
@@ -64,6 +81,8 @@ def _query_params(model: type[BaseModel]) -> list[dict[str, Any]]:
         prop.pop("title", None)
         if "anyOf" in prop:  # Optional[str]: on the wire it is a string or absent
             prop = {**next(p for p in prop.pop("anyOf") if p.get("type") != "null"), **prop}
+        if prop.get("default", 0) is None:  # absent is not "null": a string parameter cannot default to it
+            prop.pop("default")
         params.append({"name": name, "in": "query", "required": name in required,
                        "description": prop.pop("description", ""), "schema": prop})
     return params
@@ -72,7 +91,8 @@ def _query_params(model: type[BaseModel]) -> list[dict[str, Any]]:
 def _operation(ep: Endpoint) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": ep.summary, "operationId": ep.handler.__name__ + "_" + ep.tag,
                           "tags": [ep.tag] if ep.tag else []}
-    params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string", "maxLength": 40}}
+    params = [{"name": n, "in": "path", "required": True,
+               "schema": ep.path_params.get(n, {"type": "string", "maxLength": 40})}
               for n in _PATH_PARAM.findall(ep.path)]
     if ep.query is not None:
         params += _query_params(ep.query)
@@ -89,7 +109,7 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
             "type": "object", "properties": props, "required": list(props), "additionalProperties": False}}}}
     ok: dict[str, Any] = {"description": "成功"}
     if ep.response is not None:
-        ok["content"] = {"application/json": {"schema": {"$ref": REF.format(model=ep.response.__name__)}}}
+        ok["content"] = {m: {"schema": {"$ref": REF.format(model=ep.response.__name__)}} for m in ep.media}
     op["responses"] = {str(ep.status): ok, **_error_responses(ep)}
     if ep.auth:
         op["security"] = [{"session": []}]
@@ -100,7 +120,7 @@ def build(endpoints: list[Endpoint], *, title: str = "清风 小程序接口", v
     _, defs = models_json_schema(_models(endpoints), ref_template=REF)
     paths: dict[str, dict[str, Any]] = {}
     for ep in endpoints:
-        paths.setdefault(ep.prefix + ep.path, {})[ep.method.lower()] = _operation(ep)
+        paths.setdefault(ep.prefix + _PATTERN.sub(r"{\1}", ep.path), {})[ep.method.lower()] = _operation(ep)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version,

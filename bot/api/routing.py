@@ -75,6 +75,11 @@ class Endpoint:
     bucket: str = ""  # an extra, tighter rate-limit bucket (login, receipts, subsidies)
     tag: str = ""
     prefix: str = "/api/v1"
+    # Documented otherwise than the mini-program API's JSON (Open311: JSON and XML, its own error list):
+    media: tuple[str, ...] = ("application/json",)
+    error_model: type[BaseModel] | None = None  # None: ErrorOut with the stable codes
+    error_statuses: tuple[int, ...] = (400, 404, 405, 429)  # with error_model
+    path_params: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> schema (default: a string)
 
 
 class ApiRoutes:

@@ -27,6 +27,15 @@ def _served_routes(app: Any) -> set[tuple[str, str]]:
     return out
 
 
+async def test_openapi_document_passes_openapi_spec_validator(user: MiniProgram) -> None:
+    """Issue 16: four string parameters had `default: null`, which the validator refuses."""
+    from openapi_spec_validator import validate
+
+    doc = (await user.get("/api/v1/openapi.json", auth=False)).body
+    assert any(p.startswith("/open311/") for p in doc["paths"])  # the suite runs with Open311 on
+    validate(doc)
+
+
 async def test_document_lists_every_served_route_with_its_schemas(user: MiniProgram, app_server: Any) -> None:
     r = await user.get("/api/v1/openapi.json", auth=False)
     assert r.status == 200 and r.body["openapi"].startswith("3.")
@@ -85,7 +94,9 @@ def _fuzz(base_url: str, examples: int, seen: dict[str, set[int]]) -> list[str]:
                 if response.status_code >= 500:
                     problems.append(f"{op.label} {mode.value}: {response.status_code} {response.text[:200]}")
                 if mode == GenerationMode.POSITIVE and response.status_code in (400, 415, 422):
-                    code = (response.json().get("error") or {}).get("code")
+                    body = response.json() if "json" in response.headers.get("Content-Type", "") else None
+                    # Open311 answers GeoReport's [{"code": 400, "description"}] (a range over 90 days, …)
+                    code = (body.get("error") or {}).get("code") if isinstance(body, dict) else None
                     assert code not in MALFORMED, f"schema-valid request refused as {code}: {response.text[:200]}"
                 case.validate_response(response, headers=headers, excluded_checks=[positive_data_acceptance])
 
@@ -107,6 +118,7 @@ async def test_schemathesis_finds_no_server_error(user: MiniProgram, api_config:
     problems = await asyncio.to_thread(_fuzz, base_url, FUZZ_EXAMPLES, seen)
     assert problems == [], "\n".join(problems)
     # The run got past login and validation: generated reports were really filed.
-    assert 200 in seen["POST /api/v1/reports"] and 200 in seen["GET /open311/v2/requests.json"]
+    assert 200 in seen["POST /api/v1/reports"] and 200 in seen["GET /open311/v2/requests.{response_format}"]
     assert len(seen) == sum(len(ops) for ops in (await user.get("/api/v1/openapi.json")).body["paths"].values())
-    assert time.monotonic() - started < 60
+    # about 3 s per operation on an idle machine; the bound grows with the operations the document lists
+    assert time.monotonic() - started < 5 * len(seen)
