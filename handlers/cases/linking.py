@@ -3,7 +3,8 @@
 The first open case of a cluster is its root; every later similar report points to
 the root (Case.linked_to) and raises the root's priority by one, so the office sees
 the cluster together (`cluster()`) and the biggest first. Candidates are the open
-cases of the same village and category; the text decides (nlp.similarity).
+cases of the same village, category and office (never across an avoidance); the
+text decides (nlp.similarity).
 A villager's 附议 of an open case (`support`, the mini-program's /reports/follow) raises it the same way.
 """
 from __future__ import annotations
@@ -26,8 +27,10 @@ async def find_similar(case: Case, conn: Any) -> Case | None:
 
     if not case.village_id or case.channel == "compare":
         return None  # comparison clues about different people read alike: they are not one complaint
+    # Only cases of the same office: a cluster is handled together and every event and notification of it
+    # names its members, so a township case never joins (or learns of) a case routed away from the township.
     candidates = await Case.filter(village_id=case.village_id, category=case.category, status__in=OPEN_STATUSES,
-                                   id__lt=case.id).using_db(conn).order_by("-id").limit(MAX_CANDIDATES)
+                                   office=case.office, id__lt=case.id).using_db(conn).order_by("-id").limit(MAX_CANDIDATES)
     scored = [(similarity(case.text, c.text), c) for c in candidates]
     scored = [(s, c) for s, c in scored if s >= SIMILARITY_THRESHOLD]
     return max(scored, key=lambda sc: sc[0])[1] if scored else None

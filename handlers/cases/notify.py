@@ -133,8 +133,9 @@ async def on_filed(case: Case, conn: Any, services: "Services") -> None:
     detail = note = ""
     if case.linked_to_id:  # linking ran first: say so, the office handles the cluster together
         root = await Case.get(id=case.linked_to_id, using_db=conn)
-        detail = f"(与 {root.number} 相似,已关联,共 {root.priority + 1} 件)"
-        note = f"与{root.number}相似,共{root.priority + 1}件"
+        if root.office == case.office:  # never name a case outside the recipients' scope
+            detail = f"(与 {root.number} 相似,已关联,共 {root.priority + 1} 件)"
+            note = f"与{root.number}相似,共{root.priority + 1}件"
     await notify_office(case, "新的群众反映", conn, services, village=case.village_id, detail=detail, note=note)
 
 
