@@ -1,6 +1,7 @@
 """GeoReport v2 query rules (spec "GET Service Requests").
 
-- An empty parameter is absent (`?status=&service_code=` asks for everything).
+- An empty parameter is absent (`?status=&service_code=` asks for everything); control
+  characters (a NUL) are dropped first.
 - Parameters the spec or we do not define (api_key, extensions) are ignored.
 - service_request_id, service_code and status take comma-separated lists;
   service_request_id overrides every other filter.
@@ -30,7 +31,9 @@ class QueryError(Exception):
 
 
 def value(query: Mapping[str, str], name: str) -> str:
-    raw = (query.get(name) or "").strip()
+    from bot.api.routing import clean_text
+
+    raw = clean_text(query.get(name) or "").strip()  # NUL and control characters are nothing a database takes
     if len(raw) > MAX_LENGTH.get(name, 40):
         raise QueryError(f"{name} 太长")
     return raw
