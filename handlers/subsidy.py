@@ -111,8 +111,10 @@ async def subscribe_new(state: ConversationState, user: Sender, services: Servic
 
 
 @subsidy_router.text(Keyword("取消订阅", "退订"), private_chat)
-async def unsubscribe_all(user: Sender) -> Reply:
-    return Reply.text(texts.UNSUBSCRIBED if await unsubscribe(user.subject) else texts.NOT_SUBSCRIBED)
+async def unsubscribe_all(user: Sender, services: Services) -> Reply:
+    # every key's subject: subscriptions made before a new key was put first still go
+    subjects = services.cipher.all_subject_hashes(user.channel, user.openid)
+    return Reply.text(texts.UNSUBSCRIBED if await unsubscribe(subjects) else texts.NOT_SUBSCRIBED)
 
 
 @subsidy_router.text(SubsidyFlow, private_chat, _not_other_keyword)

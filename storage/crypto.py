@@ -59,6 +59,10 @@ class PersonalDataCipher:
         """The one name of a WeChat sender in Redis keys, staff bindings and audit actors: never the openid."""
         return self.lookup_hash(f"{channel}:{sender}", purpose="subject")[:32]
 
+    def all_subject_hashes(self, channel: str, sender: str) -> list[str]:
+        """`subject_hash` under every key: stored bindings and subscriptions still match while a rotation runs."""
+        return [self.lookup_hash(f"{channel}:{sender}", purpose="subject", kid=k)[:32] for k in self.hmac_keys]
+
     def all_lookup_hashes(self, value: str, *, purpose: str) -> list[str]:
         """Hashes under every key, for lookups while a rotation is under way."""
         return [self.lookup_hash(value, purpose=purpose, kid=k) for k in self.hmac_keys]

@@ -24,6 +24,7 @@ ROTATOR_MODULES = [
     "storage.subsidy_keys",
     "storage.compare_keys",  # after subsidies: it maps findings through the re-hashed records
     "storage.operator_keys",
+    "storage.core_keys",  # identities, bindings, TOTP secrets, outbox, subscriptions, attachment files
 ]
 ROTATORS: dict[str, Rotator] = {}
 

@@ -17,8 +17,8 @@ from tortoise.transactions import in_transaction
 
 from storage.crypto import PersonalDataCipher
 from storage.key_rotation import Progress, placeholders, rotator
+from storage.core_keys import SUBSCRIPTIONS, rotate_table
 from storage.models import SubsidyRecord
-from storage.models.subsidy_watch import SubsidySubscription
 from storage.subsidy_crypto import fingerprint, id_hash, name_hash
 
 log = logging.getLogger("qingfeng.subsidies.keys")
@@ -64,25 +64,6 @@ async def rotate_subsidies(cipher: PersonalDataCipher, progress: Progress | None
         counts["records_changed"] += len(updates)
         if progress:
             progress("subsidy records", counts["records"])
-    counts["subscriptions_changed"] = await _rotate_subscriptions(cipher)
+    counts["subscriptions_changed"] = await rotate_table(SUBSCRIPTIONS, cipher, progress)
     log.info("subsidy keys rotated: %s", counts)
     return counts
-
-
-async def _rotate_subscriptions(cipher: PersonalDataCipher) -> int:
-    changed = 0
-    async with in_transaction() as conn:
-        for sub in await SubsidySubscription.all().using_db(conn):
-            number = cipher.open(sub.id_enc)
-            new_hash = id_hash(cipher, number)
-            fields = []
-            if new_hash != sub.id_hash:
-                sub.id_hash, fields = new_hash, fields + ["id_hash"]
-            if cipher.needs_rotation(sub.id_enc):
-                sub.id_enc, fields = cipher.seal(number), fields + ["id_enc"]
-            if cipher.needs_rotation(sub.recipient_enc):
-                sub.recipient_enc, fields = cipher.seal(cipher.open(sub.recipient_enc)), fields + ["recipient_enc"]
-            if fields:
-                await sub.save(update_fields=fields, using_db=conn)
-                changed += 1
-    return changed

@@ -33,6 +33,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_receipt_hashes() -> Any:
+    """Still argon2id, with small costs: the suite files hundreds of reports on two shared cores."""
+    from storage import receipts
+
+    saved = receipts.COST
+    receipts.COST = {"time_cost": 1, "memory_cost": 8 * 1024, "parallelism": 1}
+    yield
+    receipts.COST = saved
+
+
 @pytest.fixture(scope="session")
 def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("var")

@@ -1,4 +1,5 @@
-"""`qingfeng keys rotate`: re-seal and re-hash personal data under the current keys, in place."""
+"""`qingfeng keys rotate`: re-seal and re-hash personal data under the current keys, in place;
+`qingfeng keys check`: name every row still on a key id that is not configured."""
 from __future__ import annotations
 
 import argparse
@@ -17,6 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "separated, the first is current) and keep the old keys after it; run this; then remove the "
                     "old keys. Idempotent and resumable: run it again after an interruption.")
     r.set_defaults(func=run_rotate)
+    c = k.add_parser(
+        "check", help="report rows still sealed or hashed with a key that is not configured",
+        description="Count, for every sealed column, every attachment file and every keyed hash that can be "
+                    "recomputed, the rows on a key id missing from QINGFENG_DATA_KEYS / QINGFENG_HMAC_KEYS. Run "
+                    "it after removing an old key: exit 1 names what would no longer open (put the key back and "
+                    "run `keys rotate`). Receipts need no key; those issued before argon2id are counted apart.")
+    c.set_defaults(func=run_check)
 
 
 def run_rotate(args: argparse.Namespace) -> int:
@@ -41,6 +49,28 @@ def run_rotate(args: argparse.Namespace) -> int:
         for area, counts in results.items():
             print(f"{area}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         print(f"current keys: hmac {cipher.current_hmac_kid}, data {cipher.current_data_kid}")
+        return 0
+
+    return with_db(go)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from bot.services import make_cipher
+    from storage.core_keys import check_keys, legacy_receipts
+
+    async def go(settings: Settings) -> int:
+        cipher = make_cipher(settings)
+        problems = await check_keys(cipher, settings.var_dir)
+        for line in problems:
+            print(line)
+        legacy = await legacy_receipts()
+        if legacy:
+            print(f"note: {legacy} receipts from before argon2id still need an HMAC key of their time; each moves "
+                  "to argon2id (no key) at its next look-up")
+        if problems:
+            return 1
+        print(f"every sealed and hashed row opens with the configured keys (hmac {', '.join(cipher.hmac_keys)}; "
+              f"data {', '.join(cipher.data_keys)})")
         return 0
 
     return with_db(go)

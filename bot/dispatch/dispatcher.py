@@ -85,7 +85,10 @@ class Sender:
         if self._staff is False:
             from storage.models import StaffBinding
 
-            binding = await StaffBinding.get_or_none(subject_hash=self.subject).prefetch_related("staff")
+            subjects = [self.subject]
+            if self._services is not None and len(self._services.cipher.hmac_keys) > 1:  # a rotation under way
+                subjects = self._services.cipher.all_subject_hashes(self.channel, self.openid)
+            binding = await StaffBinding.filter(subject_hash__in=subjects).prefetch_related("staff").first()
             self._staff = binding.staff if binding and binding.staff.is_active else None
         return self._staff  # type: ignore[return-value]
 

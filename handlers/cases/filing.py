@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from handlers.cases.numbers import RECEIPT_PURPOSE, case_number, new_receipt
+from handlers.cases.numbers import case_number, new_receipt
 from storage.models import Case, CaseEvent, ReporterIdentity, Status
+from storage.receipts import hash_receipt
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -89,6 +90,7 @@ async def _file_once(draft: ReportDraft, services: "Services") -> Filed:
                      exclude_township=draft.exclude_township)
     accepted = draft.category != "other"
     receipt = draft.receipt or new_receipt()
+    receipt_hash = await hash_receipt(receipt)
     cipher = services.cipher
     async with in_transaction() as conn:
         case = await Case.create(
@@ -97,7 +99,7 @@ async def _file_once(draft: ReportDraft, services: "Services") -> Filed:
             township_id=draft.township or None, village_id=draft.village or None, level=draft.level,
             route_to=decision.route_to, route_reason=decision.reason, office=decision.route_to,
             status=Status.RECEIVED if accepted else Status.NOT_ACCEPTED,
-            anonymous=draft.anonymous, receipt_hash=cipher.lookup_hash(receipt, purpose=RECEIPT_PURPOSE),
+            anonymous=draft.anonymous, receipt_hash=receipt_hash,
             simhash=simhash(draft.text), source_ref=draft.source_ref, draft_id=draft.draft_id, using_db=conn,
         )
         case.number = case_number(case.id, case.created_at or datetime.now(timezone.utc))

@@ -1,11 +1,10 @@
-"""Case numbers (what villagers and staff quote) and 16-digit receipts (shown once, stored hashed)."""
+"""Case numbers (what villagers and staff quote) and 16-digit receipts (shown once; storage.receipts hashes them)."""
 from __future__ import annotations
 
 import re
 import secrets
 from datetime import datetime
 
-RECEIPT_PURPOSE = "receipt"
 CASE_NUMBER_RE = re.compile(r"QF\d{10}", re.IGNORECASE)
 RECEIPT_RE = re.compile(r"(?<!\d)(\d{4}[\s-]?\d{4}[\s-]?\d{4}[\s-]?\d{4})(?!\d)")
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from handlers.cases.numbers import RECEIPT_PURPOSE
 from storage.models import Case, CaseEvent, County, ReporterIdentity, Status, Township
+from storage.receipts import hash_receipt, legacy_hashes
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -79,8 +79,14 @@ async def find_by_receipt(receipt: str, services: "Services") -> Case | None:
     digits = _digits(receipt)
     if len(digits) != 16:
         return None
-    hashes = services.cipher.all_lookup_hashes(digits, purpose=RECEIPT_PURPOSE)
-    return await Case.filter(receipt_hash__in=hashes).first()
+    hashed = await hash_receipt(digits)
+    case = await Case.filter(receipt_hash=hashed).first()
+    if case is None:  # issued before argon2id: found by its old HMAC once, then it needs no key
+        case = await Case.filter(receipt_hash__in=legacy_hashes(digits, services.cipher)).first()
+        if case is not None:
+            case.receipt_hash = hashed
+            await case.save(update_fields=["receipt_hash"])
+    return case
 
 
 def _reporter_hashes(channel: str, openid: str, services: "Services") -> list[str]:

@@ -43,5 +43,5 @@ async def subscribe(id_hash: str, id_number_enc: str, *, channel: str, subject: 
     return created
 
 
-async def unsubscribe(subject: str) -> int:
-    return await SubsidySubscription.filter(subject_hash=subject).delete()
+async def unsubscribe(subjects: list[str]) -> int:
+    return await SubsidySubscription.filter(subject_hash__in=subjects).delete()

@@ -4,6 +4,7 @@ from storage.models.audit import AuditEntry
 from storage.models.cases import (
     CLOSED_STATUSES, EVENT_NAMES, OPEN_STATUSES, STATUS_NAMES, Attachment, Case, CaseEvent, ReporterIdentity, Status,
 )
+from storage.models.installation import InstallationValue
 from storage.models.outbox import OutboxMessage
 from storage.models.registry import County, Township, Village, WechatGroup, Zone
 from storage.models.subsidy import ImportBatch, SubsidyLookup, SubsidyRecord
@@ -12,5 +13,5 @@ __all__ = [
     "COUNTY_ROLES", "ROLE_NAMES", "CLOSED_STATUSES", "EVENT_NAMES", "OPEN_STATUSES", "STATUS_NAMES", "Role", "Staff",
     "StaffBinding", "AuditEntry", "Attachment", "Case", "CaseEvent",
     "ReporterIdentity", "Status", "OutboxMessage", "County", "Township", "Village", "WechatGroup", "Zone",
-    "ImportBatch", "SubsidyLookup", "SubsidyRecord",
+    "ImportBatch", "SubsidyLookup", "SubsidyRecord", "InstallationValue",
 ]
