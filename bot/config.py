@@ -191,6 +191,8 @@ class Settings(_FromEnv):
     wechat_appid: str = Field("wx00qingfengdemo", validation_alias=env("WECHAT_APPID"))
     wechat_secret: str = Field("demo-secret", validation_alias=env("WECHAT_SECRET"))
     wechat_api_base: str = Field("http://127.0.0.1:8081", validation_alias=env("WECHAT_API_BASE"))
+    # Where QR images are fetched with their ticket (WeChat: https://mp.weixin.qq.com); "" = WECHAT_API_BASE
+    wechat_qr_base: str = Field("", validation_alias=env("WECHAT_QR_BASE"))
     # Mini-program
     miniapp_appid: str = Field("wx00qingfengmini", validation_alias=env("MINIAPP_APPID"))
     miniapp_secret: str = Field("demo-mini-secret", validation_alias=env("MINIAPP_SECRET"))

@@ -239,6 +239,13 @@ class MpClient(_TokenClient):
         body = {"action_name": "QR_LIMIT_STR_SCENE", "action_info": {"scene": {"scene_str": scene}}}
         return await self._post("/cgi-bin/qrcode/create", body)
 
+    async def qrcode_image(self, ticket: str, qr_base: str) -> bytes:
+        """The QR code's image (`showqrcode?ticket=`, on mp.weixin.qq.com; no token: the ticket is the key)."""
+        from urllib.parse import quote
+
+        data, _ctype = await self._download(f"{qr_base.rstrip('/')}/cgi-bin/showqrcode?ticket={quote(ticket)}")
+        return data
+
     async def create_menu(self, menu: Json) -> Json:
         return await self._post("/cgi-bin/menu/create", menu)
 

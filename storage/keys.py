@@ -130,3 +130,8 @@ def audit_anchor() -> str:
 def scanned_village(subject: str) -> str:
     """The village whose QR code (码上监督) the villager scanned last: the place of their next report."""
     return f"{PREFIX}:scanvillage:{subject}"
+
+
+def village_qr_ticket(village: str) -> str:
+    """The ticket of a village's permanent QR code (WeChat allows 100,000 of them: made once, kept)."""
+    return f"{PREFIX}:qrticket:{village}"

@@ -13,8 +13,16 @@ credentials from the environment (WECHAT_APPID/WECHAT_SECRET, MINIAPP_APPID/MINI
 WECOM_CORPID/WECOM_SECRET/WECOM_AGENTID; demo values when unset), answers with WeChat's
 errcodes and keeps every accepted message in memory.
 
+As strict as WeChat: a token works only for the app that got it and only on that kind of app's
+APIs (48001), an openid belongs to one app (40003), a template id to the app that picked it (40037,
+the templates of QINGFENG_TPL_*), data must fit the template's typed keys (47003), and a subscribe
+message needs the user's acceptance (43101). Also media (photo, voice, video via video_url),
+parametric QR codes (qrcode/create, showqrcode) and the custom menu (menu/create, menu/get).
+
 Inspect and steer it over HTTP:
-  GET  /_fake/records[?kind=custom|template|subscribe|wecom_app|webhook]
+  GET  /_fake/records[?kind=custom|template|subscribe|wecom_app|webhook|qrcode|menu]
+  POST /_fake/follow            {"openid": "...", "appid": "..."}   (a follower of the official account)
+  POST /_fake/accept_subscribe  {"openid": "...", "template_id": "...", "times": 1}  (omit times: long-term)
   GET  /_fake/stats
   POST /_fake/reset
   POST /_fake/expire_tokens
