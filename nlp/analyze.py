@@ -44,16 +44,20 @@ class Analysis:
 LOW_CONFIDENCE = 0.4
 # A message that says what was done is turned away only when the model is this sure of `other`.
 OTHER_SURE = 0.6
+# A thanks or a question mark does not undo a tip the model is this sure of ("…请查一查，谢谢").
+SURE_TIP = 0.7
 _NOT_TIPS = frozenset({"greeting", "thanks", "question"})
 
 
 def decide(cat: CategoryResult, g: gate.Gate) -> tuple[CategoryResult, bool, str]:
     """The model's verdict through the accusation gate: (result, ask_category, kind)."""
-    if g.kind in _NOT_TIPS:
+    sure_tip = cat.category != OTHER and cat.confidence >= SURE_TIP
+    if g.kind == "greeting" or (g.kind in _NOT_TIPS and not sure_tip):
         return CategoryResult(OTHER, cat.confidence if cat.category == OTHER else cat.p_other, (), "",
                               cat.p_other, cat.best_tip), False, g.kind
     if cat.category == OTHER:
-        if g.accusation or (g.act and cat.p_other < OTHER_SURE):
+        named = g.accused and (g.act or cat.p_other < OTHER_SURE)
+        if named or (g.act and cat.p_other < OTHER_SURE):
             # Never turned away: the most probable tip category, to be confirmed from the menu.
             return CategoryResult(cat.best_tip, round(1 - cat.p_other, 4), cat.keywords, "", cat.p_other,
                                   cat.best_tip), True, "tip"
