@@ -130,13 +130,14 @@ class OutboxSettings(_FromEnv):
     """The outbox sender (`QINGFENG_OUTBOX_MAX_ATTEMPTS`, `QINGFENG_OUTBOX_BACKOFF`, `QINGFENG_OUTBOX_LEASE`, …)."""
     model_config = SettingsConfigDict(env_prefix="QINGFENG_OUTBOX_")
 
+    # tries after which a message still not delivered shows in the panel as delayed: it is still retried,
+    # only WeChat's definitive refusals end a message
     max_attempts: int = 8
     backoff_base: float = Field(2.0, validation_alias=AliasChoices("backoff_base", "QINGFENG_OUTBOX_BACKOFF"))
-    backoff_cap: float = 3600.0
+    backoff_cap: float = 300.0  # an outage of any length: retried at least every 5 minutes until WeChat answers
     lease_s: float = Field(60.0, validation_alias=AliasChoices("lease_s", "QINGFENG_OUTBOX_LEASE"))
     batch: int = 200
-    concurrency: int = 32
-    mark_every: int = 25  # sent rows marked per UPDATE
+    concurrency: int = 8  # also the most a killed worker can send twice (in flight, not yet marked)
 
     def backoff(self, attempts: int) -> float:
         import random

@@ -102,15 +102,11 @@ class Services:
         self._registry_checked = 0.0
 
     async def reply_later(self, channel: str, openid: str, texts: list[str]) -> None:
-        """Texts that could not go in the passive reply: customer-service / WeCom app messages."""
-        for text in texts:
-            try:
-                if channel == "work":
-                    await self.wecom.send_text(openid, text)
-                else:
-                    await self.mp.send_text(openid, text)
-            except Exception as exc:  # logged without the recipient
-                log.warning("late reply not delivered on %s: %s", channel, type(exc).__name__)
+        """Texts that could not go in the passive reply: durable outbox rows the worker sends
+        (customer-service / WeCom app messages, a template when the 48 h window or quota is closed)."""
+        from handlers.cases.delivery import enqueue_replies
+
+        await enqueue_replies(channel, openid, texts, self)
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Background work owned by the process, kept referenced until it ends."""

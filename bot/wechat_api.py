@@ -33,6 +33,16 @@ ERR_TOKEN_LOCK = -903
 RETRYABLE_ERRCODES = frozenset({-1, 45009, 45011, ERR_NETWORK, ERR_TIMEOUT, ERR_TOKEN_LOCK})
 # Invalid (40001, 40014) or expired (42001) token: drop the cache, refresh, retry once.
 TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
+# WeChat's definitive refusals of one message: trying it again cannot help (the outbox ends the row
+# and shows it in the panel with the name below). Every other failure is retried until the API answers.
+REFUSALS: dict[int, str] = {
+    43004: "收件人未关注公众号", 40003: "收件人 openid 无效", 43101: "收件人拒收订阅消息",
+    43019: "收件人已被拉黑", 40037: "模板 ID 无效", 47003: "模板参数不正确", 40008: "消息类型无效",
+    44004: "消息内容为空", 45002: "消息内容超长", 40013: "AppID 无效", 48001: "接口未授权",
+    81013: "企业微信成员不存在", 60011: "企业微信应用无权限", 82001: "企业微信收件人均无效",
+    93000: "群机器人地址无效",
+}
+CS_QUOTA = 45047  # customer-service messages over quota: a template message instead
 
 Json = dict[str, Any]
 
@@ -45,6 +55,11 @@ class WeChatAPIError(Exception):
         self.errcode = errcode
         self.errmsg = errmsg
         self.retryable = errcode in RETRYABLE_ERRCODES if retryable is None else retryable
+
+    @property
+    def refusal(self) -> str | None:
+        """The Chinese name of a definitive refusal, None for anything a later try may get through."""
+        return REFUSALS.get(self.errcode)
 
 
 class TokenCache:
@@ -195,7 +210,13 @@ class _TokenClient(_Client):
         # Token revoked or expired early (e.g. refreshed elsewhere by another tool).
         await self._tokens.invalidate(token)
         token = await self._tokens.get()
-        return await self._request("POST", path, params={"access_token": token}, body=body)
+        try:
+            return await self._request("POST", path, params={"access_token": token}, body=body)
+        except WeChatAPIError as err:
+            if err.errcode in TOKEN_ERRCODES:  # refreshed and refused again: a later try, not the end
+                await self._tokens.invalidate(token)
+                raise WeChatAPIError(err.errcode, err.errmsg, retryable=True) from None
+            raise
 
 
 def _template_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -350,6 +371,6 @@ class WeComClient(_TokenClient):
 
 
 __all__ = [
-    "ERR_HTTP", "ERR_NETWORK", "ERR_TIMEOUT", "ERR_TOKEN_LOCK", "MiniProgramClient", "MpClient",
+    "CS_QUOTA", "ERR_HTTP", "ERR_NETWORK", "REFUSALS", "ERR_TIMEOUT", "ERR_TOKEN_LOCK", "MiniProgramClient", "MpClient",
     "TokenCache", "WeChatAPIError", "WeComClient",
 ]

@@ -12,7 +12,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Send queued notifications (retrying with backoff) and run the hourly deadline "
                                    "sweep (reminders, 督办). Any number of workers may run against the same "
                                    "DATABASE_URL and REDIS_URL. Tuning: QINGFENG_OUTBOX_LEASE (s, default 60), "
-                                   "QINGFENG_OUTBOX_MAX_ATTEMPTS (8), QINGFENG_OUTBOX_BACKOFF (s, 2).")
+                                   "QINGFENG_OUTBOX_BACKOFF (s, 2), QINGFENG_OUTBOX_BACKOFF_CAP (s, 300). Transport "
+                                   "errors and WeChat's busy codes are retried until WeChat answers; Redis or "
+                                   "database outages are ridden out.")
     p.add_argument("--sweep-now", action="store_true", help="run one deadline sweep, print its counts and exit")
     p.add_argument("--drain", action="store_true", help="send everything due now once and exit")
     p.set_defaults(func=run)

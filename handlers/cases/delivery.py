@@ -1,21 +1,29 @@
 """The outbox sender: claims due messages atomically, sends them, retries with backoff.
 
     pending ──claim──> sending (lease: next_attempt_at = now + lease, attempts + 1)
-    sending ──ok──> sent (marked in small bulk updates)
-    sending ──retryable error──> pending, next try after base·2^(attempts-1) (capped, jittered)
-    sending ──final error, or the last try failed──> failed (last_error says why; no personal data)
+    sending ──ok──> sent (each message marked on its own, the moment WeChat accepts it)
+    sending ──transport error, busy, rate limit, token trouble, any unlisted errcode──> pending,
+            next try after base·2^(attempts-1), capped (QINGFENG_OUTBOX_BACKOFF_CAP): never final
+    sending ──a definitive refusal (wechat_api.REFUSALS: 43004 unfollowed, 40003 bad openid…)──> failed,
+            shown in the panel (admin/views_outbox.py) with its Chinese name and a re-send button
     sending ──worker killed──> the lease runs out and any worker claims it again: nothing is lost
 
 A claim is one statement (UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) on
 PostgreSQL; SQLite serialises writers), so two workers never hold the same row.
 Each result is written only if `attempts` still equals the claimed value: a worker
 whose lease ran out cannot overwrite the work of the worker that took over.
+At-least-once: a worker killed between WeChat's answer and the mark re-sends only the
+messages it had in flight (at most `concurrency`).
+
+Late replies to a villager (`enqueue_replies`) travel sealed and are forgotten (recipient and
+text blanked) once sent or refused: an anonymous reporter's receipt never sits beside an openid.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -23,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise import Tortoise
 
 from bot.config import OutboxSettings
+from bot.wechat_api import CS_QUOTA
 from storage.china_time import utcnow
 from storage.sql import Sql
 from storage import keys
@@ -33,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("qingfeng.delivery")
 
 OUT_OF_WINDOW = 45015  # customer-service message outside the 48 h window
+TEMPLATE_INSTEAD = {OUT_OF_WINDOW, CS_QUOTA}  # a customer-service text that a template message replaces
 WINDOW_S = 48 * 3600
 
 
@@ -85,8 +95,9 @@ async def claim(config: DeliveryConfig, limit: int | None = None) -> list[Claime
 async def _finish(c: Claimed, status: str, error: str = "", retry_in: float = 0.0) -> bool:
     q = Sql(Tortoise.get_connection("default"))
     now = utcnow()
+    forget = ", recipient_enc = '', payload = '{}'" if "sealed" in c.payload and status != "pending" else ""
     changed = await q.execute(
-        f"UPDATE outbox_message SET status = :status, last_error = :error, "
+        f"UPDATE outbox_message SET status = :status, last_error = :error{forget}, "
         f"sent_at = CASE WHEN :status2 = 'sent' THEN {q.ts('now')} ELSE sent_at END, "
         f"next_attempt_at = {q.ts('next')} "
         f"WHERE id = :id AND status = 'sending' AND attempts = :attempts",
@@ -102,7 +113,7 @@ async def send(c: Claimed, services: "Services") -> None:
     from bot.wechat_templates import message_of
 
     target = services.cipher.open(c.recipient_enc)
-    p = c.payload
+    p = json.loads(services.cipher.open(c.payload["sealed"])) if "sealed" in c.payload else c.payload
     tpl = p.get("template") or {}
     if c.kind == "custom_text":
         if await services.redis.exists(keys.last_seen(services.cipher.subject_hash(p.get("channel", "mp"), target))):
@@ -110,7 +121,7 @@ async def send(c: Claimed, services: "Services") -> None:
                 await services.mp.send_text(target, p["text"])
                 return
             except WeChatAPIError as err:
-                if err.errcode != OUT_OF_WINDOW:
+                if err.errcode not in TEMPLATE_INSTEAD:
                     raise
         await services.mp.send_template(target, *message_of(services.settings, tpl))
     elif c.kind == "template":
@@ -125,56 +136,19 @@ async def send(c: Claimed, services: "Services") -> None:
         raise KeyError(f"unknown outbox kind {c.kind!r}")
 
 
-class SentMarks:
-    """Marks sent rows in bulk (one UPDATE per `size`), fenced by the claimed attempt like `_finish`.
-
-    A crash between a send and its mark re-sends that message after the lease: true of a
-    single-row mark too (every in-flight send is in that window); this adds at most `size`.
-    """
-
-    def __init__(self, stats: DeliveryStats, size: int) -> None:
-        self.stats, self.size = stats, size
-        self.rows: list[Claimed] = []
-
-    async def add(self, c: Claimed) -> None:
-        self.rows.append(c)
-        if len(self.rows) >= self.size:
-            await self.flush()
-
-    async def flush(self) -> None:
-        rows, self.rows = self.rows, []
-        if not rows:
-            return
-        q = Sql(Tortoise.get_connection("default"))
-        params: dict[str, Any] = {"now": utcnow()}
-        pairs = []
-        for i, c in enumerate(rows):
-            params[f"i{i}"], params[f"a{i}"] = c.id, c.attempts
-            pairs.append(f"(id = :i{i} AND attempts = :a{i})")
-        done = await q.rows(
-            f"UPDATE outbox_message SET status = 'sent', last_error = '', sent_at = {q.ts('now')} "
-            f"WHERE status = 'sending' AND ({' OR '.join(pairs)}) RETURNING id", params)
-        self.stats.sent += len(done)
-        lost = {c.id for c in rows} - {int(r["id"]) for r in done}
-        self.stats.lost_lease += len(lost)
-        for i in sorted(lost):  # our lease ran out and another worker took the row over
-            log.warning("outbox %d sent after its lease ran out", i)
-
-
-async def _deliver(c: Claimed, services: "Services", config: DeliveryConfig, stats: DeliveryStats,
-                   marks: SentMarks) -> None:
+async def _deliver(c: Claimed, services: "Services", config: DeliveryConfig, stats: DeliveryStats) -> None:
     from bot.wechat_api import WeChatAPIError
 
     try:
         await send(c, services)
     except WeChatAPIError as err:
-        last = c.attempts >= config.max_attempts or not err.retryable
-        error = f"errcode {err.errcode}: {err.errmsg}"
-        ok = await _finish(c, "failed" if last else "pending", error, 0 if last else config.backoff(c.attempts))
+        refusal = err.refusal
+        error = f"errcode {err.errcode}: {refusal or err.errmsg}"
+        ok = await _finish(c, "failed" if refusal else "pending", error, 0 if refusal else config.backoff(c.attempts))
         if ok:
-            stats.failed += last
-            stats.retried += not last
-        log.warning("outbox %d attempt %d: %s (%s)", c.id, c.attempts, error, "failed" if last else "will retry")
+            stats.failed += bool(refusal)
+            stats.retried += not refusal
+        log.warning("outbox %d attempt %d: %s (%s)", c.id, c.attempts, error, "refused" if refusal else "will retry")
     except asyncio.CancelledError:
         raise  # the lease brings it back
     except Exception as exc:  # a bad row (unknown kind, unreadable recipient): retrying cannot help
@@ -182,14 +156,21 @@ async def _deliver(c: Claimed, services: "Services", config: DeliveryConfig, sta
         stats.failed += 1
         log.error("outbox %d cannot be sent: %s", c.id, type(exc).__name__)
     else:
-        await marks.add(c)
+        # Marked at once, on its own: a worker killed now re-sends at most what it has in flight
+        if await asyncio.shield(_finish(c, "sent")):
+            stats.sent += 1
+        else:  # our lease ran out and another worker took the row over
+            stats.lost_lease += 1
+            log.warning("outbox %d sent after its lease ran out", c.id)
 
 
 def _by_case(batch: list[Claimed]) -> list[list[Claimed]]:
     """Messages of one case go out in the order they were written (受理 before 办结); cases in parallel."""
     groups: dict[object, list[Claimed]] = {}
     for c in batch:
-        groups.setdefault(c.case_id if c.case_id is not None else ("id", c.id), []).append(c)
+        key = c.case_id if c.case_id is not None else ("thread", c.payload["thread"]) if "thread" in c.payload \
+            else ("id", c.id)
+        groups.setdefault(key, []).append(c)
     return list(groups.values())
 
 
@@ -201,21 +182,43 @@ async def deliver_due(services: "Services", config: DeliveryConfig | None = None
     sem = asyncio.Semaphore(config.concurrency)
     batches = 0
 
-    async def in_order(group: list[Claimed], stats: DeliveryStats, marks: SentMarks) -> None:
+    async def in_order(group: list[Claimed], stats: DeliveryStats) -> None:
         async with sem:
             for c in group:
-                await _deliver(c, services, config, stats, marks)
+                await _deliver(c, services, config, stats)
 
     while max_batches is None or batches < max_batches:
         batch = await claim(config)
         if not batch:
             break
         stats = DeliveryStats()
-        marks = SentMarks(stats, config.mark_every)
-        try:
-            await asyncio.gather(*(in_order(g, stats, marks) for g in _by_case(batch)))
-        finally:
-            await asyncio.shield(marks.flush())  # what was sent is marked, even when the worker stops
+        await asyncio.gather(*(in_order(g, stats) for g in _by_case(batch)))
         total.add(stats)
         batches += 1
     return total
+
+
+def reply_template(text: str, template_id: str) -> dict[str, Any]:
+    """The template message that stands in for a late reply when customer service is closed (45015, 45047)."""
+    from storage.china_time import local_time
+
+    return {"template_id": template_id, "data": {
+        "first": "您刚才发来的消息已处理", "keyword1": text[:180], "keyword2": "已处理",
+        "keyword3": local_time(utcnow()).date().isoformat(), "remark": "如有疑问请回复【帮助】"}}
+
+
+async def enqueue_replies(channel: str, openid: str, texts: list[str], services: "Services") -> None:
+    """Late answers to one villager (a reply that missed WeChat's 5 s, its second part) as durable outbox rows."""
+    from storage.models import OutboxMessage
+
+    cipher = services.cipher
+    kind = "wecom_app" if channel == "work" else "custom_text"
+    thread = os.urandom(8).hex()  # the texts of one answer go out in order, like a case's messages
+    rows = []
+    for text in texts:
+        inner = {"audience": "reply", "channel": channel, "text": text,
+                 "template": reply_template(text, services.settings.tpl.reporter)}
+        rows.append(OutboxMessage(kind=kind, recipient_enc=cipher.seal(openid), next_attempt_at=utcnow(),
+                                  payload={"thread": thread,
+                                           "sealed": cipher.seal(json.dumps(inner, ensure_ascii=False))}))
+    await OutboxMessage.bulk_create(rows)

@@ -182,7 +182,7 @@ async def test_duplicate_event_processed_once(wechat: WeChatServerSim, http: Any
 
 async def test_slow_handler_answers_success_then_customer_service(
         wechat: WeChatServerSim, http: Any, services: Any, dispatcher: Any, fake_wechat: Any) -> None:
-    """Past the deadline, WeChat gets `success` and the answer follows as a customer-service message."""
+    """Past the deadline, WeChat gets `success` and the answer follows as a customer-service message (outbox)."""
     original = dispatcher._route
 
     async def slow(*args: Any) -> Any:
@@ -199,7 +199,10 @@ async def test_slow_handler_answers_success_then_customer_service(
         dispatcher._route = original  # type: ignore[method-assign]
     assert r.status == 200 and r.body == "success"
     assert elapsed < 5.0
+    from handlers.cases.delivery import deliver_due
+
     for _ in range(100):
+        await deliver_due(services)  # the worker's job: the late answer waits in the durable outbox
         sent = fake_wechat.state.records_of("custom")
         if sent:
             break

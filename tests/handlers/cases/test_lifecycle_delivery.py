@@ -84,19 +84,47 @@ async def test_the_api_failing_for_a_while_then_recovering_delivers_every_messag
     assert max(m.attempts for m in rows) > 1
 
 
-async def test_a_message_is_failed_after_the_last_try_and_a_final_error_fails_at_once(world: World) -> None:
+async def test_an_outage_longer_than_every_try_loses_nothing_and_only_a_refusal_ends_a_message(world: World) -> None:
     await world.file()
-    await _fail(world, mode="http500", count=1000)
-    await _until_settled(world, DeliveryConfig(max_attempts=3, backoff_base=0.02))
+    expected = await _expected(world)
+    await _fail(world, mode="http500", count=1000)  # WeChat down for longer than max_attempts tries
+    quick = DeliveryConfig(max_attempts=3, backoff_base=0.01, backoff_cap=0.02, lease_s=5.0)
+    for _ in range(12):
+        await deliver_due(world.services, quick)
+        await asyncio.sleep(0.03)
     rows = await OutboxMessage.all()
-    assert {(m.status, m.attempts) for m in rows} == {("failed", 3)}
-    assert all("HTTP 500" in m.last_error for m in rows) and world.fake.records == []
-    world.fake.state.plan = None
+    assert {m.status for m in rows} == {"pending"}, "transport errors are never final"
+    assert min(m.attempts for m in rows) > quick.max_attempts and world.fake.records == []
+    assert all("HTTP 500" in m.last_error for m in rows)
+    world.fake.state.plan = None  # WeChat answers again
+    await _until_settled(world, quick)
+    assert _recorded(world) == expected, "every message once, after the outage"
+
+    world.fake.state.reset()
     await world.file(text="胡家庄村会计截留危房改造补助")
     await _fail(world, mode="errcode", errcode=43004, count=1000)  # the user unfollowed: retrying cannot help
     await deliver_due(world.services, FAST)
     fresh = await OutboxMessage.filter(status="failed", attempts=1)
-    assert fresh and all("43004" in m.last_error for m in fresh)
+    assert fresh and all("43004" in m.last_error and "未关注" in m.last_error for m in fresh)
+
+
+async def test_busy_codes_and_a_token_refused_twice_are_retried_not_final(world: World) -> None:
+    await world.file()
+    expected = await _expected(world)
+    await _fail(world, mode="errcode", errcode=45009, count=2)  # API rate limit
+    await deliver_due(world.services, FAST, max_batches=1)
+    assert await OutboxMessage.filter(status="failed").count() == 0
+    await _until_settled(world, FAST)
+    world.fake.state.reset()
+    await world.file(text="胡家庄村主任把危房改造补助给了他小舅子")
+    second = Counter({k: v for k, v in (await _expected(world)).items() if k not in expected})
+    # 40001 on the send, a fresh token, 40001 again: a later try, not the end
+    await _fail(world, mode="errcode", errcode=40001, count=2,
+                paths=["/cgi-bin/message/template/send", "/wecom/cgi-bin/message/send"])
+    await deliver_due(world.services, FAST, max_batches=1)
+    assert await OutboxMessage.filter(status="failed").count() == 0
+    await _until_settled(world, FAST)
+    assert _recorded(world) == second
 
 
 async def test_two_workers_send_each_message_once(world: World) -> None:
