@@ -198,13 +198,17 @@ async def deliver_due(services: "Services", config: DeliveryConfig | None = None
     return total
 
 
-def reply_template(text: str, template_id: str) -> dict[str, Any]:
-    """The template message that stands in for a late reply when customer service is closed (45015, 45047)."""
+def reply_template(text: str) -> dict[str, Any]:
+    """The template message that stands in for a late reply when customer service is closed (45015, 45047):
+    the reporters' progress template, naming the case when the reply names one."""
+    import re
+
     from storage.china_time import local_time
 
-    return {"template_id": template_id, "data": {
-        "first": "您刚才发来的消息已处理", "keyword1": text[:180], "keyword2": "已处理",
-        "keyword3": local_time(utcnow()).date().isoformat(), "remark": "如有疑问请回复【帮助】"}}
+    number = re.search(r"QF\d{10}", text)
+    return {"purpose": "reporter", "values": {
+        "number": number.group(0) if number else "—", "news": "您的消息已处理",
+        "date": local_time(utcnow()).date().isoformat(), "hint": "回复任意内容查看答复"}}
 
 
 async def enqueue_replies(channel: str, openid: str, texts: list[str], services: "Services") -> None:
@@ -217,7 +221,7 @@ async def enqueue_replies(channel: str, openid: str, texts: list[str], services:
     rows = []
     for text in texts:
         inner = {"audience": "reply", "channel": channel, "text": text,
-                 "template": reply_template(text, services.settings.tpl.reporter)}
+                 "template": reply_template(text)}
         rows.append(OutboxMessage(kind=kind, recipient_enc=cipher.seal(openid), next_attempt_at=utcnow(),
                                   payload={"thread": thread,
                                            "sealed": cipher.seal(json.dumps(inner, ensure_ascii=False))}))

@@ -59,8 +59,8 @@ async def test_a_late_reply_over_the_customer_service_quota_goes_as_a_template(v
     async with aiohttp.ClientSession() as http:
         await http.post(fake_wechat.base_url + "/_fake/fail",
                         json={"mode": "errcode", "errcode": 45047, "count": 1, "paths": ["/cgi-bin/message/custom/send"]})
-    await enqueue_replies("mp", villager.openid, ["您查询的补贴记录已整理好"], services)
+    await enqueue_replies("mp", villager.openid, ["已登记,案件编号 QF2026000123,由南坝镇纪委办理。"], services)
     await _settle(services)
     kinds = [r.kind for r in fake_wechat.records if r.body.get("touser") == villager.openid]
     assert kinds == ["template"]
-    assert "您查询的补贴记录已整理好" in json.dumps(fake_wechat.records[-1].body, ensure_ascii=False)
+    assert "QF2026000123" in json.dumps(fake_wechat.records[-1].body, ensure_ascii=False)
