@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Any, Callable
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
@@ -65,6 +65,7 @@ async def create_app(settings: Settings | None = None, services: Services | None
     app.add_routes(wechat_mp.routes(services, dispatcher))
     app.add_routes(wechat_work.routes(services, dispatcher))
     app.router.add_get("/healthz", _health)
+    app.router.add_get("/readyz", _ready)
     for mount in _mounts():
         mount(app, services)
     if owned:
@@ -83,8 +84,32 @@ async def create_app(settings: Settings | None = None, services: Services | None
 
 
 async def _health(request: web.Request) -> web.Response:
-    services = request.app[SERVICES]
-    await services.redis.ping()
+    """The process lives and serves: nothing outside it is asked (a load balancer's liveness probe)."""
     return web.json_response({"ok": True})
 
 
+READY_TIMEOUT_S = 2.0
+
+
+async def _ready(request: web.Request) -> web.Response:
+    """PostgreSQL (or SQLite) and Redis each answer within READY_TIMEOUT_S: 200, else 503 naming who did not."""
+    import asyncio
+
+    from tortoise import Tortoise
+
+    services = request.app[SERVICES]
+
+    async def check(probe: Any) -> str:
+        try:
+            await asyncio.wait_for(probe(), READY_TIMEOUT_S)
+            return "ok"
+        except asyncio.TimeoutError:
+            return "timeout"
+        except Exception as exc:
+            return type(exc).__name__
+
+    database, redis = await asyncio.gather(
+        check(lambda: Tortoise.get_connection("default").execute_query("SELECT 1")),
+        check(services.redis.ping))
+    ok = database == redis == "ok"
+    return web.json_response({"ok": ok, "database": database, "redis": redis}, status=200 if ok else 503)

@@ -24,6 +24,10 @@ APPS: dict[str, tuple[str, str]] = {
 }
 
 
+COMMAND_TIMEOUT_S = 15.0  # every PostgreSQL statement (`?command_timeout=` in DATABASE_URL overrides)
+CONNECT_TIMEOUT_S = 5.0
+
+
 def normalize_url(url: str) -> str:
     """Accept the usual spellings (postgresql://, postgres://) for asyncpg."""
     for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
@@ -38,8 +42,17 @@ def tortoise_config(db_url: str) -> dict[str, Any]:
         path = url[len("sqlite://"):]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+    connection: Any = url
+    if url.startswith("asyncpg://"):
+        from tortoise.backends.base.config_generator import expand_db_url
+
+        # A hung PostgreSQL fails the call instead of holding the caller forever
+        connection = expand_db_url(url)
+        connection["credentials"].setdefault("timeout", CONNECT_TIMEOUT_S)
+        connection["credentials"]["command_timeout"] = float(connection["credentials"].get(
+            "command_timeout", COMMAND_TIMEOUT_S))
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             label: {"models": [models], "migrations": migrations, "default_connection": "default"}
             for label, (models, migrations) in APPS.items()
