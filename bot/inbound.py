@@ -133,12 +133,13 @@ class InboundEndpoint:
 
     # -- POST: a message or event
     async def receive(self, request: web.Request) -> web.Response:
+        arrival = time.monotonic()  # WeChat's 5 s run from here, not from the dispatch
         try:
             msg, encrypted, wmsg = await self._verify_and_parse(request)
         except Rejected as r:
             log.info("inbound %s rejected: %s", self.spec.name, r.reason)
             return web.Response(status=r.status, text=r.reason)
-        reply = await self._process(msg)
+        reply = await self._process(msg, arrival)
         if not reply.texts:
             return web.Response(text="success")
         if len(reply.texts) > 1:
@@ -192,18 +193,34 @@ class InboundEndpoint:
             raise Rejected(400, "message lacks FromUserName, ToUserName or CreateTime")
         return msg, encrypted, wmsg
 
-    async def _process(self, msg: Inbound) -> Reply:
-        """Exactly once per WeChat message, answered within the deadline."""
+    async def _process(self, msg: Inbound, arrival: float | None = None) -> Reply:
+        """Exactly once per WeChat message, answered within the deadline (counted from arrival)."""
         subject = self.dispatcher.subject_of(msg.channel, msg.sender)
         key = keys.inbound_dedup(msg.channel, f"{subject}:{msg.dedup_key}")
-        deadline = self.services.settings.reply_deadline_s
+
+        def left() -> float:
+            spent = time.monotonic() - arrival if arrival is not None else 0.0
+            return max(self.services.settings.reply_deadline_s - spent, 0.05)
+
+        deadline = left()
         task = asyncio.ensure_future(self._dispatch(msg, key, subject))
         if not await finished_within(task, deadline):
             # Too slow for a passive reply: answer later by customer-service message.
             self.services.spawn(self._finish_late(msg, task))
             return Reply.empty()
         reply = task.result()
-        return await self._replay(key, deadline) if reply is None else reply
+        if reply is not None:
+            return reply
+        replayed = await self._replay(key, left())
+        if replayed is not None:
+            return replayed
+        # The first attempt's owner is gone (its lease lapsed, nothing stored): this retry takes over.
+        log.info("inbound %s: a retry takes over a message whose first attempt died", msg.channel)
+        task = asyncio.ensure_future(self._dispatch(msg, key, subject))
+        if not await finished_within(task, left()):
+            self.services.spawn(self._finish_late(msg, task))
+            return Reply.empty()
+        return task.result() or Reply.empty()
 
     def _seal(self, reply: Reply) -> bytes:
         return self.services.cipher.seal(json.dumps(reply.texts, ensure_ascii=False)).encode()
@@ -215,13 +232,14 @@ class InboundEndpoint:
             log.exception("handler failed on a %s %s message", msg.channel, msg.kind)
             return Reply.text(FAILED)
 
-    async def _replay(self, key: str, deadline: float) -> Reply:
-        """A retry: wait for the first delivery's answer and give the same one."""
+    async def _replay(self, key: str, deadline: float) -> Reply | None:
+        """A retry: wait for the first delivery's answer and give the same one; None when the claim
+        vanished without an answer (its owner died and the lease lapsed)."""
         end = time.monotonic() + deadline
         while time.monotonic() < end:
             value = await self.services.redis.get(key)
             if value is None:
-                return Reply.empty()
+                return None
             if value != PENDING:
                 return Reply(json.loads(self.services.cipher.open(value.decode())))
             await asyncio.sleep(0.05)

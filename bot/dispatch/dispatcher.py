@@ -35,8 +35,13 @@ FAILED = "系统暂时出了点问题,请稍后再发一次。给您带来不便
 BUSY_LOCK = "上一条消息还在处理中,请稍等几秒再发。"
 
 PENDING = b"pending"
-DEDUP_TTL_S = 600  # WeChat retries within ~15 s; keep well past that
-LOCK_TTL_MS = 30_000  # a crashed process frees the conversation after this
+DEDUP_TTL_S = 600  # the answer, kept for WeChat's retries (within ~15 s); well past that
+# Leases with an owner: the dedup claim ("pending") and the conversation lock last LEASE_S and the
+# owner renews both every RENEW_S while its handler runs. A process that dies stops renewing, so a
+# retry after LEASE_S finds the claim gone and is processed, and the villager waits at most that long.
+LEASE_S = 6
+LOCK_TTL_MS = LEASE_S * 1000
+RENEW_S = 2.0
 # One round trip before the handler: claim the dedup key (KEYS[1], may be ""), count the sender
 # (KEYS[2]), try the conversation lock (KEYS[3]), read the state and its marker (KEYS[4], KEYS[5]),
 # and note when the sender last wrote (KEYS[6]): WeChat's 48 h customer-service window.
@@ -53,6 +58,12 @@ local state = redis.call('get', KEYS[4]) or ''
 local marker = redis.call('get', KEYS[5]) or ''
 redis.call('set', KEYS[6], ARGV[5], 'EX', 172800)
 return {first, count, locked, state, marker}
+"""
+# Only for a handler running past RENEW_S: extend the lock if still ours, the claim if still pending.
+RENEW_LUA = """
+if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[3]) end
+if KEYS[2] ~= '' and redis.call('get', KEYS[2]) == ARGV[2] then redis.call('pexpire', KEYS[2], ARGV[3]) end
+return 1
 """
 # One round trip after it: release the lock if still ours, store the sealed reply for WeChat's retries.
 FINISH_LUA = """
@@ -101,6 +112,7 @@ class Dispatcher:
         # Run through ScriptBatch (pipelined EVALSHA); a script Redis lost is reloaded by redis-py's Script
         self._begin = services.redis.register_script(BEGIN_LUA)
         self._finish_script = services.redis.register_script(FINISH_LUA)
+        self._renew = services.redis.register_script(RENEW_LUA)
         self._scripts = ScriptBatch(services.redis)
         # Lock tokens need only be unique among holders: a random process prefix and a counter
         self._token_prefix = os.urandom(6).hex()
@@ -127,12 +139,13 @@ class Dispatcher:
         now = int(self.services.clock())
         first, count, locked, raw, marker = await self._scripts.run(
             self._begin, [dedup_key or "", keys.rate("inbound", subject, now // 60), state.lock_key, *state.keys,
-                          keys.last_seen(subject)], [PENDING, DEDUP_TTL_S, token, LOCK_TTL_MS, now])
+                          keys.last_seen(subject)], [PENDING, LEASE_S, token, LOCK_TTL_MS, now])
         raw = [raw or None, marker or None]
         if not first:
             if locked:
                 await self._finish(state.lock_key, token, None, None, None)
             return None
+        heartbeat = asyncio.ensure_future(self._keep_leases(state.lock_key, dedup_key or "", token))
         try:
             if not locked:
                 if not await self._wait_lock(state.lock_key, token):
@@ -147,15 +160,26 @@ class Dispatcher:
             else:
                 reply = await self._route(msg, subject, state)
         except BaseException:
+            heartbeat.cancel()
             await self._finish(state.lock_key, token, None, None, None)
             if dedup_key:
                 await redis.delete(dedup_key)  # let WeChat's retry try again
             raise
+        heartbeat.cancel()
         try:
             await self._finish(state.lock_key, token, dedup_key, seal_reply, reply)
         except RedisError as exc:  # the work is done (maybe a case filed): the villager still gets its answer
             log.warning("reply not stored for retries: %s", type(exc).__name__)
         return reply
+
+    async def _keep_leases(self, lock_key: str, dedup_key: str, token: str) -> None:
+        """Renew this handler's lock and claim while it runs (a no-op for the usual fast message)."""
+        while True:
+            await asyncio.sleep(RENEW_S)
+            try:
+                await self._renew(keys=[lock_key, dedup_key], args=[token, PENDING, LOCK_TTL_MS])
+            except RedisError as exc:
+                log.warning("lease not renewed: %s", type(exc).__name__)
 
     async def _wait_lock(self, lock_key: str, token: str) -> bool:
         redis = self.services.redis
