@@ -88,7 +88,9 @@ KEPT = {"image": T.PHOTO_KEPT, "voice": T.VOICE_KEPT, "video": T.VIDEO_KEPT}
 @report_router.register(MEDIA_KINDS, Report, lambda m, c: not m.content)
 async def media(msg: Inbound, state: ConversationState) -> Reply:
     kept = state.data.get("media", [])
-    if len(kept) >= MAX_MEDIA or not msg.media_id:
+    if not msg.media_id:
+        return Reply.text(T.MEDIA_MISSING)
+    if len(kept) >= MAX_MEDIA:
         return Reply.text(T.TOO_MANY_FILES)
     await state.update(media=[*kept, {"kind": msg.kind, "media_id": msg.media_id}])
     if state.current != Report.describe.id:
@@ -99,6 +101,8 @@ async def media(msg: Inbound, state: ConversationState) -> Reply:
 @report_router.register(MEDIA_KINDS, in_state(None), private_chat, lambda m, c: not m.content)
 async def media_first(msg: Inbound, state: ConversationState) -> Reply:
     """A photo, a video (or an unrecognised voice) sent before any words: it starts a report."""
+    if not msg.media_id:
+        return Reply.text(T.MEDIA_MISSING)
     await begin(state)
     await state.update(media=[{"kind": msg.kind, "media_id": msg.media_id}])
     return Reply.text(T.MEDIA_FIRST)

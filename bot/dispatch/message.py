@@ -74,7 +74,7 @@ def from_wechatpy(channel: str, msg: Any) -> Inbound:
         return Inbound(kind="text", text=str(raw.get("Content") or ""), **common)
     if kind == "event":
         return Inbound(kind="event", event=str(getattr(msg, "event", "") or raw.get("Event") or "").lower(),
-                       event_key=str(getattr(msg, "key", "") or raw.get("EventKey") or ""), **common)
+                       event_key=str(raw.get("EventKey") or ""), **common)  # wechatpy stripped `qrscene_`
     if kind == "voice":
         return Inbound(kind="voice", media_id=str(raw.get("MediaId") or ""),
                        recognition=str(raw.get("Recognition") or ""), **common)

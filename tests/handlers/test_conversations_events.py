@@ -136,3 +136,7 @@ async def test_every_menu_key_has_a_handler(villager: Villager) -> None:
         reply = await villager.one(kind="event", event="CLICK", event_key=key)
         assert reply and reply != NOT_UNDERSTOOD
     assert await villager.one(kind="event", event="CLICK", event_key="SUBSIDY") == subsidy_texts.START
+
+
+async def test_a_photo_without_a_media_id_is_asked_again_not_kept(villager: Villager) -> None:
+    assert await villager.one(kind="image", media_id=" ") == T.MEDIA_MISSING
