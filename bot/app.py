@@ -9,6 +9,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
+from bot.logs import request_id_middleware
 from bot.services import Services, build_services, close_services
 
 log = logging.getLogger("qingfeng.app")
@@ -22,6 +23,7 @@ Mount = Callable[[web.Application, Services], None]
 
 def _mounts() -> list[Mount]:
     mounts: list[Mount] = []
+    from bot.metrics import mount as metrics_mount; mounts.append(metrics_mount)  # /metrics (Prometheus)
     from bot.api import mount as api_mount; mounts.append(api_mount)  # mini-program API and Open311
     from admin import mount as admin_mount; mounts.append(admin_mount)  # the panel under /admin
     from handlers.report import warm_up; mounts.append(warm_up)  # nlp model and registry before the first message
@@ -35,7 +37,8 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         if response.status < 300 and request.path.startswith("/wechat/"):
             return  # WeChat's traffic is high-volume: inbound logs its rejections itself
-        self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, time * 1000)
+        self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, time * 1000,
+                         extra={"request_id": response.headers.get("X-Request-Id", "-")})
 
 
 def make_dispatcher(services: Services) -> Dispatcher:
@@ -55,7 +58,7 @@ async def create_app(settings: Settings | None = None, services: Services | None
     from bot import client_address
 
     # first: every later limit and log sees the resolved client address
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[client_address.middleware(services)])
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[request_id_middleware, client_address.middleware(services)])
     dispatcher = make_dispatcher(services)
     app[SERVICES] = services
     app[DISPATCHER] = dispatcher

@@ -224,6 +224,9 @@ class Settings(_FromEnv):
     state_ttl_s: int = Field(1800, validation_alias=env("QINGFENG_STATE_TTL"))
     # Open311 GeoReport v2 under /open311/v2: off unless QINGFENG_OPEN311=1 (SPEC "Contracts")
     open311: bool = Field(False, validation_alias=env("QINGFENG_OPEN311"))
+    # Operations
+    log_format: Literal["text", "json"] = Field("text", validation_alias=env("QINGFENG_LOG_FORMAT"))
+    worker_metrics_port: int = Field(0, validation_alias=env("QINGFENG_WORKER_METRICS_PORT"))
     # Groups (each reads its own QINGFENG_<GROUP>_* variables)
     api: ApiSettings = Field(default_factory=ApiSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)

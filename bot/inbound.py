@@ -195,6 +195,9 @@ class InboundEndpoint:
 
     async def _process(self, msg: Inbound, arrival: float | None = None) -> Reply:
         """Exactly once per WeChat message, answered within the deadline (counted from arrival)."""
+        from bot import metrics
+
+        metrics.message_in(msg.channel, msg.kind)
         subject = self.dispatcher.subject_of(msg.channel, msg.sender)
         key = keys.inbound_dedup(msg.channel, f"{subject}:{msg.dedup_key}")
 
@@ -206,6 +209,7 @@ class InboundEndpoint:
         task = asyncio.ensure_future(self._dispatch(msg, key, subject))
         if not await finished_within(task, deadline):
             # Too slow for a passive reply: answer later by customer-service message.
+            metrics.reply_late(msg.channel)
             self.services.spawn(self._finish_late(msg, task))
             return Reply.empty()
         reply = task.result()

@@ -81,6 +81,7 @@ class TokenCache:
         wait: float = 30.0,
     ) -> None:
         self._redis = redis
+        self._api = api
         self._key = keys.access_token(api, appid)
         self._lock_key = keys.access_token_lock(api, appid)
         self._fetch = fetch
@@ -108,6 +109,9 @@ class TokenCache:
                 if token:
                     return token
                 token, expires_in = await self._fetch()
+                from bot import metrics
+
+                metrics.token_refreshed(self._api)
                 ttl = max(expires_in - self._margin, expires_in // 2, 1)
                 await self._redis.set(self._key, token, ex=ttl)
                 return token

@@ -38,10 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from bot.config import ConfigError, load_settings
+    from bot.logs import configure
+
+    try:
+        log_format = load_settings().log_format
+    except ConfigError:
+        log_format = "text"  # the command itself reports the bad variable
+    configure(verbose=args.verbose, fmt=log_format)
     from bot.log_hygiene import install
 
     install()  # -v must not print SQL parameters or a malformed request's bytes
@@ -49,8 +53,6 @@ def main(argv: list[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
-    from bot.config import ConfigError
-
     try:
         return int(func(args) or 0)
     except ConfigError as exc:

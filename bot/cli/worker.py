@@ -43,6 +43,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from handlers.cases.worker import make_worker
 
+    if settings.worker_metrics_port:
+        from bot.metrics import serve_worker_metrics
+
+        serve_worker_metrics(settings.worker_metrics_port)
+
     asyncio.set_event_loop(asyncio.new_event_loop())  # arq's Worker uses the current loop
     make_worker(None).run()
     # arq has closed everything by now. On SQLite a job cancelled by the signal can leave

@@ -144,6 +144,9 @@ async def _deliver(c: Claimed, services: "Services", config: DeliveryConfig, sta
     except WeChatAPIError as err:
         refusal = err.refusal
         error = f"errcode {err.errcode}: {refusal or err.errmsg}"
+        from bot import metrics
+
+        metrics.send_error(err.errcode)
         ok = await _finish(c, "failed" if refusal else "pending", error, 0 if refusal else config.backoff(c.attempts))
         if ok:
             stats.failed += bool(refusal)
