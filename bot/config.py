@@ -114,6 +114,7 @@ class ApiSettings(_FromEnv):
     receipt_ip_per_hour: int = 60  # a village on one carrier address shares this
     subsidy_per_minute: int = 5
     follow_per_minute: int = 10
+    similar_per_hour: int = 10  # similar-report checks per session: each tells whether a case like a text exists
     vote_per_minute: int = 10  # 点题 votes: one counts per round, the rest are refused
     upload_ttl_s: int = 1800  # attachments may follow a report for half an hour
     attachments_per_case: int = 9  # what wx.chooseImage lets a user pick at once

@@ -74,6 +74,11 @@ def api_upload(token_hash: str) -> str:
     return f"{PREFIX}:apiupload:{token_hash}"
 
 
+def api_similar(token_hash: str) -> str:
+    """Mini-program: a similar case offered for 附议, named to the caller by an opaque token only."""
+    return f"{PREFIX}:apisimilar:{token_hash}"
+
+
 def api_follow(case_id: int, subject: str) -> str:
     """Mini-program: one 附议 per villager and case (`subject` is a keyed hash)."""
     return f"{PREFIX}:apifollow:{case_id}:{subject}"

@@ -50,3 +50,8 @@ async def check_session(session: "ApiSession", services: "Services", config: "Ap
     await _hit(services, "api-session", session.subject, config.session_per_minute)
     if bucket:
         await _hit(services, f"api-session-{bucket}", session.subject, *config.rule(bucket, "session"))
+
+
+async def check_similar(session: "ApiSession", services: "Services", config: "ApiConfig") -> None:
+    """The similar-report check answers "does a case like this text exist": slow enough that nobody maps them."""
+    await _hit(services, "api-session-similar", session.subject, config.similar_per_hour, 3600)

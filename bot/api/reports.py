@@ -2,9 +2,10 @@
 
     POST /api/v1/reports         {"text", "category"?, "township"?, "village"?, "anonymous", "name"?, "phone"?,
                                   "ignore_similar"?}
-        -> {"filed": false, "similar": [...]}    similar open cases: follow one, or send again with ignore_similar
+        -> {"filed": false, "similar_found": true, "follow_token"}   a similar open case exists: 附议 it with
+                                     the token, or send again with ignore_similar (nothing else about it is told)
         -> {"filed": true, "case_number", "receipt", "upload_token", ...}   the receipt is shown this once
-    POST /api/v1/reports/follow  {"number"}   附议 an open case instead of filing (raises its priority)
+    POST /api/v1/reports/follow  {"token"} or {"number"}   附议 an open case instead of filing (raises its priority)
 
 Category and place come from the pickers or, when left out, from nlp.analyze; the
 rest is handlers.cases.filing.file_report, as in the chat (channel "miniapp").
@@ -47,7 +48,9 @@ class ReportIn(In):
 
 class ReportOut(BaseModel):
     filed: bool
-    similar: list[PublicCase] = Field(default_factory=list)
+    similar: list[PublicCase] = Field(default_factory=list, description="总是空:相似的反映属于别人,不公开")
+    similar_found: bool = Field(default=False, description="同村已有相似的反映正在办理")
+    follow_token: str | None = Field(default=None, description="附议那件相似反映用(POST /reports/follow),限时有效")
     case_number: str | None = None
     receipt: str | None = Field(default=None, description="16 位查询码,只返回这一次")
     accepted: bool | None = Field(default=None, description="false:不属受理范围")
@@ -62,11 +65,12 @@ class ReportOut(BaseModel):
 
 
 class FollowIn(In):
-    number: str = Field(min_length=1, max_length=20, description="要附议的反映编号")
+    number: str | None = Field(default=None, min_length=1, max_length=20, description="要附议的反映编号")
+    token: str | None = Field(default=None, min_length=1, max_length=64, description="提交时返回的 follow_token")
 
 
 class FollowOut(BaseModel):
-    case: PublicCase
+    case: PublicCase | None = Field(default=None, description="按编号附议时返回;按 follow_token 附议时不返回")
     message: str
 
 
@@ -117,6 +121,25 @@ async def similar_open(text: str, category: str, village: str) -> list[Case]:
     return [c for c in candidates if is_similar(text, c.text)]
 
 
+async def _similar_offer(call: Call, text: str, category: str, village: str) -> ReportOut | None:
+    """Issue 20 item 8: the caller learns that a similar open case exists, nothing about it (no number,
+    place, status or office); a token lets them 附议 it. Rate-limited per session, and audited."""
+    from bot.api.limits import check_similar
+    from storage import audit
+
+    await check_similar(call.me, call.services, call.config)
+    similar = await similar_open(text, category, village)
+    await audit.append(f"miniapp:{call.me.subject[:16]}", "reports.similar_check",
+                       f"case:{similar[0].id}" if similar else "", {"found": bool(similar), "village": village})
+    if not similar:
+        return None
+    token = secrets.token_urlsafe(24)
+    key = keys.api_similar(hashlib.sha256(f"{call.me.subject}:{token}".encode()).hexdigest())
+    await call.services.redis.set(key, str(similar[0].id), ex=call.config.upload_ttl_s)
+    return ReportOut(filed=False, similar_found=True, follow_token=token,
+                     message="同村已有相似的反映正在办理,您可以附议(办理单位会一并处理),也可以仍然单独提交。")
+
+
 async def new_upload_token(case_id: int, call: Call) -> str:
     token = secrets.token_urlsafe(24)
     key = keys.api_upload(hashlib.sha256(token.encode()).hexdigest())
@@ -149,10 +172,9 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
     township, village = _place(body, registry, analysis)
     category = body.category or analysis.category
     if not body.ignore_similar:
-        similar = await similar_open(text, category, village)
-        if similar:
-            return ReportOut(filed=False, similar=[public_case(c, registry) for c in similar],
-                             message="同村已有相似的反映正在办理,您可以附议其中一件,也可以仍然单独提交。")
+        offer = await _similar_offer(call, text, category, village)
+        if offer is not None:
+            return offer
     draft = ReportDraft(
         channel=CHANNEL, text=text, category=category, township=township, village=village,
         level=analysis.level, confidence=1.0 if body.category else analysis.confidence,
@@ -177,7 +199,15 @@ async def follow(call: Call, body: FollowIn) -> FollowOut:
 
     from bot.api.followup import is_number
 
-    case = await Case.get_or_none(number=body.number.strip().upper()) if is_number(body.number) else None
+    by_token = body.token is not None
+    if by_token == (body.number is not None):
+        raise fail("invalid_request", "请求内容不正确:number 或 token 二选一")
+    if by_token:
+        key = keys.api_similar(hashlib.sha256(f"{call.me.subject}:{body.token}".encode()).hexdigest())
+        raw = await call.services.redis.get(key)
+        case = await Case.get_or_none(id=int(raw)) if raw else None
+    else:
+        case = await Case.get_or_none(number=body.number.strip().upper()) if is_number(body.number or "") else None
     if case is None:
         raise fail("case_not_found")
     if case.status not in OPEN_STATUSES:
@@ -186,5 +216,7 @@ async def follow(call: Call, body: FollowIn) -> FollowOut:
     if not await call.services.redis.set(keys.api_follow(case.id, subject), b"1", nx=True, ex=FOLLOW_TTL_S):
         raise fail("already_followed")
     await support(case.id, channel=CHANNEL)
+    if by_token:  # the caller never learns which case it was
+        return FollowOut(message="已附议,办理单位会一并处理。")
     return FollowOut(case=public_case(case, await call.services.registry()),
                      message=f"已附议反映 {case.number},办理单位会一并处理。")

@@ -41,7 +41,7 @@ async def test_chat_and_miniprogram_reports_share_lifecycle_and_view(
     chat_case = await Case.get()
     # The chat's open case of the same village and category is offered to the mini-program first.
     offer = await user.report(SAME_INCIDENT, village=HUJIAZHUANG, category="subsidy_fraud")
-    assert offer.body["filed"] is False and [s["number"] for s in offer.body["similar"]] == [chat_case.number]
+    assert offer.body["filed"] is False and offer.body["similar_found"] and chat_case.number not in repr(offer.body)
     filed = (await user.report(SAME_INCIDENT, village=HUJIAZHUANG, category="subsidy_fraud",
                                ignore_similar=True)).body
     mini_case = await Case.get(number=filed["case_number"])
