@@ -174,3 +174,24 @@ __all__ = [
     "IdCheck", "IdMatch", "check_digit", "check_id", "extract_name", "find_id_number", "is_valid_id",
     "looks_like_id_attempt", "make_id", "mask_id", "mask_name", "normalise", "valid_name",
 ]
+
+
+# ID numbers (18 or 15 digits, spaces or dashes allowed inside), mobile numbers (11 digits from 1[3-9],
+# +86 allowed) and landlines (0 + area code + number) typed into free text.
+_ID_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9][ \-]?){14}(?:(?:[0-9][ \-]?){3}[0-9Xx]|[0-9])(?![0-9Xx])")
+_PHONE_IN_TEXT = re.compile(r"(?<![0-9])(?:\+?86[ \-]?)?1[3-9][0-9](?:[ \-]?[0-9]){8}(?![0-9])"
+                            r"|(?<![0-9])0[0-9]{2,3}[ \-]?[0-9]{7,8}(?![0-9])")
+
+
+def _mask_phone(m: re.Match[str]) -> str:
+    digits = re.sub(r"[^0-9]", "", m.group())
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:] if len(digits) > 7 else "*" * len(digits)
+
+
+def mask_numbers_in_text(text: str) -> str:
+    """Free text with every ID number and phone number masked (6107**********0010, 139****5678): what
+    monitors, township staff, exports and notifications see; only a county reveal shows the text as typed."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id(re.sub(r"[ \-]", "", m.group())), text or "")
+    return _PHONE_IN_TEXT.sub(_mask_phone, text)

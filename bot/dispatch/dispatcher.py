@@ -134,7 +134,8 @@ class Dispatcher:
         s = self.services.settings
         redis = self.services.redis
         subject = subject or self.subject_of(msg.channel, msg.sender)
-        state = ConversationState(redis, msg.channel, msg.chat_id or "private", subject, s.state_ttl_s)
+        state = ConversationState(redis, msg.channel, msg.chat_id or "private", subject, s.state_ttl_s,
+                                  cipher=self.services.cipher)
         token = f"{self._token_prefix}{next(self._token_seq):x}"
         now = int(self.services.clock())
         first, count, locked, raw, marker = await self._scripts.run(

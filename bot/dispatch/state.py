@@ -1,18 +1,22 @@
 """Conversation state (FSM) in Redis, keyed by bot + chat + hashed sender, with a TTL.
 
 `StatesGroup` declares a flow's states; `State` objects double as filters.
-The state key expires after the flow's idle time; a small marker outlives it
+The state is sealed with the data key (AES-GCM, the key name as associated data), so
+a Redis dump holds no report being written. The state key expires after the flow's idle time; a small marker outlives it
 so the next message can tell the villager that the flow expired — the marker
 holds only the flow's name, so nothing half-filled survives the TTL.
 """
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis.asyncio as aioredis
 
 from storage import keys
+
+if TYPE_CHECKING:
+    from storage.crypto import PersonalDataCipher
 
 
 class State:
@@ -50,8 +54,10 @@ MARKER_GRACE_S = 24 * 3600
 class ConversationState:
     """One conversation's state. Loaded once per message by the dispatcher."""
 
-    def __init__(self, redis: aioredis.Redis, bot: str, chat: str, subject: str, ttl: int) -> None:
+    def __init__(self, redis: aioredis.Redis, bot: str, chat: str, subject: str, ttl: int,
+                 cipher: "PersonalDataCipher | None" = None) -> None:
         self._redis = redis
+        self._cipher = cipher  # seals the draft: a report being written holds names, phones, ID numbers
         self._key = keys.fsm_state(bot, chat, subject)
         self._marker = keys.fsm_marker(bot, chat, subject)
         self.lock_key = keys.fsm_lock(bot, chat, subject)
@@ -71,7 +77,7 @@ class ConversationState:
     async def loaded(self, values: list[bytes | None]) -> None:
         raw, marker = values
         if raw:
-            doc = json.loads(raw)
+            doc = self._open(raw)
             self._state, self._data = doc.get("state"), doc.get("data", {})
         elif marker:
             self.expired_flow = marker.decode()
@@ -95,7 +101,7 @@ class ConversationState:
             return
         self._state = state.id
         self._data.update(data)
-        doc = json.dumps({"state": self._state, "data": self._data}, ensure_ascii=False)
+        doc = self._seal()
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.set(self._key, doc, ex=self.ttl)
             pipe.set(self._marker, state.group, ex=self.ttl + MARKER_GRACE_S)
@@ -105,7 +111,20 @@ class ConversationState:
         if self._state is None:
             raise RuntimeError("update() outside a flow")
         self._data.update(data)
-        await self._redis.set(self._key, json.dumps({"state": self._state, "data": self._data}, ensure_ascii=False), ex=self.ttl)
+        await self._redis.set(self._key, self._seal(), ex=self.ttl)
+
+    def _seal(self) -> str:
+        doc = json.dumps({"state": self._state, "data": self._data}, ensure_ascii=False)
+        return self._cipher.seal(doc, aad=self._key) if self._cipher else doc
+
+    def _open(self, raw: bytes) -> dict[str, Any]:
+        text = raw.decode()
+        if self._cipher is None or text.startswith("{"):  # unsealed (no cipher, or written before sealing)
+            return dict(json.loads(text))
+        try:
+            return dict(json.loads(self._cipher.open(text, aad=self._key)))
+        except Exception:  # a key no longer configured: the draft is lost, told like an expired one
+            return {}
 
     async def clear(self) -> None:
         self._state, self._data = None, {}
