@@ -223,6 +223,8 @@ class Settings(_FromEnv):
     sender_rate_per_minute: int = Field(30, validation_alias=env("QINGFENG_SENDER_RATE"))
     # Conversations
     state_ttl_s: int = Field(1800, validation_alias=env("QINGFENG_STATE_TTL"))
+    # Retention (SPEC Privacy): personal data of a case closed this many days ago is purged
+    retention_days: int = Field(730, ge=1, validation_alias=env("QINGFENG_RETENTION_DAYS"))
     # Open311 GeoReport v2 under /open311/v2: off unless QINGFENG_OPEN311=1 (SPEC "Contracts")
     open311: bool = Field(False, validation_alias=env("QINGFENG_OPEN311"))
     # Operations

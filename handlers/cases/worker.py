@@ -81,10 +81,19 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
         await close_services(ctx["services"])
 
 
-FUNCTIONS = [deliver_outbox, sweep_deadlines]
+async def purge_retention(ctx: dict[str, Any]) -> str:
+    """Daily: personal data of cases closed longer than QINGFENG_RETENTION_DAYS (handlers.cases.retention)."""
+    from handlers.cases.retention import purge
+
+    r = await purge(ctx["services"], actor="worker")
+    return f"{len(r.cases)} purged"
+
+
+FUNCTIONS = [deliver_outbox, sweep_deadlines, purge_retention]
 CRON = [
     cron(deliver_outbox, second=set(range(60)), run_at_startup=True, unique=True, timeout=300),
     cron(sweep_deadlines, minute={5}, second={0}, unique=True, timeout=SWEEP_LOCK_S),
+    cron(purge_retention, hour={3}, minute={30}, second={0}, unique=True, timeout=3600),
 ]
 
 
