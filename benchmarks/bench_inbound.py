@@ -69,7 +69,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def wait_up(url: str, timeout: float = 30.0) -> None:
+async def wait_up(url: str, timeout: float = 180.0) -> None:  # a busy host starts slowly
     end = time.monotonic() + timeout
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < end:

@@ -59,10 +59,9 @@ def bind(key: bytes, redis: aioredis.Redis | None = None) -> None:
 
 
 def _key() -> bytes:
-    if _chain.key is None:  # a script that opened the database itself: the configured key
-        from bot.config import load_settings
-
-        _chain.key = load_settings().audit_key
+    if _chain.key is None:  # storage reads no configuration: the process hands the key over when it starts
+        raise RuntimeError("the audit chain has no key: call storage.audit.bind(settings.audit_key) where the "
+                           "process builds its services (bot.services.build_services, bot.cli._common)")
     return _chain.key
 
 

@@ -12,13 +12,19 @@ Each caller gets its own result or exception, as from `Script.__call__`. When th
 connection fails, every call in flight fails with that error and the next call
 connects afresh; a script Redis no longer knows (restart, SCRIPT FLUSH) is loaded
 and run again through the ordinary path.
+
+The idle-connection check reads redis-py's private `Connection._reader`. Where a redis-py
+release lacks it, `ScriptBatch` says so at start-up (an ERROR in the log, once) and sends
+every call through the ordinary pooled path instead of opening a connection per message.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from typing import Any, Sequence
 
+from redis import __version__ as REDIS_PY_VERSION
 import redis.asyncio as aioredis
 from redis.asyncio.connection import Connection
 from redis.commands.core import AsyncScript
@@ -26,6 +32,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, ResponseError
 
 CLIENT_NAME = "qingfeng-scripts"
+log = logging.getLogger("qingfeng.script_batch")
 
 
 def _open(conn: Connection) -> bool:
@@ -38,11 +45,21 @@ def _open(conn: Connection) -> bool:
     return reader is not None and not reader.at_eof()
 
 
+def channel_supported() -> bool:
+    """Whether this redis-py keeps the private attribute `_open` reads (checked without a connection)."""
+    return hasattr(Connection(), "_reader")
+
+
 class ScriptBatch:
     """`await scripts.run(script, keys, args)`: `await script(keys, args)` without a round trip of its own."""
 
     def __init__(self, redis: aioredis.Redis) -> None:
         self._redis = redis
+        self.pipelined = channel_supported()
+        if not self.pipelined:
+            log.error("redis-py %s has no Connection._reader: the script channel is off, scripts go through "
+                      "the connection pool (slower per message; pin a redis-py that has it, see "
+                      "storage/script_batch.py)", REDIS_PY_VERSION)
         self._conn: Connection | None = None
         self._outgoing: list[bytes] = []
         self._waiting: deque[asyncio.Future[Any]] = deque()  # in the order the commands were written
@@ -51,6 +68,8 @@ class ScriptBatch:
         self._connecting = asyncio.Lock()
 
     async def run(self, script: AsyncScript, keys: Sequence[Any], args: Sequence[Any]) -> Any:
+        if not self.pipelined:
+            return await script(keys=list(keys), args=list(args))
         conn = self._conn
         if conn is None or not (self._waiting or _open(conn)):
             conn = await self._reconnect(conn)

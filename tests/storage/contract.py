@@ -38,6 +38,7 @@ async def contract(url: str) -> None:
     await db.migrate(url)  # a second run finds nothing to do
     await db.close()
     await db.init(url)
+    audit.bind(b"contract-audit-key".ljust(32, b"."))  # as a process binds its configured key at start-up
     try:
         data = load_file(REGISTRY)
         first = await import_registry(data)

@@ -149,3 +149,33 @@ async def test_close_fails_calls_still_waiting(services: Any) -> None:
         await asyncio.wait_for(pending, 2)  # answered or failed, never left hanging
     except RedisConnectionError:
         pass
+
+
+async def test_missing_private_attribute_fails_loudly_and_falls_back_to_the_pool(
+        services: Any, monkeypatch: Any, caplog: Any) -> None:
+    """A redis-py without Connection._reader must not silently open a connection per message."""
+    from redis.asyncio.connection import Connection
+
+    real_init = Connection.__init__
+
+    def without_reader(self: Any, *a: Any, **kw: Any) -> None:
+        real_init(self, *a, **kw)
+        del self._reader
+
+    monkeypatch.setattr(Connection, "__init__", without_reader)
+    with caplog.at_level("ERROR", logger="qingfeng.script_batch"):
+        batch = ScriptBatch(services.redis)
+    monkeypatch.undo()
+    assert not batch.pipelined
+    assert [r for r in caplog.records if r.levelname == "ERROR" and "Connection._reader" in r.getMessage()]
+    echo = services.redis.register_script(ECHO)
+    await batch.run(echo, ["qf:test:warm"], ["x"])
+    before = len(await services.redis.client_list())
+    results = await asyncio.gather(*(batch.run(echo, ["qf:test:echo"], [str(i)]) for i in range(50)))
+    assert results == [str(i).encode() for i in range(50)]
+    clients = await services.redis.client_list()
+    assert not [c for c in clients if c.get("name") == CLIENT_NAME]  # no script channel was opened
+    assert len(clients) <= before + 50  # the pool's connections, reused: not one more per later message
+    again = await asyncio.gather(*(batch.run(echo, ["qf:test:echo"], [str(i)]) for i in range(50)))
+    assert len(again) == 50 and len(await services.redis.client_list()) == len(clients)
+    await batch.close()
