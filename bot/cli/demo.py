@@ -67,7 +67,7 @@ async def load_demo_data(services: Any) -> list[str]:
     done.append(f"subsidies: {path.name} imported ({summary.imported} new rows); synthetic people, e.g. "
                 f"查补贴 {people[0].id_number} {people[0].name}")
     from handlers.compare import run_all
-    from storage.publication_demo import load_publication_demo
+    from handlers.publication.demo import load_publication_demo
 
     done.extend(await load_publication_demo(services))
     compared = await run_all(services, actor="demo")

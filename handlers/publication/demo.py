@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.services import Services
 
-DEMO_POWERS = Path(__file__).resolve().parent / "data" / "powers_demo.yaml"
+DEMO_POWERS = Path(__file__).resolve().parents[2] / "storage" / "data" / "powers_demo.yaml"
 INCOME = ("村集体鱼塘承包费", "集体林地租金", "村部门面房租金", "上级村级运转经费", "光伏发电收益")
 SPENDING = ("村道路灯维修", "水渠清淤", "办公用品", "村部电费", "垃圾清运", "村务公开栏更新")
 TOPICS = [("低保评定", "低保对象评定是否公平、有没有优亲厚友"), ("村级工程项目", "村里修路、水利等工程的发包和质量"),
