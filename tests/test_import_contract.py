@@ -22,13 +22,18 @@ import pytest
 from tests.conftest import REPO
 
 PACKAGES = ("bot", "handlers", "admin", "storage", "nlp")
-BOT_RUNTIME = ("bot.dispatch", "bot.services", "bot.config", "bot.wechat_api", "bot.wechat_templates")
+BOT_RUNTIME = ("bot.dispatch", "bot.services", "bot.config", "bot.metrics", "bot.wechat_api", "bot.wechat_templates")
 
 
 def _module(path: Path) -> str:
     rel = path.relative_to(REPO).with_suffix("")
     parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
     return ".".join(parts)
+
+
+def _is_module(name: str) -> bool:
+    path = REPO / name.replace(".", "/")
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
 
 
 def _imports() -> list[tuple[str, str, int]]:
@@ -41,8 +46,8 @@ def _imports() -> list[tuple[str, str, int]]:
                 if isinstance(node, ast.Import):
                     names = [a.name for a in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names
-                                             if (REPO / node.module.replace(".", "/") / f"{a.name}.py").exists()]
+                    names = sorted({f"{node.module}.{a.name}" if _is_module(f"{node.module}.{a.name}") else node.module
+                                    for a in node.names})
                 else:
                     continue
                 out += [(mod, n, node.lineno) for n in names if n.split(".")[0] in PACKAGES]
