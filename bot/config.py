@@ -33,6 +33,13 @@ def _dev_key(purpose: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(f"{DEV_SEED}:{purpose}".encode()).digest()).decode()
 
 
+def _key32(b64: str, name: str = "key") -> bytes:
+    key = base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4))
+    if len(key) != 32:
+        raise ValueError(f"{name} must be 32 bytes (base64), got {len(key)}")
+    return key
+
+
 def _keyring(raw: str) -> dict[str, bytes]:
     """`id1:base64key,id2:base64key` — the first is current; the rest still decrypt."""
     ring: dict[str, bytes] = {}
@@ -41,10 +48,7 @@ def _keyring(raw: str) -> dict[str, bytes]:
         if not part:
             continue
         kid, _, b64 = part.partition(":")
-        key = base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4))
-        if len(key) != 32:
-            raise ValueError(f"key {kid!r} must be 32 bytes (base64), got {len(key)}")
-        ring[kid] = key
+        ring[kid] = _key32(b64, f"key {kid!r}")
     if not ring:
         raise ValueError("empty keyring")
     return ring
@@ -243,12 +247,7 @@ class Settings(_FromEnv):
     @field_validator("audit_key", mode="before")
     @classmethod
     def _parse_audit_key(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            key = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-            if len(key) != 32:
-                raise ValueError(f"must be 32 bytes (base64), got {len(key)}")
-            return key
-        return value
+        return _key32(value) if isinstance(value, str) else value
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
