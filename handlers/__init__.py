@@ -33,6 +33,12 @@ def fallback() -> Callable[..., Awaitable[Reply]]:
     from handlers.help import fallback as fb
 
     async def call(**ctx: Any) -> Reply:
-        return await fb(ctx["msg"])
+        from handlers.lost_drafts import LOST, lost_for
+
+        msg, state = ctx["msg"], ctx["state"]
+        if (msg.kind in ("text", "voice") and not msg.in_group and state.current is None
+                and await lost_for(state.subject, state.ttl)):
+            return Reply.text(LOST)  # Redis lost the report being written: say so, not "没太明白"
+        return await fb(msg)
 
     return call

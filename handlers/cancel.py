@@ -18,5 +18,8 @@ NOTHING = "现在没有要取消的操作。回复【帮助】查看可以做什
 async def cancel(state: ConversationState) -> Reply:
     if state.current is None:
         return Reply.text(NOTHING)
+    from handlers.lost_drafts import closed
+
+    await closed(state.data.get("draft_id"))
     await state.clear()
     return Reply.text(CANCELLED)

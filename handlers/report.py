@@ -28,6 +28,7 @@ from bot.dispatch.dispatcher import Sender
 from bot.dispatch.state import ConversationState
 from bot.services import Services
 from handlers import report_texts as T
+from handlers import lost_drafts
 from handlers.cases.numbers import new_receipt
 from handlers.follow import forget_village, scanned_village
 from handlers.report_filing import draft_from, file_with_media
@@ -66,8 +67,10 @@ def _plain(text: str) -> str:
 async def begin(state: ConversationState, first_text: str = "") -> Reply:
     await state.clear()
     # The draft's id makes its filing idempotent (handlers.cases.filing): one report, whatever the timing
+    draft_id = uuid.uuid4().hex
     await state.set(Report.describe, parts=[first_text] if first_text else [], media=[], place_asked=False,
-                    draft_id=uuid.uuid4().hex)
+                    draft_id=draft_id)
+    await lost_drafts.opened(draft_id, state.subject)
     return Reply.text(T.STARTED_WITH_TEXT if first_text else T.START)
 
 

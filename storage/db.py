@@ -21,6 +21,7 @@ APPS: dict[str, tuple[str, str]] = {
     "compare": ("storage.models.compare", "storage.migrations_compare"),
     "publication": ("storage.models.publication", "storage.migrations_publication"),
     "operator": ("storage.models.operator", "storage.migrations_operator"),
+    "drafts": ("storage.models.drafts", "storage.migrations_drafts"),
 }
 
 

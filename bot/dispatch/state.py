@@ -62,6 +62,7 @@ class ConversationState:
         self._marker = keys.fsm_marker(bot, chat, subject)
         self.lock_key = keys.fsm_lock(bot, chat, subject)
         self.ttl = ttl
+        self.subject = subject
         self._state: str | None = None
         self._data: dict[str, Any] = {}
         self.expired_flow: str | None = None  # set when a flow timed out since the last message

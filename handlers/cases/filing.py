@@ -118,6 +118,10 @@ async def _file_once(draft: ReportDraft, services: "Services") -> Filed:
                                data={"channel": draft.channel}, using_db=conn)
         await CaseEvent.create(case=case, actor="system", kind="routed", reason=decision.reason,
                                data={"route_to": decision.route_to, "rule": decision.rule}, using_db=conn)
+        if draft.draft_id:
+            from handlers.lost_drafts import closed
+
+            await closed(draft.draft_id, conn)
         if accepted:
             for hook in AFTER_FILED:
                 await hook(case, conn, services)

@@ -49,7 +49,10 @@ async def deliver_outbox(ctx: dict[str, Any]) -> int:
 async def sweep_deadlines(ctx: dict[str, Any]) -> str:
     from handlers.cases.escalation import sweep
 
+    from handlers.lost_drafts import forget_old
+
     services = ctx["services"]
+    await forget_old()  # open drafts older than a day: nobody is told about those any more
     lock = services.redis.lock(keys.lifecycle_sweep_lock(), timeout=SWEEP_LOCK_S, blocking_timeout=0)
     if not await lock.acquire():
         return "another sweep is running"
