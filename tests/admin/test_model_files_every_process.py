@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,10 @@ import pytest
 
 import nlp.keywords
 from handlers import model_files
+from tests.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 TEXT = "胡家庄村会计把村里鱼塘承包的钱装进了自己口袋"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -33,7 +27,7 @@ async def two_servers(settings: Any, registry_loaded: Any, tmp_path: Path) -> As
            "PYTHONPATH": str(REPO), "DATABASE_URL": settings.db_url, "REDIS_URL": settings.redis_url,
            "QINGFENG_VAR": str(tmp_path / "var"), "QINGFENG_ENV": "development",
            "WECHAT_API_BASE": settings.wechat_api_base, "WECOM_API_BASE": settings.wecom_api_base}
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     procs = [subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(p)], cwd=tmp_path, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for p in ports]
     bases = [f"http://127.0.0.1:{p}" for p in ports]

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -15,8 +13,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.fake_wechat import fake_openid
 from storage.models import OutboxMessage
+from tests.processes import cli, cli_env, free_port, wait_http
 
-REPO = Path(__file__).resolve().parents[2]
 OPENID = fake_openid("metrics-villager")
 ID_NUMBER = "11010519491231002X"
 PHONE = "13912345678"
@@ -52,25 +50,14 @@ async def test_metrics_count_messages_and_outbox_failures_by_errcode_without_per
 
 
 def test_json_log_lines_of_serve_carry_the_request_id_and_no_personal_data(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "QINGFENG_VAR": str(tmp_path / "var"),
-           "QINGFENG_ENV": "development", "QINGFENG_LOG_FORMAT": "json"}
-    assert subprocess.run([sys.executable, "-m", "bot.cli", "migrate"], cwd=tmp_path, env=env,
-                          capture_output=True, timeout=120).returncode == 0
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    env = cli_env(tmp_path, QINGFENG_LOG_FORMAT="json")
+    assert cli(tmp_path, "migrate", env=env).returncode == 0
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], cwd=tmp_path,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "serve did not start"
-                time.sleep(0.3)
+        assert wait_http(base + "/healthz", server) == 200
         query = f"signature=bad&timestamp=1&nonce=2&openid={OPENID}"
         request = urllib.request.Request(f"{base}/wechat/mp?{query}", data=f"<xml>{ID_NUMBER}</xml>".encode(),
                                          headers={"X-Request-Id": "nginx-req-0123456789abcdef"}, method="POST")

@@ -11,11 +11,9 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ import redis
 import yaml
 
 from bot.config import all_variables
+from tests.processes import free_port, wait_http
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((REPO / "compose.yaml").read_text(encoding="utf-8"))
@@ -65,12 +64,6 @@ def test_nginx_terminates_tls_for_both_servers_and_hides_metrics() -> None:
     assert "$args" not in conf and "$request_uri $status" not in conf  # no query strings in the log
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _local(command: list[str], port: int) -> list[str]:
     """The service's command line, with this machine's Python, loopback and a free port."""
     cmd = [sys.executable, "-m", "bot.cli", *command[1:]] if command[0] == "qingfeng" else list(command)
@@ -81,18 +74,6 @@ def _local(command: list[str], port: int) -> list[str]:
     return cmd
 
 
-def _wait_http(url: str, proc: subprocess.Popen[bytes], seconds: float = 90) -> int:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"exited with {proc.returncode}"
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                return int(r.status)
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} never answered")
-
-
 def test_every_service_command_runs_here(tmp_path: Path) -> None:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(REPO), "QINGFENG_ENV": "development",
            "QINGFENG_VAR": str(tmp_path / "var")}
@@ -100,7 +81,7 @@ def test_every_service_command_runs_here(tmp_path: Path) -> None:
         env.update({k: str(v) for k, v in SERVICES[name].get("environment", {}).items()
                     if k not in ("DATABASE_URL", "REDIS_URL", "QINGFENG_VAR", "QINGFENG_WORKER_METRICS_PORT")})
     # redis: the compose command line, on a free port in a scratch directory
-    rport = _free_port()
+    rport = free_port()
     rcmd = [*SERVICES["redis"]["command"], "--port", str(rport), "--dir", str(tmp_path), "--daemonize", "no"]
     if shutil.which(rcmd[0]) is None:
         pytest.skip("redis-server is not installed here")
@@ -120,17 +101,17 @@ def test_every_service_command_runs_here(tmp_path: Path) -> None:
                                  capture_output=True, timeout=180)
         assert migrate.returncode == 0, migrate.stderr[-2000:]
         for name in ("server1", "server2"):
-            port = _free_port()
+            port = free_port()
             proc = subprocess.Popen(_local(SERVICES[name]["command"], port), cwd=tmp_path, env=env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             procs.append(proc)
-            assert _wait_http(f"http://127.0.0.1:{port}/healthz", proc) == 200
-        mport = _free_port()
+            assert wait_http(f"http://127.0.0.1:{port}/healthz", proc) == 200
+        mport = free_port()
         worker = subprocess.Popen(_local(SERVICES["worker"]["command"], 0), cwd=tmp_path,
                                   env={**env, "QINGFENG_WORKER_METRICS_PORT": str(mport)},
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(worker)
-        assert _wait_http(f"http://127.0.0.1:{mport}/metrics", worker) == 200  # its healthcheck's address
+        assert wait_http(f"http://127.0.0.1:{mport}/metrics", worker) == 200  # its healthcheck's address
     finally:
         for proc in reversed(procs):
             proc.send_signal(signal.SIGTERM)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from handlers.village_groups import GroupBindError, bind_group, groups_overview
 from storage.key_rotation import rotate_all
 from storage.models import AuditEntry, OutboxMessage, WechatGroup
 from storage.models.operator import GroupRobot
+from tests.processes import cli
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "693a91f6-7b0e-4bc4-97a0-0ec2a1fa5aaa"
@@ -65,18 +65,15 @@ async def test_key_rotation_seals_a_legacy_plain_robot_key(registry_loaded: Any)
 
 
 def test_groups_bind_cli(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "QINGFENG_VAR": str(tmp_path / "var")}
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return cli(tmp_path, *args)
 
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, env=env, capture_output=True,
-                              text=True, timeout=120)
-
-    assert cli("migrate").returncode == 0
-    assert cli("registry", "import", str(REPO / "docs" / "contracts" / "registry.example.json")).returncode == 0
-    ambiguous = cli("groups", "bind", "wrStone", "石桥村")
+    assert run("migrate").returncode == 0
+    assert run("registry", "import", str(REPO / "docs" / "contracts" / "registry.example.json")).returncode == 0
+    ambiguous = run("groups", "bind", "wrStone", "石桥村")
     assert ambiguous.returncode == 2 and "610798101202" in ambiguous.stderr and "610798102202" in ambiguous.stderr
-    ok = cli("groups", "bind", "wrHujia", "胡家庄村", "--webhook-key", KEY, "--name", "胡家庄村民群")
+    ok = run("groups", "bind", "wrHujia", "胡家庄村", "--webhook-key", KEY, "--name", "胡家庄村民群")
     assert ok.returncode == 0 and "610798101201" in ok.stdout and "5aaa" in ok.stdout
-    listed = cli("groups", "list")
+    listed = run("groups", "list")
     assert "wrHujia" in listed.stdout and "胡家庄村" in listed.stdout
     assert all(KEY not in p.stdout + p.stderr for p in (ok, listed))

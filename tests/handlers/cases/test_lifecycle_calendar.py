@@ -1,8 +1,6 @@
 """China's working-day calendar: 春节 and 国庆 (with their 调休 Saturdays), local overrides, rescheduling, the CLI."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,8 +9,7 @@ from handlers.cases.escalation import sweep
 from handlers.cases.workcalendar import Calendar, national_year
 from storage.models import Case, CaseEvent
 from tests.handlers.cases.conftest import World
-
-REPO = Path(__file__).resolve().parents[3]
+from tests.processes import cli
 
 
 async def _sweeps_until(world: World, first: date, last: date) -> list[date]:
@@ -68,19 +65,13 @@ async def test_due_date_set_before_a_holiday_was_added_is_recomputed(world: Worl
     assert (await world.file()).accept_due == date(2026, 10, 9)
 
 
-def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "QINGFENG_VAR": str(cwd / "var")}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
-
-
 def test_deadlines_due_prints_the_iso_date_with_overrides_on_top(tmp_path: Path) -> None:
-    assert _cli(tmp_path, "migrate").returncode == 0
-    due = _cli(tmp_path, "deadlines", "due", "--from", "2026-09-30", "--days", "3")
+    assert cli(tmp_path, "migrate").returncode == 0
+    due = cli(tmp_path, "deadlines", "due", "--from", "2026-09-30", "--days", "3")
     assert due.returncode == 0 and due.stdout == "2026-10-10\n"
-    assert _cli(tmp_path, "deadlines", "due", "--from", "2026-02-13", "--days", "1").stdout == "2026-02-14\n"
-    assert _cli(tmp_path, "deadlines", "holiday", "2026-10-09", "县庆").returncode == 0
-    assert _cli(tmp_path, "deadlines", "due", "--from", "2026-09-30", "--days", "3").stdout == "2026-10-12\n"
-    bad = _cli(tmp_path, "deadlines", "due", "--from", "2026-02-30", "--days", "3")
+    assert cli(tmp_path, "deadlines", "due", "--from", "2026-02-13", "--days", "1").stdout == "2026-02-14\n"
+    assert cli(tmp_path, "deadlines", "holiday", "2026-10-09", "县庆").returncode == 0
+    assert cli(tmp_path, "deadlines", "due", "--from", "2026-09-30", "--days", "3").stdout == "2026-10-12\n"
+    bad = cli(tmp_path, "deadlines", "due", "--from", "2026-02-30", "--days", "3")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr and bad.stdout == ""
-    assert _cli(tmp_path, "deadlines", "due", "--from", "2026-02-13", "--days", "three").returncode == 2
+    assert cli(tmp_path, "deadlines", "due", "--from", "2026-02-13", "--days", "three").returncode == 2
