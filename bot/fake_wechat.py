@@ -18,121 +18,23 @@ import logging
 import re
 import secrets
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from bot.config import Settings
 from bot.fake_media import FAKE_AMR, FAKE_CAMERA, fake_photo, fake_video  # noqa: F401  (re-exported)
+from bot.fake_wechat_state import (  # noqa: F401  (re-exported)
+    FAIL_MODES, LONG_TERM, STATE, FailurePlan, FakeState, Reject, SentRecord, _Token,
+)
 from bot.wechat_templates import PURPOSES, value_problem
 
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 2048  # bytes of UTF-8, for customer-service, WeCom app and robot texts
-FAIL_MODES = ("http500", "timeout", "busy", "errcode")
 # Real openids are 28 characters; accept a range so hand-made test ids pass too.
 _OPENID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
-
-@dataclass
-class SentRecord:
-    kind: str  # custom | template | subscribe | wecom_app | webhook | menu | qrcode
-    path: str
-    body: dict[str, Any]
-    time: float
-    appid: str = ""  # the app (or corp) whose token sent it
-
-
-@dataclass
-class _Token:
-    api: str  # "mp" (official account or mini-program: same token endpoint) or "work" (WeCom)
-    expires_at: float
-    appid: str = ""  # the appid or corpid that got it: a token works for that app alone
-
-
-@dataclass
-class FailurePlan:
-    count: int
-    mode: str
-    paths: frozenset[str] | None = None  # None: every send endpoint
-    errcode: int = -1
-    delay: float = 10.0  # "timeout": longer than any client timeout
-
-
-LONG_TERM = -1  # a long-term subscription (政务 mini-programs may have them): no count
-
-
-@dataclass
-class FakeState:
-    apps: dict[str, str]  # appid → secret: official account and mini-program
-    corps: dict[str, str]  # corpid → secret
-    agentid: int
-    webhook_keys: frozenset[str] | None  # None: any non-empty key is a robot
-    token_ttl: int = 7200
-    kinds: dict[str, str] = field(default_factory=dict)  # appid → "mp" (official account) | "miniapp"
-    templates: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # appid → id → keys
-    records: list[SentRecord] = field(default_factory=list)
-    tokens: dict[str, _Token] = field(default_factory=dict)
-    tokens_issued: Counter[str] = field(default_factory=Counter)
-    requests: Counter[str] = field(default_factory=Counter)
-    failures_injected: int = 0
-    plan: FailurePlan | None = None
-    # openid → the one app it belongs to (an openid is per app, as WeChat's are)
-    owners: dict[str, str] = field(default_factory=dict)
-    # (appid, openid, template id) → sends left (LONG_TERM: unlimited), as the user accepted them
-    accepted: dict[tuple[str, str, str], int] = field(default_factory=dict)
-    qrcodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # ticket → what qrcode/create got
-    menus: dict[str, dict[str, Any]] = field(default_factory=dict)  # appid → the menu created
-
-    def reset(self) -> None:
-        for collection in (self.records, self.tokens, self.tokens_issued, self.requests, self.owners, self.accepted,
-                           self.qrcodes, self.menus):
-            collection.clear()
-        self.failures_injected = 0
-        self.plan = None
-
-    def records_of(self, kind: str | None = None) -> list[SentRecord]:
-        return [r for r in self.records if kind is None or r.kind == kind]
-
-    def app_of_kind(self, kind: str) -> str:
-        return next(appid for appid, k in self.kinds.items() if k == kind)
-
-    def follow(self, openid: str, appid: str | None = None) -> None:
-        """`openid` is a user of `appid` (default: the official account), as if they had followed it."""
-        self.owners[openid] = appid or self.app_of_kind("mp")
-
-    def accept_subscribe(self, openid: str, template_id: str, *, times: int = LONG_TERM,
-                         appid: str | None = None) -> None:
-        """The user tapped 允许 on the mini-program's wx.requestSubscribeMessage for this template."""
-        appid = appid or self.app_of_kind("miniapp")
-        self.owners.setdefault(openid, appid)
-        key = (appid, openid, template_id)
-        left = self.accepted.get(key, 0)
-        self.accepted[key] = LONG_TERM if times == LONG_TERM or left == LONG_TERM else left + times
-
-    def stats(self) -> dict[str, Any]:
-        return {
-            "tokens_issued": dict(self.tokens_issued),
-            "tokens_valid": sum(1 for t in self.tokens.values() if t.expires_at > time.time()),
-            "requests": dict(self.requests),
-            "records": len(self.records),
-            "failures_injected": self.failures_injected,
-            "failures_pending": self.plan.count if self.plan else 0,
-        }
-
-
-STATE = web.AppKey("fake_wechat_state", FakeState)
-
-
-class Reject(Exception):
-    """Answered as WeChat answers errors: HTTP 200 with an errcode."""
-
-    def __init__(self, errcode: int, errmsg: str) -> None:
-        super().__init__(errmsg)
-        self.errcode, self.errmsg = errcode, errmsg
 
 
 def fake_openid(code: str) -> str:
@@ -346,55 +248,6 @@ def _check_wecom_app(call: Call) -> None:
         raise Reject(40056, "invalid agentid")
 
 
-# --- control endpoints for tests ------------------------------------------------------
-
-async def _records(request: web.Request) -> web.Response:
-    kind = request.query.get("kind") or None
-    return web.json_response([asdict(r) for r in request.app[STATE].records_of(kind)])
-
-
-async def _reset(request: web.Request) -> web.Response:
-    request.app[STATE].reset()
-    return web.json_response({"ok": True})
-
-
-async def _fail(request: web.Request) -> web.Response:
-    spec = await request.json()
-    mode, count, paths = spec.get("mode"), spec.get("count", 1), spec.get("paths")
-    if mode not in FAIL_MODES or not isinstance(count, int) or count < 1:
-        raise web.HTTPBadRequest(text=f"need count >= 1 and mode in {FAIL_MODES}")
-    request.app[STATE].plan = FailurePlan(
-        count, mode, frozenset(paths) if paths else None,
-        errcode=int(spec.get("errcode", -1)), delay=float(spec.get("delay", 10.0)),
-    )
-    return web.json_response({"ok": True})
-
-
-async def _expire_tokens(request: web.Request) -> web.Response:
-    tokens = request.app[STATE].tokens
-    now = time.time()
-    for token in tokens.values():
-        token.expires_at = min(token.expires_at, now)
-    return web.json_response({"expired": len(tokens)})
-
-
-async def _follow(request: web.Request) -> web.Response:
-    spec = await request.json()
-    request.app[STATE].follow(str(spec["openid"]), spec.get("appid"))
-    return web.json_response({"ok": True})
-
-
-async def _accept_subscribe(request: web.Request) -> web.Response:
-    spec = await request.json()
-    request.app[STATE].accept_subscribe(str(spec["openid"]), str(spec["template_id"]),
-                                        times=int(spec.get("times", LONG_TERM)), appid=spec.get("appid"))
-    return web.json_response({"ok": True})
-
-
-async def _stats(request: web.Request) -> web.Response:
-    return web.json_response(request.app[STATE].stats())
-
-
 @web.middleware
 async def _api_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Counts calls, injects planned failures, turns `Reject` into WeChat's error JSON."""
@@ -423,7 +276,7 @@ def create_fake_app(
     settings: Settings | None = None, *, webhook_keys: Iterable[str] | None = None, token_ttl: int = 7200
 ) -> web.Application:
     """The fake accepts the credentials of `settings` (defaults: the demo's) and knows their templates."""
-    from bot import fake_wechat_account
+    from bot import fake_wechat_account, fake_wechat_control
 
     s = settings or Settings()
     app = web.Application(middlewares=[_api_middleware])
@@ -445,13 +298,7 @@ def create_fake_app(
     app.router.add_get("/wecom/cgi-bin/gettoken", _wecom_token)
     app.router.add_post("/wecom/cgi-bin/message/send", _send("wecom_app", "work", _check_wecom_app, _check_text))
     app.router.add_post("/wecom/cgi-bin/webhook/send", _send("webhook", None, _check_text))
-    app.router.add_get("/_fake/records", _records)
-    app.router.add_post("/_fake/reset", _reset)
-    app.router.add_post("/_fake/fail", _fail)
-    app.router.add_post("/_fake/expire_tokens", _expire_tokens)
-    app.router.add_post("/_fake/follow", _follow)
-    app.router.add_post("/_fake/accept_subscribe", _accept_subscribe)
-    app.router.add_get("/_fake/stats", _stats)
+    fake_wechat_control.add_routes(app)
     return app
 
 
