@@ -276,7 +276,9 @@ async def _queue_notifications(conn: Any, batch_id: int) -> int:
     subs = await SubsidySubscription.filter(id__in=list(due)).using_db(conn)
     for sub in subs:
         await OutboxMessage.create(
-            kind="custom_text", recipient_enc=sub.recipient_enc, next_attempt_at=now, using_db=conn,
+            # a WeCom member gets an app message; a follower a customer-service text (template outside 48 h)
+            kind="wecom_app" if sub.channel == "work" else "custom_text", recipient_enc=sub.recipient_enc,
+            next_attempt_at=now, using_db=conn,
             payload={"channel": sub.channel, "text": NEW_RECORDS_TEXT.format(n=due[sub.id]),
                      "about": "subsidy_new_records", "batch": batch_id,
                      # outside WeChat's 48 h window only a template message can reach the villager
