@@ -6,6 +6,8 @@
   (`qingfeng -v`): report texts, sealed values, hashes. The statement stays,
   the parameters become their count. Its connection lines carry the database
   password: the parameters go there too.
+- aiosqlite logs every call it runs at DEBUG, the statement's parameters inside
+  the call's repr: the call is named, its arguments are not.
 - aiohttp.server logs a malformed request with the offending bytes (an
   over-long or bad header's value: a cookie, a token, an ID number). The line
   keeps the error's kind and status, never the bytes or the traceback.
@@ -27,6 +29,14 @@ class SqlParametersFilter(logging.Filter):
         return True
 
 
+class SqliteCallFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple("<call, arguments not logged>" for _ in (record.args if isinstance(record.args, tuple)
+                                                                         else (record.args,)))
+        return True
+
+
 class BadRequestFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         from aiohttp.http_exceptions import HttpProcessingError
@@ -41,7 +51,8 @@ class BadRequestFilter(logging.Filter):
 
 
 def install() -> None:
-    for name, flt in (("tortoise.db_client", SqlParametersFilter()), ("aiohttp.server", BadRequestFilter())):
+    for name, flt in (("tortoise.db_client", SqlParametersFilter()), ("aiosqlite", SqliteCallFilter()),
+                      ("aiohttp.server", BadRequestFilter())):
         logger = logging.getLogger(name)
         if not any(getattr(f, _MARK, False) for f in logger.filters):
             setattr(flt, _MARK, True)
