@@ -1,21 +1,34 @@
-"""Benchmark: full classification vs bare jieba.cut, start-up, and an sklearn baseline.
+"""Benchmark: the category model against today's model and a TF-IDF baseline; speed; start-up.
 
-Run on one core:  taskset -c 0 .venv/bin/python benchmarks/bench_classify.py
-Texts: the held-out test split's reports joined until each is 50–200 characters, so every text is in the issue's 50–200 range.
-The baseline (TF-IDF over jieba tokens + LogisticRegression) is trained on the same
-train split and scored on the same test split; sklearn is used here only.
+Run on one core:  taskset -c 0 .venv/bin/python benchmarks/bench_classify.py [--before REV] [--skip-speed]
+
+- Accuracy, per category, on the separately written test split (nlp/data/test_realistic.jsonl):
+  * this tree's `nlp.analyze` (logistic regression + accusation gate);
+  * today's model: `nlp.analyze` of the tree at REV (default e99e15e, before issue 15), read
+    from git into a temporary directory and run in a child process on the same texts;
+  * a TF-IDF baseline: scikit-learn TfidfVectorizer (character 1–3-grams) + LogisticRegression
+    trained on the same training messages (nlp.corpus.training_split, with validation).
+- Speed (texts per CPU-second, so other processes on the machine count less): full analysis vs
+  bare `jieba.cut` on texts of 50–200 characters (the test split's and
+  the validation messages' texts joined until each reaches 50, 90, 130 or 170 characters).
+- Start-up: a fresh process importing nlp, loading the dictionaries and model, analysing one text.
+sklearn is used here only.
 """
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+BEFORE = "e99e15e"
 STARTUP_SNIPPET = """
 import time; t0 = time.perf_counter()
 import nlp
@@ -23,98 +36,138 @@ from nlp import RegistryIndex, analyze, load
 reg = RegistryIndex.from_file('nlp/data/registry_demo.json'); load(); analyze('胡家庄村的村支书冒领低保', reg)
 print(time.perf_counter() - t0)
 """
+OLD_RUNNER = """
+import json, sys
+from nlp import RegistryIndex, analyze
+regs = {n: RegistryIndex.from_file(f'nlp/data/registry_{n}.json') for n in ('demo', 'second')}
+for line in sys.stdin:
+    d = json.loads(line)
+    a = analyze(d['text'], regs.get(d['registry'], regs['demo']), group_village=d['group_village'] or None)
+    print(json.dumps({'category': a.category, 'level': a.level}, ensure_ascii=False))
+"""
 
 
-def bench_texts() -> list[tuple[str, str]]:
-    """Held-out reports joined (same registry, in order) until each reaches a target
-    length cycling through 50, 90, 130, 170 characters (cut at 200)."""
-    from nlp.dataset import load_split
+def rates(fns: dict, items: list, repeat: int = 7) -> dict[str, float]:
+    """Texts per CPU-second of each function, best of `repeat` rounds; the functions take
+    turns within each round so that a busy machine slows them alike."""
+    best = {name: float("inf") for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t0 = time.process_time()
+            for x in items:
+                fn(x)
+            best[name] = min(best[name], time.process_time() - t0)
+    return {name: len(items) / t for name, t in best.items()}
 
-    out: list[tuple[str, str]] = []
-    for reg in ("demo", "second"):
-        buf = ""
-        targets = (50, 90, 130, 170)
-        for ex in (e for e in load_split("test") if e.registry == reg):
-            buf = f"{buf}。{ex.text}" if buf else ex.text
-            if len(buf) >= targets[len(out) % len(targets)]:
-                out.append((reg, buf[:200]))
-                buf = ""
+
+def speed_texts() -> list[str]:
+    from nlp.corpus import test_split, validation_split
+
+    out: list[str] = []
+    buf = ""
+    targets = (50, 90, 130, 170)
+    for m in [*test_split(), *validation_split()]:
+        buf = f"{buf}。{m.text}" if buf else m.text
+        if len(buf) >= targets[len(out) % len(targets)]:
+            out.append(buf[:200])
+            buf = ""
     return out
 
 
-def rate(fn, items: list, repeat: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for x in items:
-            fn(x)
-        best = min(best, time.perf_counter() - t0)
-    return len(items) / best
+def today(rev: str, msgs: list) -> list[dict[str, str]]:
+    """Today's model (the tree at rev) on the messages, in a child process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "nlp"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        lines = "".join(json.dumps({"text": m.text, "registry": m.registry, "group_village": m.group_village},
+                                   ensure_ascii=False) + "\n" for m in msgs)
+        out = subprocess.run([sys.executable, "-c", OLD_RUNNER], input=lines, capture_output=True, text=True,
+                             cwd=tmp, env={**os.environ, "PYTHONPATH": tmp}, check=True).stdout
+    return [json.loads(x) for x in out.splitlines()]
 
 
-def main() -> None:
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {0})
-    startups = [
-        float(subprocess.run([sys.executable, "-c", STARTUP_SNIPPET], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
-        for _ in range(3)
-    ]
+def tfidf(train: list, test: list) -> list[str]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from nlp.text import normalize
+
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
+    x = vec.fit_transform([normalize(m.text) for m in train])
+    clf = LogisticRegression(C=10, max_iter=3000, class_weight="balanced").fit(x, [m.category for m in train])
+    return list(clf.predict(vec.transform([normalize(m.text) for m in test])))
+
+
+def table(gold: list[str], systems: dict[str, list[str]], levels: dict[str, float]) -> None:
+    from nlp.categories import CATEGORY_IDS, OTHER
+    from nlp.metrics import macro_f1, per_class_prf
+
+    names = list(systems)
+    print(f"{'category (F1)':<18} {'n':>4} " + " ".join(f"{n:>14}" for n in names))
+    scores = {n: per_class_prf(gold, p) for n, p in systems.items()}
+    for c in CATEGORY_IDS:
+        print(f"{c:<18} {gold.count(c):4d} " + " ".join(f"{scores[n][c][2]:14.3f}" for n in names))
+    print(f"{'macro-F1':<18} {len(gold):4d} " + " ".join(f"{macro_f1(gold, systems[n]):14.3f}" for n in names))
+    in_scope = [i for i, g in enumerate(gold) if g != OTHER]
+    print(f"{'turned away':<18} {len(in_scope):4d} " + " ".join(
+        f"{sum(systems[n][i] == OTHER for i in in_scope) / len(in_scope):14.1%}" for n in names))
+    print(f"{'level accuracy':<18} {len(gold):4d} " + " ".join(
+        f"{levels[n]:14.3f}" if n in levels else f"{'—':>14}" for n in names))
+
+
+def accuracy_report(rev: str) -> None:
+    from nlp.corpus import test_split, training_split
+    from nlp.evaluate import run
+    from nlp.metrics import accuracy
+
+    test = test_split()
+    gold = [m.category for m in test]
+    ours = run(test)
+    old = today(rev, test)
+    base = tfidf(training_split(include_validation=True), test)
+    print(f"test split: {len(test)} messages (nlp/data/test_realistic.jsonl)")
+    table(gold, {"this tree": [a.category for _, a in ours], f"today ({rev})": [o["category"] for o in old],
+                 "TF-IDF+LogReg": base},
+          {"this tree": accuracy([m.level for m in test], [a.level for _, a in ours]),
+           f"today ({rev})": accuracy([m.level for m in test], [o["level"] for o in old])})
+
+
+def speed_report() -> None:
     import jieba
 
-    from nlp import analyze, load
-    from nlp.dataset import registries
+    from nlp import RegistryIndex, analyze, load
 
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+    startups = [float(subprocess.run([sys.executable, "-c", STARTUP_SNIPPET], cwd=ROOT, capture_output=True,
+                                     text=True, check=True).stdout) for _ in range(3)]
     jieba.initialize()
     load()
-    regs = registries()
-    items = bench_texts()
-    texts = [t for _, t in items]
+    demo = RegistryIndex.from_file(ROOT / "nlp" / "data" / "registry_demo.json")
+    texts = speed_texts()
+    analyze(texts[0], demo)
     lengths = sorted(len(t) for t in texts)
-    print(f"texts: {len(texts)}, length median {lengths[len(lengths)//2]}, min {lengths[0]}, max {lengths[-1]}")
-    for reg in regs.values():  # warm the per-registry dictionaries
-        analyze(texts[0], reg)
-    jieba_hmm = rate(lambda t: list(jieba.cut(t)), texts)
-    jieba_nohmm = rate(lambda t: list(jieba.cut(t, HMM=False)), texts)
-    demo = regs["demo"]
-    full = rate(lambda t: analyze(t, demo), texts)
+    print(f"\nspeed texts: {len(texts)}, length median {lengths[len(lengths) // 2]}, min {lengths[0]}, max {lengths[-1]}")
+    r = rates({"hmm": lambda t: list(jieba.cut(t)), "nohmm": lambda t: list(jieba.cut(t, HMM=False)),
+               "full": lambda t: analyze(t, demo)}, texts)
+    jieba_hmm, jieba_nohmm, full = r["hmm"], r["nohmm"], r["full"]
     print(f"bare jieba.cut (default, HMM on):  {jieba_hmm:8.0f} texts/s")
     print(f"bare jieba.cut (HMM off):          {jieba_nohmm:8.0f} texts/s")
     print(f"nlp.analyze (category+place+level+route): {full:8.0f} texts/s")
     print(f"ratio analyze / jieba.cut default: {full / jieba_hmm:.2f}   / jieba.cut HMM off: {full / jieba_nohmm:.2f}")
-    print(f"start-up (import, dictionary, model, first analyze), 3 runs: " + ", ".join(f"{s:.2f} s" for s in startups))
-    baseline(regs)
+    print("start-up (import, dictionary, model, first analyze), 3 runs: " + ", ".join(f"{s:.2f} s" for s in startups))
 
 
-def baseline(regs) -> None:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    from nlp import analyze, engine
-    from nlp.dataset import load_split
-    from nlp.metrics import accuracy, macro_f1
-
-    seg = engine.get().segmenter
-    train, test = load_split("train"), load_split("test")
-
-    def tok(text: str) -> list[str]:
-        return seg.cut(text)
-
-    t0 = time.perf_counter()
-    vec = TfidfVectorizer(tokenizer=tok, token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True)
-    x = vec.fit_transform([e.text for e in train])
-    clf = LogisticRegression(C=10, max_iter=3000).fit(x, [e.category for e in train])
-    train_s = time.perf_counter() - t0
-    gold = [e.category for e in test]
-    pred = list(clf.predict(vec.transform([e.text for e in test])))
-    texts = [e.text for e in test]
-    speed = rate(lambda t: clf.predict(vec.transform([t])), texts, repeat=2)
-    ours = [analyze(e.text, regs[e.registry], group_village=e.group_village or None).category for e in test]
-    ours_speed = rate(lambda e: analyze(e.text, regs[e.registry]), test, repeat=2)
-    print()
-    print(f"held-out test split: {len(test)} examples (demo + second registry)")
-    print(f"{'model':42} {'accuracy':>8} {'macro-F1':>8} {'texts/s':>8}")
-    print(f"{'sklearn TF-IDF(1-2gram jieba) + LogReg':42} {accuracy(gold, pred):8.3f} {macro_f1(gold, pred):8.3f} {speed:8.0f}   (train {train_s:.2f} s)")
-    print(f"{'nlp NB + keywords (category only counted)':42} {accuracy(gold, ours):8.3f} {macro_f1(gold, ours):8.3f} {ours_speed:8.0f}   (full analyze)")
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--before", default=BEFORE, help=f"git revision of today's model (default {BEFORE})")
+    p.add_argument("--skip-speed", action="store_true")
+    p.add_argument("--skip-accuracy", action="store_true")
+    args = p.parse_args()
+    if not args.skip_accuracy:
+        accuracy_report(args.before)
+    if not args.skip_speed:
+        speed_report()
 
 
 if __name__ == "__main__":

@@ -72,8 +72,12 @@ class LevelResult:
     titles: tuple[str, ...] = ()
 
 
+_COUNTY_CHARS = frozenset("县区市省局")
+
+
 def detect_level(text: str) -> LevelResult:
-    text = _ADDRESS.sub(TOWNSHIP_MASK + "·", text)
+    if "镇" in text or "乡" in text:
+        text = _ADDRESS.sub(TOWNSHIP_MASK + "·", text)
     found: dict[str, list[str]] = {"village": [], "township": [], "county": []}
     receivers: list[str] = []
     seconded = _seconded(text)
@@ -81,6 +85,8 @@ def detect_level(text: str) -> LevelResult:
         text = _SECONDED.sub("〇", text)  # the title itself no longer reads as a village 书记
         found[seconded[0]].append(seconded[1])
     for level, pattern in _PATTERNS:
+        if level == "county" and _COUNTY_CHARS.isdisjoint(text):
+            continue  # every county pattern has one of these characters
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - 5) : m.start()]
             after = text[m.end() : m.end() + 8]
