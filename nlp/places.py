@@ -4,12 +4,17 @@ Rules (SPEC "Import rules" and issue 4):
 - a township or village is found by its full name, alias or short name (tokens);
 - a village name shared by two townships (石桥村) resolves only with its township
   mentioned, or from the group the report came from; otherwise it gives no village;
-- a report from a village group defaults to that group's village when it names none.
+- a report from a village group defaults to that group's village when it names none;
+- a township mentioned in passing ("孙子在南坝镇读初中", "去东岭镇赶集") is not the place.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
+
+# What follows a township named only as where someone studies, works, shops or is treated.
+_PASSING = re.compile(r"^(?:上|里)?(?:读|上学|念书|上初中|上高中|上小学|上班|打工|工作|住院|看病|赶集|买|开店|租房|住着|当老师|做生意)")
 
 from nlp.registry import RegistryIndex, Village
 
@@ -33,8 +38,8 @@ def extract_place(
     tnames, vnames = registry.township_names, registry.village_names
     towns: list[str] = []
     village_mentions: list[tuple[str, tuple[str, ...]]] = []
-    for tok in tokens:
-        if tok in tnames:
+    for i, tok in enumerate(tokens):
+        if tok in tnames and not _PASSING.match("".join(tokens[i + 1 : i + 4])):
             for code in tnames[tok]:
                 if code not in towns:
                     towns.append(code)

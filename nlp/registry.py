@@ -131,6 +131,19 @@ class RegistryIndex:
             # even if an admin gave it as an alias of one of them.
             if not holders or any(self.villages[c].name == v.name for c in holders):
                 holders.append(v.code)
+        # Common variants villagers write: 南坝乡 for 南坝镇, 胡家庄村委会 / 胡家庄村委 for 胡家庄村 —
+        # only where no real name claims the string.
+        for t in self.townships.values():
+            base = _short(t.name, _TOWNSHIP_SUFFIXES)
+            for variant in (base + s for s in _TOWNSHIP_SUFFIXES) if base else ():
+                if variant not in tnames and variant not in vnames:
+                    tnames[variant] = [t.code]
+        for v in self.villages.values():
+            for variant in (v.name + "委会", v.name + "委", v.name + "民委员会") if v.name.endswith("村") else ():
+                if variant not in tnames:
+                    vnames.setdefault(variant, [])
+                    if v.code not in vnames[variant]:
+                        vnames[variant].append(v.code)
         self.township_names = {k: tuple(dict.fromkeys(v)) for k, v in tnames.items()}
         self.village_names = {k: tuple(dict.fromkeys(v)) for k, v in vnames.items()}
 

@@ -76,3 +76,16 @@ def test_reload_registry_makes_new_village_a_token(demo: RegistryIndex) -> None:
     assert "柏树垭村" in a.tokens and a.village == "610798201299"
     # Back to the original registry: the name is no longer a place.
     assert analyze("柏树垭村的村主任收了好处费才给盖章", demo).village == ""
+
+
+def test_township_mentioned_in_passing_is_not_the_place(demo: RegistryIndex) -> None:
+    a = analyze("我孙子在南坝镇读初中，我在家种地，村会计把我家的低保钱扣了一半", demo)
+    assert a.township == "" and a.route_to == demo.county_code  # asked or county intake, not 南坝镇
+    b = analyze("东岭村的会计把我家的低保钱扣了，我平时去南坝镇赶集才听说的", demo)
+    assert (b.township, b.village) == ("610798102", "610798102201")
+
+
+def test_registry_names_match_through_common_variants(demo: RegistryIndex) -> None:
+    assert analyze("南坝乡胡家庄村委会的会计挪用集体资金", demo).village == "610798101201"
+    assert analyze("杨家湾村委的主任把低保给了亲戚", demo).village == "610798101203"
+    assert analyze("清水镇红星村的支书收红包", demo).township == "610798201"
