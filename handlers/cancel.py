@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.dispatch import Keyword, Reply, Router
 from bot.dispatch.state import ConversationState
+from handlers import vocabulary
 
 cancel_router = Router("cancel")
 
@@ -14,7 +15,7 @@ CANCELLED = "已取消,刚才填的内容都没有保存。需要时回复【举
 NOTHING = "现在没有要取消的操作。回复【帮助】查看可以做什么。"
 
 
-@cancel_router.text(Keyword("取消", "退出", "算了", "不举报了", "不说了", "撤销", "cancel"))
+@cancel_router.text(Keyword(*vocabulary.CANCEL))
 async def cancel(state: ConversationState) -> Reply:
     if state.current is None:
         return Reply.text(NOTHING)

@@ -16,6 +16,7 @@ from handlers.cases.numbers import CASE_NUMBER_RE, RECEIPT_RE, find_case_number,
 from handlers.cases.queries import CaseView, find_by_receipt, find_for_reporter, public_view
 from storage.china_time import local_time
 from handlers.rating import offer
+from handlers import vocabulary
 from storage import keys
 
 followup_router = Router("followup")
@@ -33,7 +34,7 @@ class Followup(StatesGroup):
     ask = State()
 
 
-@followup_router.text(Keyword("查询进度", "查进度", "查案件", prefix=True))
+@followup_router.text(Keyword(*vocabulary.FOLLOWUP, prefix=True))
 async def start(msg: Inbound, state: ConversationState, user: Sender, services: Services, args: str) -> Reply:
     if not args:
         await state.clear()

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from bot.dispatch import Inbound, Keyword, Reply, Router
+from handlers import vocabulary
 
 help_router = Router("help")
 
@@ -32,7 +33,7 @@ WELCOME_TEXT = (
 )
 
 
-@help_router.text(Keyword("帮助", "菜单", "help", "?", "?", "怎么用"))
+@help_router.text(Keyword(*vocabulary.HELP))
 async def show_help(msg: Inbound) -> Reply:
     return Reply.text(GROUP_HELP_TEXT if msg.in_group else HELP_TEXT)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.dispatch import Inbound, Keyword, Reply, Router
 from bot.services import Services
 from handlers.cases.queries import STATUS_TEXT, list_for_reporter
+from handlers import vocabulary
 from nlp import CATEGORY_NAMES
 from storage.china_time import local_time
 
@@ -16,7 +17,7 @@ SHOWN = 10
 NONE = "您还没有实名提交过举报。匿名举报不保存身份,请回复【查询进度】并发送回执码查看。"
 
 
-@myreports_router.text(Keyword("我的举报", "我的反映", "我举报的"))
+@myreports_router.text(Keyword(*vocabulary.MY_REPORTS))
 async def my_reports(msg: Inbound, services: Services) -> Reply:
     return await _list(msg, services)
 

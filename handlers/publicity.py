@@ -27,18 +27,16 @@ from bot.services import Services
 from handlers.group import ID_OR_PHONE
 from handlers.publication import archive, disclosures, outcomes, powers, topics
 from handlers.publication import texts as T
+from handlers import vocabulary
 from nlp.publication import find_village
 from storage.models import WechatGroup
 
 publicity_router = Router("publicity")
 OUTCOME_QUESTION = re.compile(r"(最近|近期|今年|最新).{0,4}(查处|处理|处分|通报)|查处(了|结果|情况|通报)|典型案例")
 SKIP = ("跳过", "不填", "不想填", "不说")
-# Words other flows own: typed while this flow waits, they reach their router.
-OTHER_KEYWORDS = ("举报", "查询进度", "我的举报", "帮助", "菜单", "查补贴", "评价", "权力清单", "村务公开", "公示", "点题")
-
-
 def _own_answer(msg: Inbound, ctx: dict[str, Any]) -> bool:
-    return not (msg.content or "").strip().startswith(OTHER_KEYWORDS)
+    """Any flow's start word (this one's too) typed while this flow waits reaches its router."""
+    return not vocabulary.another_flows_word(msg.content, own="")
 
 
 class PublicityFlow(StatesGroup):
@@ -49,7 +47,7 @@ class PublicityFlow(StatesGroup):
 
 # ---- 小微权力清单 ----
 
-@publicity_router.text(Keyword("权力清单", "小微权力清单", "权力清单查询", prefix=True), private_chat)
+@publicity_router.text(Keyword(*vocabulary.POWERS, prefix=True), private_chat)
 async def power_list(args: str, services: Services) -> Reply:
     listed = await powers.current(services)
     if not args:
@@ -118,12 +116,12 @@ def _keyword(*words: str) -> Any:
     return check
 
 
-@publicity_router.text(_keyword("村务公开", "财务公开", "三资公开", "查村务公开"), private_chat)
+@publicity_router.text(_keyword(*vocabulary.DISCLOSURES), private_chat)
 async def village_affairs(args: str, state: ConversationState, services: Services, registry: Any) -> Reply:
     return await _ask_or_answer("disclosures", args, state, services, registry)
 
 
-@publicity_router.text(_keyword("公示", "看公示", "公示公告", "查公示"), private_chat)
+@publicity_router.text(_keyword(*vocabulary.ANNOUNCEMENTS), private_chat)
 async def notices(args: str, state: ConversationState, services: Services, registry: Any) -> Reply:
     return await _ask_or_answer("announcements", args, state, services, registry)
 
@@ -142,7 +140,7 @@ async def village_named(msg: Inbound, state: ConversationState, services: Servic
 
 # ---- 群众点题 ----
 
-@publicity_router.text(Keyword("点题", "群众点题", "我要点题"), private_chat)
+@publicity_router.text(Keyword(*vocabulary.TOPICS), private_chat)
 async def topic_round(state: ConversationState, user: Sender) -> Reply:
     r = await topics.open_round()
     if r is None:

@@ -13,6 +13,7 @@ from bot.services import Services
 from handlers.cases.numbers import find_case_number
 from handlers.cases.queries import find_for_reporter, list_for_reporter, rate
 from handlers.cases.transitions import IllegalTransition
+from handlers import vocabulary
 from storage.models import Status
 
 rating_router = Router("rating")
@@ -73,7 +74,7 @@ async def rate_typed(msg: Inbound, state: ConversationState, services: Services,
     return Reply.text(ASK_REASON)
 
 
-@rating_router.text(Keyword("评价", prefix=True))
+@rating_router.text(Keyword(*vocabulary.RATING, prefix=True))
 async def rate_number(msg: Inbound, state: ConversationState, services: Services, args: str) -> Reply:
     number = find_case_number(args)
     case = await find_for_reporter(number, msg.channel, msg.sender, services) if number else None

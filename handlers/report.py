@@ -32,6 +32,7 @@ from handlers import lost_drafts
 from handlers.cases.numbers import new_receipt
 from handlers.follow import forget_village, scanned_village
 from handlers.report_filing import draft_from, file_with_media
+from handlers import vocabulary
 from nlp.text import is_pinyin_only, visible_length
 
 report_router = Router("report")
@@ -39,14 +40,12 @@ report_router = Router("report")
 MAX_TEXT = 3000  # characters of description kept
 MAX_MEDIA = 9
 MIN_TEXT = 6
-START_WORDS = ("举报", "反映问题", "我要举报", "我要反映", "反映", "投诉")
+START_WORDS = vocabulary.REPORT
 DONE_WORDS = {"好了", "好", "完成", "完了", "说完了", "没有了", "没了", "就这些", "提交", "发完了", "ok"}
 YES = {"1", "对", "是", "是的", "对的", "没错", "确认", "嗯", "对了"}
 NO = {"不对", "不是", "错了", "不"}
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}\d{7,8})$")
 SKIP = {"跳过", "不留", "不用", "不要", "算了不留", "0"}
-# Keywords of other flows that always work (SPEC): never swallowed as part of a description.
-OTHER_FLOWS = {"查补贴", "查询补贴", "查询进度", "查进度", "我的举报"}
 
 
 class Report(StatesGroup):
@@ -111,7 +110,9 @@ async def media_first(msg: Inbound, state: ConversationState) -> Reply:
     return Reply.text(T.MEDIA_FIRST)
 
 
-@report_router.text(Report.describe, lambda m, c: _plain(m.content) not in OTHER_FLOWS)
+# another flow's word typed alone (SPEC: they always work) is never swallowed as part of a description
+@report_router.text(Report.describe, lambda m, c: not vocabulary.another_flows_word(_plain(m.content), "report",
+                                                                                    prefix=False))
 async def describe(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any) -> Reply:
     parts: list[str] = state.data.get("parts", [])
     if _plain(msg.content) in DONE_WORDS:

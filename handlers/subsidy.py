@@ -28,13 +28,12 @@ from bot.services import Services
 from handlers.subsidies import texts
 from handlers.subsidies.actions import DISPUTE_KINDS, file_dispute, subscribe, unsubscribe
 from handlers.subsidies.lookup import Outcome, lookup, who_looked_me_up
+from handlers import vocabulary
 from nlp.idcard import check_id, extract_name, find_id_number, looks_like_id_attempt
 
 subsidy_router = Router("subsidy")
 
 SEAL_AAD = "subsidy-flow"
-# Words other flows own: typed during 查补贴 they must reach their router, not be read as a name.
-OTHER_KEYWORDS = ("举报", "查询进度", "我的举报", "帮助", "菜单", "取消", "评价")
 NOT_NAMES = frozenset({"好的", "谢谢", "你好", "您好", "什么", "怎么", "为什么", "不知道", "知道了", "是的", "没有", "可以",
                        "不是", "明白", "收到", "查询", "补贴", "姓名", "名字"})
 DISPUTE = re.compile(r"^\s*(?:我)?(没收到|未收到|没有收到|金额不对|钱数不对|少了)\s*(?:第)?\s*(\d{1,3})?\s*(?:条|号)?\s*$")
@@ -46,11 +45,11 @@ class SubsidyFlow(StatesGroup):
 
 
 def _not_other_keyword(msg: Inbound, ctx: dict[str, Any]) -> bool:
-    text = msg.content.strip()
-    return not any(text.startswith(w) for w in OTHER_KEYWORDS)
+    """Words other flows own, typed during 查补贴, reach their router: never read as a name."""
+    return not vocabulary.another_flows_word(msg.content, "subsidy")
 
 
-@subsidy_router.text(Keyword("查补贴", "查询补贴", "补贴查询", "查惠民资金", prefix=True), private_chat)
+@subsidy_router.text(Keyword(*vocabulary.SUBSIDY, prefix=True), private_chat)
 async def start(msg: Inbound, state: ConversationState, user: Sender, services: Services, args: str) -> Reply:
     await state.clear()
     await state.set(SubsidyFlow.ask, id_enc="", name_enc="")
@@ -93,7 +92,7 @@ async def dispute(msg: Inbound, state: ConversationState, services: Services, di
     return Reply.text(filed_text(filed.case.number or "", filed.receipt, office, anonymous=False))
 
 
-@subsidy_router.text(Keyword("谁查过我", "谁查了我", "查询记录"), private_chat)
+@subsidy_router.text(Keyword(*vocabulary.WHO_LOOKED), private_chat)
 async def who_looked(state: ConversationState) -> Reply:
     if not state.is_in(SubsidyFlow) or not state.data.get("id_hash"):
         return Reply.text(texts.NEED_LOOKUP.format(word="谁查过我"))

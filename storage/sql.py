@@ -8,6 +8,7 @@ get them (CAST(x AS DATE) would make a number of the text). On SQLite timestamps
 from __future__ import annotations
 
 import re
+import string
 from datetime import datetime
 from typing import Any
 
@@ -78,6 +79,18 @@ class Sql:
 
     def text(self, name: str) -> str:
         return f"CAST(:{name} AS TEXT)" if self.pg else f":{name}"
+
+    def concat(self, template: str, fields: dict[str, str], params: dict[str, Any], prefix: str) -> str:
+        """A `str.format` template as an SQL expression: its literal text bound as parameters (`prefix`0, 1…),
+        each `{field}` replaced by the SQL expression `fields[field]`, joined with `||`."""
+        parts: list[str] = []
+        for i, (literal, field, _, _) in enumerate(string.Formatter().parse(template)):
+            if literal:
+                params[f"{prefix}{i}"] = literal
+                parts.append(self.text(f"{prefix}{i}"))
+            if field:
+                parts.append(fields[field])
+        return " || ".join(parts)
 
     @property
     def json_object(self) -> str:

@@ -12,8 +12,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from storage.china_time import CHINA_TZ
-from storage.china_time import CHINA_TZ as LOCAL  # noqa: F401  (the old name; goes at the end of the structure step)
-from storage.models import OPEN_STATUSES, Case  # noqa: F401  (OPEN_STATUSES: reports.py's old import)
+from storage.models import Case
 
 
 

@@ -1,4 +1,2 @@
-"""Actions on cases that flows start: filing, and the lifecycle after it (handlers/cases/hooks.py)."""
-from handlers.cases.hooks import install as _install_lifecycle
-
-_install_lifecycle()
+"""Actions on cases that flows start: filing (filing.py, with what follows it: AFTER_FILED), the lifecycle
+(transitions.py, after_transition()), staff actions, scope, notifications, delivery. Importing installs nothing."""

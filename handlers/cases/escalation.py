@@ -9,7 +9,7 @@
 Set-based: a handful of INSERT … SELECT / UPDATE statements in one transaction,
 whatever the number of cases. `lifecycle_notice` (unique per case, stage, due date
 and kind) makes a sweep idempotent: running it twice a day sends nothing twice.
-The summary text built here is notify.staff_text's, in SQL.
+The texts are notify's (STAFF_TEXT, REPORTER_TEXT), filled in SQL by Sql.concat.
 """
 from __future__ import annotations
 
@@ -114,13 +114,9 @@ async def _staff_messages(q: Sql, p: dict[str, Any], category_names: dict[str, s
     place = ("CASE WHEN t.name IS NULL AND v.name IS NULL THEN :unknown_place "
              "ELSE COALESCE(t.name, '') || COALESCE(v.name, '') END")
     due = "CAST(CASE WHEN c.status = 'received' THEN c.accept_due ELSE c.resolve_due END AS TEXT)"
-    # notify.staff_text, piece by piece
-    parts = {"s0": "【清风】", "s1": "\n案件编号:", "s2": "\n类别:", "s3": "\n地点:", "s4": "\n办理期限:",
-             "s5": "\n请登录工作台查看,或回复「受理 ", "s6": "」等指令办理。"}
-    p.update(parts, unknown_place="地点待核实")
-    s = {k: q.text(k) for k in parts}
-    text = (f"{s['s0']} || {label} || {s['s1']} || c.number || {s['s2']} || {category} || {s['s3']} || {place} || "
-            f"{s['s4']} || {due} || {s['s5']} || c.number || {s['s6']}")
+    p.update(unknown_place=notify.UNKNOWN_PLACE)
+    text = q.concat(notify.STAFF_TEXT, {"label": label, "number": "c.number", "category": category, "place": place,
+                                        "due": due}, p, "st")
     jo = q.json_object
     p.update(purpose="staff")  # notify.staff_template, in SQL
     payload = (f"{jo}('audience', 'staff', 'text', {text}, 'template', {jo}('purpose', {q.text('purpose')}, 'values', "
@@ -145,12 +141,13 @@ async def _reporter_messages(q: Sql, p: dict[str, Any]) -> int:
     news = notify.REPORTER_NEWS["escalated"]
     on = utcnow().astimezone().date().isoformat()
     # notify.reporter_payload, in SQL
-    p.update(r0="您反映的问题(编号 ", r1=f"){news}。回复「查询进度 ", r2="」查看详情。", rpurpose="reporter",
-             rnews=news, rstatus=notify.REPORTER_STATUS["escalated"], ron=on, rhint="查询进度可看详情")
-    t = {k: q.text(k) for k in ("r0", "r1", "r2", "rpurpose", "rnews", "rstatus", "ron", "rhint")}
+    p.update(rpurpose="reporter", rnews=news, rstatus=notify.REPORTER_STATUS["escalated"], ron=on,
+             rhint=notify.REPORTER_HINT)
+    t = {k: q.text(k) for k in ("rpurpose", "rnews", "rstatus", "ron", "rhint")}
+    text = q.concat(notify.REPORTER_TEXT, {"number": "c.number", "news": t["rnews"]}, p, "rt")
     jo = q.json_object
     payload = (f"{jo}('audience', 'reporter', 'channel', r.channel, "
-               f"'text', {t['r0']} || c.number || {t['r1']} || c.number || {t['r2']}, "
+               f"'text', {text}, "
                f"'template', {jo}('purpose', {t['rpurpose']}, 'values', {jo}('number', c.number, "
                f"'news', {t['rnews']}, 'status', {t['rstatus']}, 'date', {t['ron']}, 'hint', {t['rhint']})))")
     kind = ("CASE r.channel WHEN 'mp' THEN 'custom_text' WHEN 'work' THEN 'wecom_app' "

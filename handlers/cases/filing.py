@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from handlers.cases import deadlines, linking, notify
 from handlers.cases.numbers import case_number, new_receipt
 from storage.models import Case, CaseEvent, ReporterIdentity, Status
 from storage.receipts import hash_receipt
@@ -26,9 +27,10 @@ from storage.receipts import hash_receipt
 if TYPE_CHECKING:
     from bot.services import Services
 
-# (case, connection, services) -> None; the lifecycle registers deadlines, linking, notifications here.
+# What follows every accepted filing, in its transaction and in this order: the deadline (accept_due), linking to
+# a similar open case, then the office's notification (which mentions the link). (case, connection, services)
 AfterFiled = Callable[[Case, Any, "Services"], Awaitable[None]]
-AFTER_FILED: list[AfterFiled] = []
+AFTER_FILED: list[AfterFiled] = [deadlines.on_filed, linking.on_filed, notify.on_filed]
 
 
 @dataclass

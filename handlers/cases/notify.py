@@ -38,10 +38,17 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# The texts, the one definition: filled in here per case, and in SQL for a whole sweep (escalation.py, Sql.concat).
+STAFF_TEXT = ("【清风】{label}\n案件编号:{number}\n类别:{category}\n地点:{place}\n办理期限:{due}\n"
+              "请登录工作台查看,或回复「受理 {number}」等指令办理。")
+REPORTER_TEXT = "您反映的问题(编号 {number}){news}。回复「查询进度 {number}」查看详情。"
+REPORTER_HINT = "查询进度可看详情"
+UNKNOWN_PLACE = "地点待核实"
+
+
 def staff_text(label: str, number: str, category: str, place: str, due: str) -> str:
-    """The masked summary. escalation.py builds the same text in SQL: keep them in step."""
-    return (f"【清风】{label}\n案件编号:{number}\n类别:{category}\n地点:{place}\n办理期限:{due}\n"
-            f"请登录工作台查看,或回复「受理 {number}」等指令办理。")
+    """The masked summary: category, place, case number, deadline; nobody's name."""
+    return STAFF_TEXT.format(label=label, number=number, category=category, place=place, due=due)
 
 
 def staff_template(label: str, number: str, category: str, place: str, due: str, note: str = "") -> dict[str, Any]:
@@ -64,7 +71,7 @@ async def summary(case: Case, services: "Services") -> tuple[str, str, str, str]
     from nlp import CATEGORY_NAMES
 
     reg = await services.registry()
-    place = reg.place_label(case.township_id or "", case.village_id or "") or "地点待核实"
+    place = reg.place_label(case.township_id or "", case.village_id or "") or UNKNOWN_PLACE
     due = current_due(case)
     return case.number or "", CATEGORY_NAMES.get(case.category, case.category), place, due.isoformat() if due else "—"
 
@@ -101,10 +108,10 @@ def reporter_payload(number: str, kind: str, on: str) -> dict[str, Any]:
     news = REPORTER_NEWS[kind]
     return {
         "audience": "reporter",
-        "text": f"您反映的问题(编号 {number}){news}。回复「查询进度 {number}」查看详情。",
+        "text": REPORTER_TEXT.format(number=number, news=news),
         # a template message (official account) or a subscribe message (mini-program), by purpose
         "template": {"purpose": "reporter", "values": {
-            "number": number, "news": news, "status": REPORTER_STATUS[kind], "date": on, "hint": "查询进度可看详情"}},
+            "number": number, "news": news, "status": REPORTER_STATUS[kind], "date": on, "hint": REPORTER_HINT}},
     }
 
 

@@ -5,7 +5,7 @@
               └─> rejected(reason)        unsatisfied: rated ─┘─> investigating (cross-review)
 
 Every move writes a CaseEvent (who, when, why) in the same transaction as the
-status; `AFTER_TRANSITION` hooks (notifications, deadlines) run in it too.
+status; the steps of `after_transition()` (deadlines, cross-review, notifications) run in it too.
 A move that makes no sense raises `IllegalTransition` and changes nothing.
 `record` writes an event that changes no status (a finding, a reply, an extension);
 given `services`, the same hooks see it, so notifications share its transaction.
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from tortoise.transactions import in_transaction
 
-from storage.models import OPEN_STATUSES, Case, CaseEvent, Status
+from storage.models import Case, CaseEvent, Status
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -32,11 +32,17 @@ LEGAL: dict[Status, frozenset[Status]] = {
     Status.NOT_ACCEPTED: frozenset(),
 }
 NEEDS_REASON = frozenset({Status.REJECTED, Status.REFERRED, Status.RESOLVED})
-OPEN = OPEN_STATUSES  # the name the lifecycle modules use
 
 # (case, event, connection, services) -> None
 AfterTransition = Callable[[Case, CaseEvent, Any, "Services"], Awaitable[None]]
-AFTER_TRANSITION: list[AfterTransition] = []
+
+
+def after_transition() -> list[AfterTransition]:
+    """What follows every move and every recorded event, in its transaction and in this order: the deadline
+    (resolve_due), cross-review (may reopen the case: these steps run again), notifications."""
+    from handlers.cases import deadlines, notify, review  # they call back into this module
+
+    return [deadlines.on_transition, review.on_transition, notify.on_transition]
 
 
 class IllegalTransition(ValueError):
@@ -76,7 +82,7 @@ async def apply_transition(case: Case, target: Status, *, conn: Any, actor: str,
     event = await CaseEvent.create(case=case, actor=actor, kind=kind or target.value, from_status=current.value,
                                    to_status=target.value, reason=reason, public=public, data=data or {},
                                    using_db=conn)
-    for hook in AFTER_TRANSITION:
+    for hook in after_transition():
         await hook(case, event, conn, services)
     return event
 
@@ -87,7 +93,7 @@ async def record(case_id: int, kind: str, *, actor: str, reason: str = "", publi
     """An event that changes no status (a finding, a reply to the reporter, an extension...).
 
     `updates` change other fields of the case in the same transaction; with `services`
-    the AFTER_TRANSITION hooks run (they tell events apart by `kind`). `conn`: the
+    the `after_transition()` steps run (they tell events apart by `kind`). `conn`: the
     caller's transaction, whose row lock it already holds.
     """
     if conn is not None:
@@ -109,6 +115,6 @@ async def _record(case: Case, kind: str, conn: Any, actor: str, reason: str, pub
                                    to_status=case.status, reason=reason, public=public, data=data or {},
                                    using_db=conn)
     if services is not None:
-        for hook in AFTER_TRANSITION:
+        for hook in after_transition():
             await hook(case, event, conn, services)
     return event

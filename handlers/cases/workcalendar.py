@@ -115,11 +115,11 @@ async def special_days(year: int) -> list[Day]:
 
 async def reschedule_open_cases(before: Calendar, after: Calendar, today: date, *, reason: str) -> int:
     """Move the due dates of open cases so each keeps its working days left; returns how many moved."""
-    from handlers.cases.transitions import OPEN, record
-    from storage.models import Case, Status
+    from handlers.cases.transitions import record
+    from storage.models import OPEN_STATUSES, Case, Status
 
     moved = 0
-    for case in await Case.filter(status__in=list(OPEN)).only("id", "status", "accept_due", "resolve_due"):
+    for case in await Case.filter(status__in=OPEN_STATUSES).only("id", "status", "accept_due", "resolve_due"):
         field = "accept_due" if case.status == Status.RECEIVED else "resolve_due"
         old = getattr(case, field)
         if old is None or old < today:
