@@ -24,6 +24,7 @@ from storage.crypto import PersonalDataCipher
 from storage.key_rotation import Progress, rotator
 from storage.models import Attachment, OutboxMessage, ReporterIdentity, Staff, StaffBinding
 from storage.models.subsidy_watch import SubsidySubscription
+from storage.sql import is_postgres
 from storage.subsidy_crypto import id_hash
 
 CHUNK = 500
@@ -53,14 +54,12 @@ TABLES: dict[str, Table] = {
         Hashed("subject_hash", lambda c, r, o, k: c.lookup_hash(f"{r.channel}:{o['openid_enc']}", purpose="reporter",
                                                                 kid=k)),)),
     "staff chat bindings": Table(StaffBinding, {"external_enc": _none}, (
-        Hashed("subject_hash", lambda c, r, o, k: c.lookup_hash(f"{r.channel}:{o['external_enc']}", purpose="subject",
-                                                                kid=k)[:32]),)),
+        Hashed("subject_hash", lambda c, r, o, k: c.subject_hash(r.channel, o["external_enc"], kid=k)),)),
     "TOTP secrets": Table(Staff, {"totp_secret_enc": lambda r: f"totp:{r.id}"}),
     "outbox recipients": Table(OutboxMessage, {"recipient_enc": _none}),
     "subsidy subscriptions": Table(SubsidySubscription, {"id_enc": _none, "recipient_enc": _none}, (
         Hashed("id_hash", lambda c, r, o, k: id_hash(c, o["id_enc"], kid=k)),
-        Hashed("subject_hash", lambda c, r, o, k: c.lookup_hash(f"{r.channel}:{o['recipient_enc']}",
-                                                                purpose="subject", kid=k)[:32]))),
+        Hashed("subject_hash", lambda c, r, o, k: c.subject_hash(r.channel, o["recipient_enc"], kid=k)))),
 }
 
 
@@ -155,7 +154,7 @@ async def rotate_core(cipher: PersonalDataCipher, progress: Progress | None = No
 
 async def _sealed_kids(conn: Any, table: str, column: str) -> dict[str, int]:
     col = f'"{column}"'
-    kid = f"split_part({col}, '.', 1)" if conn.capabilities.dialect == "postgres" else \
+    kid = f"split_part({col}, '.', 1)" if is_postgres(conn) else \
         f"substr({col}, 1, instr({col}, '.') - 1)"
     rows = await conn.execute_query_dict(
         f'SELECT {kid} AS kid, COUNT(*) AS n FROM "{table}" WHERE {col} IS NOT NULL AND {col} <> \'\' GROUP BY 1')

@@ -55,9 +55,9 @@ class PersonalDataCipher:
         key = self.hmac_keys[kid or self.current_hmac_kid]
         return hmac.digest(key, f"{purpose}\x00{value}".encode(), "sha256").hex()  # one-shot C path
 
-    def subject_hash(self, channel: str, sender: str) -> str:
+    def subject_hash(self, channel: str, sender: str, *, kid: str | None = None) -> str:
         """The one name of a WeChat sender in Redis keys, staff bindings and audit actors: never the openid."""
-        return self.lookup_hash(f"{channel}:{sender}", purpose="subject")[:32]
+        return self.lookup_hash(f"{channel}:{sender}", purpose="subject", kid=kid)[:32]
 
     def all_subject_hashes(self, channel: str, sender: str) -> list[str]:
         """`subject_hash` under every key: stored bindings and subscriptions still match while a rotation runs."""
