@@ -144,7 +144,7 @@ class World:
             log.close()
 
 
-async def wait_http(session: Any, url: str, timeout: float = 60) -> None:
+async def wait_http(session: Any, url: str, timeout: float = 240) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
@@ -160,8 +160,8 @@ async def wait_http(session: Any, url: str, timeout: float = 60) -> None:
 class Villagers:
     """Villagers filing reports as WeChat's server delivers them; every POST counted and timed."""
 
-    def __init__(self, sim: Any, session: Any, tag: str) -> None:
-        self.sim, self.session, self.tag = sim, session, tag
+    def __init__(self, sim: Any, session: Any, tag: str, fake_base: str) -> None:
+        self.sim, self.session, self.tag, self.fake_base = sim, session, tag, fake_base
         self.sent = 0
         self.over_5s = 0
         self.receipts: dict[int, str] = {}  # villager -> case number shown
@@ -181,7 +181,19 @@ class Villagers:
             if time.monotonic() - t0 > 5.0:
                 self.over_5s += 1
             if r.status == 200:
-                return r.texts[0] if r.texts else ""
+                return r.texts[0] if r.texts else await self.late_answer(openid, t0)
+        return await self.late_answer(openid, t0)
+
+    async def late_answer(self, openid: str, since: float, wait: float = 8.0) -> str:
+        """What the villager sees when the passive reply was empty: a customer-service message, later."""
+        wall_since = time.time() - (time.monotonic() - since)
+        end = time.monotonic() + wait
+        while time.monotonic() < end:
+            async with self.session.get(f"{self.fake_base}/_fake/records?kind=custom") as r:
+                for rec in reversed(await r.json()):
+                    if rec["body"].get("touser") == openid and rec["time"] >= wall_since:
+                        return str(rec["body"]["text"]["content"])
+            await asyncio.sleep(0.5)
         return ""
 
     async def say(self, openid: str, text: str, expect: str) -> str:
@@ -270,7 +282,7 @@ async def experiment(name: str, world: World, session: Any, sim: Any, args: argp
     """One failure of the issue under load; returns the tally."""
     tag = name.replace("-", "")[:8].upper()
     n = args.villagers
-    v = Villagers(sim, session, tag)
+    v = Villagers(sim, session, tag, f"http://127.0.0.1:{world.fake_port}")
     started = time.monotonic()
     extra: dict[str, Any] = {}
 
