@@ -42,6 +42,10 @@ async def test_upload_sums_income_and_spending_and_refuses_an_id_number(registry
     assert d.summary == "本期收入合计12000.00元；本期支出合计3670.50元"
     with pytest.raises(D.BadDisclosure, match="身份证号"):
         await upload(SQ1, p, services, rows=[["户主", "身份证号"], ["张三", "11010519491231002X"]])
+    with pytest.raises(D.BadDisclosure, match="脱敏"):
+        await upload(SQ1, p, services, rows=[["收款人", "支出"], ["张*", 300], ["李大山", 200]])
+    masked = await upload(SQ1, p, services, rows=[["收款人", "支出"], ["张*", 300], ["李**", 200]])
+    assert masked.summary == "本期支出合计500.00元"
     with pytest.raises(D.BadDisclosure, match="XLSX"):
         await D.publish(D.Upload(SQ1, p.id, "", "x", "fake.xlsx", b"not a spreadsheet"), actor="t", services=services)
 
