@@ -104,12 +104,15 @@ NAME_HEADERS = ("姓名", "户主", "户主姓名", "收款人", "领款人", "�
 
 def check_public(rows: list[list[object]]) -> None:
     """No ID or mobile number anywhere; a column of names only masked (张*, 李**)."""
+    for row in rows:
+        for cell in row:
+            text = str(cell or "")
+            if _ID_NUMBER.search(text) or _MOBILE.search(text):
+                raise BadDisclosure("表格里有身份证号或手机号。公开的内容不能有这些，请删去后再上传")
     name_cols: set[int] = set()
     for row in rows:
         for j, cell in enumerate(row):
             text = str(cell or "").strip()
-            if _ID_NUMBER.search(text) or _MOBILE.search(text):
-                raise BadDisclosure("表格里有身份证号或手机号。公开的内容不能有这些，请删去后再上传")
             if text in NAME_HEADERS:
                 name_cols.add(j)
             elif j in name_cols and text and "*" not in text:
