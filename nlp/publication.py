@@ -21,7 +21,7 @@ QUESTION = re.compile(
     r"怎么|怎样|如何|咋|要多久|多久|多长时间|几天|多少天|什么时候|时限|期限|需要什么|要什么|哪些材料|什么材料|"
     r"材料|手续|流程|程序|步骤|条件|找谁|谁(?:批|审|定|管|决定)|在哪|去哪|哪里办|能不能|可不可以|能否|办理")
 # An official or a wrong named: a report ("低保怎么被村支书克扣了"), for the report flow.
-ACCUSATION = re.compile(r"书记|支书|村长|主任|会计|干部|文书|克扣|扣了|贪|挪用|冒领|套取|红包|好处费|索要|"
+ACCUSATION = re.compile(r"举报|反映|投诉|书记|支书|村长|主任|会计|干部|文书|克扣|扣了|贪|挪用|冒领|套取|红包|好处费|索要|"
                         r"优亲厚友|虚报|骗|不给办|卡着|刁难|打人")
 MAX_QUESTION_CHARS = 60  # a long text is a story, not a question about a procedure
 
