@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 import uuid
 from typing import Any
 
@@ -113,12 +112,9 @@ async def test_schemathesis_finds_no_server_error(user: MiniProgram, api_config:
     for name in ("ip_per_minute", "session_per_minute", "login_per_minute", "receipt_per_hour",
                  "receipt_ip_per_hour", "subsidy_per_minute", "follow_per_minute"):
         setattr(api_config, name, 1_000_000)
-    started = time.monotonic()
     seen: dict[str, set[int]] = {}
     problems = await asyncio.to_thread(_fuzz, base_url, FUZZ_EXAMPLES, seen)
     assert problems == [], "\n".join(problems)
     # The run got past login and validation: generated reports were really filed.
     assert 200 in seen["POST /api/v1/reports"] and 200 in seen["GET /open311/v2/requests.{response_format}"]
     assert len(seen) == sum(len(ops) for ops in (await user.get("/api/v1/openapi.json")).body["paths"].values())
-    # about 3 s per operation on an idle machine; the bound grows with the operations the document lists
-    assert time.monotonic() - started < 5 * len(seen)
