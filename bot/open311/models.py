@@ -8,6 +8,8 @@ from bot.api.routing import QueryIn
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = {"json": "application/json", "xml": "text/xml"}
 W3C = "date-time"  # the spec's w3 datetime format, with a time zone
+# GeoReport clients send empty parameters for absent ones: the document says so, or a fuzzer calls it a fault
+EMPTY_OR_W3C: dict[str, object] = {"anyOf": [{"format": W3C}, {"maxLength": 0}]}
 
 
 class Service(BaseModel):
@@ -86,8 +88,8 @@ class CommonQuery(QueryIn):
 class RequestsQuery(CommonQuery):
     service_request_id: str | None = _text("service_request_id", "案件编号,可用逗号连接多个;给出时忽略其他条件")  # type: ignore[assignment]
     service_code: str | None = _text("service_code", "类别,可用逗号连接多个")  # type: ignore[assignment]
-    start_date: str | None = _text("start_date", "最早登记时间(W3C 格式);与 end_date 相隔不超过 90 天", format=W3C)  # type: ignore[assignment]
-    end_date: str | None = _text("end_date", "最晚登记时间(W3C 格式);都不填时为最近 90 天", format=W3C)  # type: ignore[assignment]
+    start_date: str | None = _text("start_date", "最早登记时间(W3C 格式);与 end_date 相隔不超过 90 天", **EMPTY_OR_W3C)  # type: ignore[assignment]
+    end_date: str | None = _text("end_date", "最晚登记时间(W3C 格式);都不填时为最近 90 天", **EMPTY_OR_W3C)  # type: ignore[assignment]
     status: str | None = _text("status", "open、closed,或用逗号连接")  # type: ignore[assignment]
     page: int | None = Field(default=None, ge=1, le=10000, description="页码,从 1 开始(扩展)")
     page_size: int | None = Field(default=None, ge=1, le=1000, description="每页条数,默认 1000(扩展)")

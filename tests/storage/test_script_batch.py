@@ -177,5 +177,6 @@ async def test_missing_private_attribute_fails_loudly_and_falls_back_to_the_pool
     assert not [c for c in clients if c.get("name") == CLIENT_NAME]  # no script channel was opened
     assert len(clients) <= before + 50  # the pool's connections, reused: not one more per later message
     again = await asyncio.gather(*(batch.run(echo, ["qf:test:echo"], [str(i)]) for i in range(50)))
-    assert len(again) == 50 and len(await services.redis.client_list()) == len(clients)
+    # the pool may open a connection or two more under another burst; one per message would be 50
+    assert len(again) == 50 and len(await services.redis.client_list()) < len(clients) + 10
     await batch.close()
