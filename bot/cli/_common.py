@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Callable, TypeVar
+import sys
+from typing import Any, Awaitable, Callable, Iterable, TypeVar
 
 from bot.config import Settings, load_settings
 from storage import audit, db
@@ -59,3 +60,15 @@ def refuse_unmigrated(command: str, settings: Settings) -> int | None:
     print(f"qingfeng {command}: the database schema is not up to date ({len(pending)} migration(s) not applied: "
           f"{shown}). Run `qingfeng migrate` with the same DATABASE_URL first.", file=sys.stderr)
     return NOT_MIGRATED
+
+
+def print_bad_rows(command: str, file: object, problems: Iterable[Any]) -> None:
+    """An import refused whole: every bad row with its line number, on stderr."""
+    problems = list(problems)
+    print(f"{command}: {file}: {len(problems)} bad row(s), nothing imported:", file=sys.stderr)
+    print_rows(problems)
+
+
+def print_rows(problems: Iterable[Any], prefix: str = "") -> None:
+    for p in problems:
+        print(f"  - {prefix}line {p.line}: {p.reason}", file=sys.stderr)

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli._common import with_services
+from bot.cli._common import print_bad_rows, print_rows, with_services
 
 
 # storage.reference_import.SPECS has the same keys (tests check); kept literal so `qingfeng --help` stays light.
@@ -55,13 +54,9 @@ def run_import(args: argparse.Namespace) -> int:
         try:
             result = await import_reference(args.kind, args.file, services.cipher, skip_bad=args.skip_bad)
         except ImportFailed as exc:
-            print(f"compare import {args.kind}: {args.file}: {len(exc.problems)} bad row(s), nothing imported:",
-                  file=sys.stderr)
-            for p in exc.problems:
-                print(f"  - line {p.line}: {p.reason}", file=sys.stderr)
+            print_bad_rows(f"compare import {args.kind}", args.file, exc.problems)
             return 1
-        for p in result.skipped:
-            print(f"  - skipped line {p.line}: {p.reason}", file=sys.stderr)
+        print_rows(result.skipped, prefix="skipped ")
         print(f"{args.kind} imported: created {result.created}, updated {result.updated}, "
               f"unchanged {result.unchanged}, skipped {len(result.skipped)}"
               + ("" if result.changed else " (no changes)"))

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli._common import with_services
+from bot.cli._common import print_bad_rows, print_rows, with_services
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,13 +37,9 @@ def run_import(args: argparse.Namespace) -> int:
         try:
             result = await import_powers(read_rows(args.file), services, actor="cli", skip_bad=args.skip_bad)
         except PowerImportFailed as exc:
-            print(f"publication powers import: {args.file}: {len(exc.problems)} bad row(s), nothing imported:",
-                  file=sys.stderr)
-            for p in exc.problems:
-                print(f"  - line {p.line}: {p.reason}", file=sys.stderr)
+            print_bad_rows("publication powers import", args.file, exc.problems)
             return 1
-        for p in result.skipped:
-            print(f"  - skipped line {p.line}: {p.reason}", file=sys.stderr)
+        print_rows(result.skipped, prefix="skipped ")
         print(f"powers imported: created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
               f"skipped {len(result.skipped)}")
         return 0
