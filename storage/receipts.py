@@ -14,7 +14,6 @@ import asyncio
 import secrets
 
 from argon2.low_level import Type, hash_secret_raw
-from tortoise.exceptions import IntegrityError
 
 from storage.crypto import PersonalDataCipher
 from storage.models import InstallationValue
@@ -29,10 +28,11 @@ COST = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 async def installation_salt() -> bytes:
     row = await InstallationValue.get_or_none(name=SALT_NAME)
     if row is None:
-        try:
-            row = await InstallationValue.create(name=SALT_NAME, value=secrets.token_hex(16))
-        except IntegrityError:  # another process drew it first
-            row = await InstallationValue.get(name=SALT_NAME)
+        # ON CONFLICT DO NOTHING, not a caught IntegrityError: this runs inside a filing's
+        # transaction, which a failed INSERT would abort on PostgreSQL (concurrent first filings)
+        await InstallationValue.bulk_create([InstallationValue(name=SALT_NAME, value=secrets.token_hex(16))],
+                                            ignore_conflicts=True)
+        row = await InstallationValue.get(name=SALT_NAME)
     return bytes.fromhex(row.value)
 
 
