@@ -5,8 +5,9 @@
 - Anchored: the head (id and hash of the newest committed entry) is kept outside the table, in
   Redis (`keys.audit_anchor`, only ever moved forward) and in the log (`audit head #N …`), so a
   truncation — the last entry or the last sixty — leaves the anchor pointing at a missing entry.
-  The anchor only ever names committed entries: it is moved after our own commit, and, inside the
-  chain lock, to the committed head each next append finds.
+  The anchor only ever names committed entries: it is moved after the commit that wrote them —
+  `append` commits its own entry, `transaction()` anchors the entries written in it once the caller's
+  transaction commits — and, inside the chain lock, to the committed head each next append finds.
 
 Appends are serialised (a transaction-scoped advisory lock on PostgreSQL, the database lock on
 SQLite) so two writers can never fork the chain. `verify()` walks the chain and names the first
@@ -17,7 +18,9 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -74,19 +77,40 @@ def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, target: st
     return hmac.digest(key or _key(), body.encode(), "sha256").hex()
 
 
-async def append(actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None,
-                 *, using_db: Any = None) -> AuditEntry:
-    """Record one action. `detail` must hold no personal data (hashes and codes only).
-
-    Pass `using_db` (a transaction) to write the entry in the caller's transaction: one commit,
-    and the entry exists exactly when the action does (it is anchored by the next append).
-    """
-    if using_db is not None:
-        return await _append(using_db, actor, action, target, detail or {})
+async def append(actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None) -> AuditEntry:
+    """Record one action in its own transaction. `detail` must hold no personal data (hashes and codes only)."""
     async with in_transaction() as conn:
         entry = await _append(conn, actor, action, target, detail or {})
     await _anchor(entry.id, entry.hash)
     return entry
+
+
+@dataclass
+class Entries:
+    """Audit entries written inside a caller's transaction; anchored once it commits."""
+    conn: Any
+    written: list[AuditEntry] = field(default_factory=list)
+
+    async def append(self, actor: str, action: str, target: str = "",
+                     detail: dict[str, Any] | None = None) -> AuditEntry:
+        entry = await _append(self.conn, actor, action, target, detail or {})
+        self.written.append(entry)
+        return entry
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[Entries]:
+    """One commit for an action and its audit entry: the entry exists exactly when the action does.
+
+    `async with audit.transaction() as entries:` then write with `using_db=entries.conn` and
+    `await entries.append(...)`. The head is anchored only after the commit (a rolled-back entry
+    must never be the anchor), so deleting the newest entry is detected like any truncation.
+    """
+    async with in_transaction() as conn:
+        entries = Entries(conn)
+        yield entries
+    for entry in entries.written:
+        await _anchor(entry.id, entry.hash)
 
 
 async def _append(conn: Any, actor: str, action: str, target: str, detail: dict[str, Any]) -> AuditEntry:
@@ -175,4 +199,4 @@ async def verify(batch: int = 5000, *, head: tuple[int, str] | None = None) -> V
     return VerifyResult(True, checked, head=newest)
 
 
-__all__ = ["append", "bind", "verify", "VerifyResult", "anchored_head"]
+__all__ = ["append", "bind", "transaction", "Entries", "verify", "VerifyResult", "anchored_head"]

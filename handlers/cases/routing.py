@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tortoise.transactions import in_transaction
 
 from handlers.cases.scope import BadInput
 from handlers.cases.transitions import record
@@ -45,12 +44,12 @@ async def reassign(case: Case, office: str, reason: str, actor: str, services: "
         raise BadInput(f"案件 {case.number} 已由{offices[office]}办理")
     _check_open(case, "改派")
     old = case.office
-    async with in_transaction() as conn:  # the audit entry exists exactly when the reassignment does
+    async with audit.transaction() as entries:  # the audit entry exists exactly when the reassignment does
         event = await record(case.id, "reassigned", actor=actor, reason=f"转{offices[office]}办理", public=True,
                              data={"from": old, "to": office, "reason": reason}, updates={"office": office},
-                             services=services, conn=conn)
-        await audit.append(actor, "case.reassign", case.number or str(case.id),
-                           {"from": old, "to": office, "event": event.id}, using_db=conn)
+                             services=services, conn=entries.conn)
+        await entries.append(actor, "case.reassign", case.number or str(case.id),
+                             {"from": old, "to": office, "event": event.id})
     return await Case.get(id=case.id)
 
 
@@ -75,13 +74,12 @@ async def recategorise(case: Case, category: str, reason: str, actor: str, servi
     updates = {"category": category}
     if office != case.office:
         updates["office"] = office
-    async with in_transaction() as conn:
+    async with audit.transaction() as entries:
         event = await record(case.id, "recategorised", actor=actor, reason=reason, public=False,
                              data={"from": case.category, "to": category, "office_from": case.office,
-                                   "office_to": office}, updates=updates, services=services, conn=conn)
-        await audit.append(actor, "case.recategorise", case.number or str(case.id),
-                           {"from": case.category, "to": category, "office": office, "event": event.id},
-                           using_db=conn)
+                                   "office_to": office}, updates=updates, services=services, conn=entries.conn)
+        await entries.append(actor, "case.recategorise", case.number or str(case.id),
+                             {"from": case.category, "to": category, "office": office, "event": event.id})
     return await Case.get(id=case.id)
 
 

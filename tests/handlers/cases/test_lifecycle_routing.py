@@ -5,6 +5,7 @@ import pytest
 
 from handlers.cases import actions
 from handlers.cases.routing import triage_queue
+from storage import audit
 from storage.models import AuditEntry, Case, CaseEvent
 from tests.handlers.cases.conftest import COUNTY, DONGLING, HUJIA, NANBA, SHIQIAO_ELEVATED, World
 
@@ -120,3 +121,17 @@ async def test_recategorising_an_excluded_township_report_keeps_it_at_the_county
 async def test_village_of_monitor_scope(world: World) -> None:
     case = await world.file()
     assert case.village_id == HUJIA
+
+
+async def test_deleting_the_audit_entry_of_the_newest_reassignment_is_detected(world: World) -> None:
+    """An entry written inside the action's own transaction is anchored once that commits, not only by
+    the next append: an insider who deletes exactly the last reassignment's entry is caught."""
+    case = await world.file()
+    await actions.reassign(case.id, actor_staff=world.staff["county"], office_code=DONGLING,
+                           reason="被反映人是南坝镇纪委书记的亲戚", services=world.services)
+    newest = await AuditEntry.all().order_by("-id").first()
+    assert newest is not None and newest.action == "case.reassign"
+    assert (await audit.verify()).ok
+    await AuditEntry.filter(id=newest.id).delete()
+    result = await audit.verify()
+    assert not result.ok and result.first_bad_id == newest.id
