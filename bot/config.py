@@ -217,6 +217,8 @@ class Settings(_FromEnv):
     session_secret: bytes = Field(DEV_SESSION_SECRET, validation_alias=env("QINGFENG_SESSION_SECRET"))
     # The audit chain's HMAC key (base64, 32 bytes): outside the database, so the table cannot be re-chained
     audit_key: bytes = Field(DEV_AUDIT_KEY, validation_alias=env("QINGFENG_AUDIT_KEY"))
+    # An installation upgraded from the unkeyed chain: the id of its last SHA-256 entry (0: none)
+    audit_legacy_until: int = Field(0, ge=0, validation_alias=env("QINGFENG_AUDIT_LEGACY_UNTIL"))
     # Reverse proxies whose X-Forwarded-For sets the client address (addresses or CIDRs; none by default)
     trusted_proxies: Annotated[tuple[Network, ...], NoDecode] = Field(
         (), validation_alias=env("QINGFENG_TRUSTED_PROXIES"))

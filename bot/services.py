@@ -133,7 +133,7 @@ async def build_services(settings: Settings) -> Services:
     redis = redis_conn.connect(redis_conn.resolve_url(settings.redis_url, settings.var_dir))
     await redis_conn.wait_ready(redis)
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-    audit.bind(settings.audit_key, redis)  # the chain's key and where its head is anchored
+    audit.bind(settings.audit_key, redis, legacy_until=settings.audit_legacy_until)  # the chain's key and where its head is anchored
     return Services(settings=settings, redis=redis, cipher=make_cipher(settings), http=http)
 
 

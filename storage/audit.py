@@ -15,6 +15,7 @@ entry that does not match, then checks the anchor.
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
@@ -51,14 +52,18 @@ return 0
 class _Chain:
     key: bytes | None = None
     redis: aioredis.Redis | None = None
+    legacy_until: int = 0
 
 
 _chain = _Chain()
 
 
-def bind(key: bytes, redis: aioredis.Redis | None = None) -> None:
-    """Called where a process builds its services (the app, the worker, each command)."""
-    _chain.key, _chain.redis = key, redis
+def bind(key: bytes, redis: aioredis.Redis | None = None, *, legacy_until: int = 0) -> None:
+    """Called where a process builds its services (the app, the worker, each command).
+
+    `legacy_until`: the operator's word (QINGFENG_AUDIT_LEGACY_UNTIL) that entries up to that id predate
+    the keyed chain; nothing read from the database may widen it, or a re-chain would pass as old."""
+    _chain.key, _chain.redis, _chain.legacy_until = key, redis, legacy_until
 
 
 def _key() -> bytes:
@@ -68,13 +73,21 @@ def _key() -> bytes:
     return _chain.key
 
 
-def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, target: str, detail: dict[str, Any],
-               key: bytes | None = None) -> str:
-    body = json.dumps(
+def _body(prev_hash: str, at: datetime, actor: str, action: str, target: str, detail: dict[str, Any]) -> bytes:
+    return json.dumps(
         [prev_hash, at.astimezone(timezone.utc).isoformat(timespec="microseconds"), actor, action, target, detail],
         ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-    )
-    return hmac.digest(key or _key(), body.encode(), "sha256").hex()
+    ).encode()
+
+
+def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, target: str, detail: dict[str, Any],
+               key: bytes | None = None) -> str:
+    return hmac.digest(key or _key(), _body(prev_hash, at, actor, action, target, detail), "sha256").hex()
+
+
+def _legacy_hash(e: AuditEntry) -> str:
+    """The unkeyed SHA-256 of installations from before the keyed chain (kept only to read their old entries)."""
+    return hashlib.sha256(_body(e.prev_hash, e.at, e.actor, e.action, e.target, e.detail)).hexdigest()
 
 
 async def append(actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None) -> AuditEntry:
@@ -156,15 +169,21 @@ class VerifyResult:
     first_bad_id: int | None = None
     problem: str = ""
     head: tuple[int, str] | None = None  # the newest entry, as the log's `audit head` lines name it
+    legacy: int = 0  # leading entries from before the keyed chain (SHA-256 only), each sealed by the first keyed one
 
 
 async def verify(batch: int = 5000, *, head: tuple[int, str] | None = None) -> VerifyResult:
     """Walk the chain, then check the anchored head (Redis, or `head` taken from the log) is still in it.
 
-    A process without Redis (a bare script) checks the chain alone, and `head` if given."""
+    A process without Redis (a bare script) checks the chain alone, and `head` if given. An installation
+    upgraded from the unkeyed chain starts with SHA-256 entries: they are accepted only up to the id the
+    operator bound (`legacy_until`) and only as the chain's leading run; the first keyed entry's HMAC
+    covers the last of them, so rewriting one is still detected once a keyed entry follows."""
     key = _key()
     prev = GENESIS
     checked = 0
+    legacy = 0
+    keyed_seen = False
     last_id = 0
     seen: dict[int, str] = {}
     anchors = [a for a in (await anchored_head(), head) if a is not None]
@@ -177,8 +196,17 @@ async def verify(batch: int = 5000, *, head: tuple[int, str] | None = None) -> V
             if e.prev_hash != prev:
                 return VerifyResult(False, checked, e.id, "prev_hash does not match the entry before it "
                                                           "(an entry was removed or reordered)")
-            if not hmac.compare_digest(entry_hash(e.prev_hash, e.at, e.actor, e.action, e.target, e.detail, key),
-                                       e.hash):
+            if hmac.compare_digest(entry_hash(e.prev_hash, e.at, e.actor, e.action, e.target, e.detail, key),
+                                   e.hash):
+                keyed_seen = True
+            elif not keyed_seen and e.id <= _chain.legacy_until and hmac.compare_digest(_legacy_hash(e), e.hash):
+                legacy += 1
+            elif not keyed_seen and not _chain.legacy_until and hmac.compare_digest(_legacy_hash(e), e.hash):
+                return VerifyResult(False, checked, e.id, "carries the unkeyed SHA-256 hash of the chain before the "
+                                                          "upgrade: if this installation was upgraded, set "
+                                                          "QINGFENG_AUDIT_LEGACY_UNTIL to the id of the last entry "
+                                                          "written before it")
+            else:
                 return VerifyResult(False, checked, e.id, "content does not match its keyed hash "
                                                           "(the entry was altered, or the chain rewritten)")
             if e.id in wanted:
@@ -191,12 +219,12 @@ async def verify(batch: int = 5000, *, head: tuple[int, str] | None = None) -> V
         if seen.get(anchor_id) != anchor_hash:
             return VerifyResult(False, checked, anchor_id,
                                 f"entry #{anchor_id}, anchored outside the table as the head, is missing or changed "
-                                f"(the log was truncated after entry #{last_id})", newest)
+                                f"(the log was truncated after entry #{last_id})", newest, legacy)
     if checked and not anchors and _chain.redis is not None:
         return VerifyResult(False, checked, None, "no head anchored in Redis (emptied?): a truncation cannot be "
                                                   "ruled out; give the last `audit head` line of the log with --head",
-                            newest)
-    return VerifyResult(True, checked, head=newest)
+                            newest, legacy)
+    return VerifyResult(True, checked, head=newest, legacy=legacy)
 
 
 __all__ = ["append", "bind", "transaction", "Entries", "verify", "VerifyResult", "anchored_head"]

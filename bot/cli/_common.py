@@ -16,7 +16,7 @@ def with_db(fn: Callable[[Settings], Awaitable[T]], settings: Settings | None = 
 
     async def run() -> T:
         await db.init(settings.db_url)
-        audit.bind(settings.audit_key)  # no Redis here: the next append of a server anchors this one's
+        audit.bind(settings.audit_key, legacy_until=settings.audit_legacy_until)  # no Redis here: the next append of a server anchors this one's
         try:
             return await fn(settings)
         finally:

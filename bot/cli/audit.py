@@ -35,7 +35,9 @@ def run_verify(args: argparse.Namespace) -> int:
         result = await audit.verify(head=args.head)
         if result.ok:
             head = f"; head #{result.head[0]} {result.head[1]}" if result.head else ""
-            print(f"audit log intact: {result.checked} entries verified{head}")
+            old = (f" ({result.legacy} of them from before the keyed chain, checked by their SHA-256 chain)"
+                   if result.legacy else "")
+            print(f"audit log intact: {result.checked} entries verified{old}{head}")
             return 0
         where = f"at entry {result.first_bad_id}" if result.first_bad_id is not None else ""
         print(f"audit log TAMPERED {where}: {result.problem} ({result.checked} entries checked)")

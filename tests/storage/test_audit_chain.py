@@ -22,9 +22,9 @@ from storage.models import AuditEntry
 REPO = Path(__file__).resolve().parents[2]
 
 
-def verify_cli(settings: Any, *extra: str) -> subprocess.CompletedProcess[str]:
+def verify_cli(settings: Any, *extra: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
-           "QINGFENG_VAR": str(settings.var_dir), "QINGFENG_ENV": "development"}
+           "QINGFENG_VAR": str(settings.var_dir), "QINGFENG_ENV": "development", **(env_extra or {})}
     return subprocess.run([sys.executable, "-m", "bot.cli", "audit", "verify", *extra], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -101,3 +101,57 @@ async def test_audit_verify_detects_a_rechained_log(log_of_70: list[AuditEntry],
         prev = h
     r = verify_cli(settings)
     assert r.returncode == 1 and "TAMPERED" in r.stdout
+
+
+async def _pre_upgrade_log(n: int) -> list[AuditEntry]:
+    """Entries as the first round wrote them: chained by plain SHA-256, no key."""
+    from datetime import datetime
+
+    out: list[AuditEntry] = []
+    prev = audit.GENESIS
+    for i in range(n):
+        e = AuditEntry(at=datetime.now(timezone.utc), actor="staff:1", action="case.reveal", target=f"case:{i}",
+                       detail={"reason": "核查需要"}, prev_hash=prev, hash="")
+        e.hash = prev = _unkeyed_hash(e, prev)
+        await e.save()
+        out.append(e)
+    return out
+
+
+async def test_upgraded_installation_verifies_its_old_unkeyed_entries_once_told_where_they_end(
+        services: Any, settings: Any) -> None:
+    old = await _pre_upgrade_log(5)
+    for i in range(3):
+        await audit.append("system", "case.transition", f"case:{i}", {"to": "accepted"})
+    r = verify_cli(settings)  # not told: the operator learns exactly what to set
+    assert r.returncode == 1 and f"entry {old[0].id}" in r.stdout and "QINGFENG_AUDIT_LEGACY_UNTIL" in r.stdout
+    r = verify_cli(settings, env_extra={"QINGFENG_AUDIT_LEGACY_UNTIL": str(old[-1].id)})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "intact: 8 entries" in r.stdout and "5 of them from before the keyed chain" in r.stdout
+
+
+async def test_rewriting_an_old_unkeyed_entry_after_the_upgrade_is_detected(services: Any, settings: Any) -> None:
+    """The first keyed entry seals the old chain: re-chaining the old part breaks it."""
+    old = await _pre_upgrade_log(5)
+    await audit.append("system", "case.transition", "case:9", {"to": "accepted"})
+    await AuditEntry.filter(id=old[2].id).update(actor="staff:7", detail={"reason": "例行检查"})
+    prev = audit.GENESIS
+    for e in await AuditEntry.filter(id__lte=old[-1].id).order_by("id"):
+        h = _unkeyed_hash(e, prev)
+        await AuditEntry.filter(id=e.id).update(prev_hash=prev, hash=h)
+        prev = h
+    r = verify_cli(settings, env_extra={"QINGFENG_AUDIT_LEGACY_UNTIL": str(old[-1].id)})
+    assert r.returncode == 1 and "TAMPERED" in r.stdout
+
+
+async def test_a_log_rechained_the_old_way_does_not_pass_as_pre_upgrade(log_of_70: list[AuditEntry],
+                                                                       settings: Any) -> None:
+    """Entries past the operator's bound never count as old, whatever their hash."""
+    bound = log_of_70[9].id
+    prev = audit.GENESIS
+    for e in await AuditEntry.all().order_by("id"):
+        h = _unkeyed_hash(e, prev)
+        await AuditEntry.filter(id=e.id).update(prev_hash=prev, hash=h)
+        prev = h
+    r = verify_cli(settings, env_extra={"QINGFENG_AUDIT_LEGACY_UNTIL": str(bound)})
+    assert r.returncode == 1 and f"entry {log_of_70[10].id}" in r.stdout
