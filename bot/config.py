@@ -251,6 +251,13 @@ class Settings(_FromEnv):
     def _parse_audit_key(cls, value: Any) -> Any:
         return _key32(value) if isinstance(value, str) else value
 
+    @field_validator("wechat_aes_key", mode="before")
+    @classmethod
+    def _plain_mode(cls, value: Any) -> Any:
+        # An empty variable is ignored (the default applies), so plain mode — WeChat's sandbox account
+        # knows no other — is asked for by name.
+        return "" if isinstance(value, str) and value.strip().lower() == "none" else value
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _parse_networks(cls, value: Any) -> Any:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from aiohttp import web
 
@@ -28,6 +29,11 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     settings.require_production_secrets()
+    if not settings.wechat_aes_key and settings.environment == "production":
+        # Allowed (SPEC: plain mode where no AES key is set), but its signature never covers the body.
+        print("qingfeng serve: WARNING WECHAT_AES_KEY=none: /wechat/mp runs in plain mode, where WeChat's signature "
+              "does not cover the message; set the official account to 安全模式 and its EncodingAESKey before "
+              "going live", file=sys.stderr)
     refused = refuse_unmigrated("serve", settings)
     if refused is not None:
         return refused

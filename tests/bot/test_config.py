@@ -86,3 +86,8 @@ def test_version_flag_prints_the_installed_version() -> None:
     run = subprocess.run([sys.executable, "-m", "bot.cli", "--version"], capture_output=True, text=True, timeout=60,
                          cwd=REPO)
     assert run.returncode == 0 and run.stdout.strip() == f"qingfeng {version('qingfeng')}"
+
+
+def test_wechat_aes_key_none_selects_plain_mode_which_an_empty_value_cannot() -> None:
+    assert load_settings({"WECHAT_AES_KEY": "none"}).wechat_aes_key == ""
+    assert load_settings({"WECHAT_AES_KEY": ""}).wechat_aes_key != ""  # empty: the default, safe mode

@@ -19,11 +19,11 @@ OPENID = "oVillager000000000000000001"
 
 @pytest_asyncio.fixture
 async def plain_wechat(services: Any, settings: Any) -> AsyncIterator[WeChatServerSim]:
-    """An official account configured without an AES key: the only place plain mode exists."""
+    """An official account configured without an AES key (`WECHAT_AES_KEY=none`): the only place plain mode exists."""
     from bot import wechat_mp
     from bot.app import make_dispatcher
 
-    plain = dataclasses.replace(services, settings=settings.with_(wechat_aes_key=""), _clients={})
+    plain = dataclasses.replace(services, settings=settings.with_(wechat_aes_key="none"), _clients={})
     dispatcher = make_dispatcher(plain)
     app = web.Application(client_max_size=settings.max_body_bytes)
     app.add_routes(wechat_mp.routes(plain, dispatcher))
