@@ -140,3 +140,9 @@ def scanned_village(subject: str) -> str:
 def village_qr_ticket(village: str) -> str:
     """The ticket of a village's permanent QR code (WeChat allows 100,000 of them: made once, kept)."""
     return f"{PREFIX}:qrticket:{village}"
+
+
+def pending_question(subject: str) -> str:
+    """What the notices sent to one villager asked and they have not answered yet (cases to rate), sealed:
+    their answer works whatever flow ran last (handlers.cases.pending)."""
+    return f"{PREFIX}:pending:{subject}"

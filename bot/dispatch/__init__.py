@@ -2,10 +2,10 @@
 from bot.dispatch.dispatcher import Dispatcher, Lazy, Sender
 from bot.dispatch.message import Inbound
 from bot.dispatch.reply import Reply, split_text
-from bot.dispatch.router import Keyword, Regex, Router, group_chat, in_state, private_chat
+from bot.dispatch.router import Keyword, Regex, Router, SkipHandler, group_chat, in_state, private_chat
 from bot.dispatch.state import ConversationState, State, StatesGroup
 
 __all__ = [
-    "Dispatcher", "Lazy", "Sender", "Inbound", "Reply", "split_text", "Keyword", "Regex", "Router",
+    "Dispatcher", "Lazy", "Sender", "Inbound", "Reply", "split_text", "Keyword", "Regex", "Router", "SkipHandler",
     "group_chat", "in_state", "private_chat", "ConversationState", "State", "StatesGroup",
 ]

@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 
 from bot.dispatch.message import Inbound
 from bot.dispatch.reply import Reply
-from bot.dispatch.router import Router
+from bot.dispatch.router import Router, SkipHandler
 from bot.dispatch.state import ConversationState
 from storage import keys
 from storage.script_batch import ScriptBatch
@@ -209,16 +209,16 @@ class Dispatcher:
         if state.expired_flow:
             notice = Reply.text(EXPIRED.format(minutes=services.settings.state_ttl_s // 60))
         for router in self.routers:
-            hit = router.find(msg, ctx)
-            if hit is None:
-                continue
-            handler, found = hit
-            call_ctx = {**ctx, **found}
-            for name in handler.params:
-                if isinstance(call_ctx.get(name), Lazy):
-                    call_ctx[name] = await call_ctx[name].factory()
-            log.debug("message routed to %s.%s", router.name, handler.fn.__name__)
-            return notice + await handler.call(call_ctx)
+            for handler, found in router.matches(msg, ctx):
+                call_ctx = {**ctx, **found}
+                for name in handler.params:
+                    if isinstance(call_ctx.get(name), Lazy):
+                        call_ctx[name] = await call_ctx[name].factory()
+                log.debug("message routed to %s.%s", router.name, handler.fn.__name__)
+                try:
+                    return notice + await handler.call(call_ctx)
+                except SkipHandler:
+                    continue
         if self.fallback is not None:
             return notice + await self.fallback(msg=msg, state=state, user=user, services=services)
         return notice

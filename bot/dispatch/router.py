@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterator
 
 from bot.dispatch.message import Inbound, normalise_keyword
 from bot.dispatch.reply import Reply
@@ -20,6 +20,11 @@ from bot.dispatch.state import State, StatesGroup
 FilterResult = bool | dict[str, Any]
 Filter = Callable[[Inbound, dict[str, Any]], FilterResult]
 HandlerFn = Callable[..., Awaitable[Reply | str | None]]
+
+
+class SkipHandler(Exception):
+    """Raised by a handler that, once it has looked (e.g. in Redis), is not the one: the dispatcher tries the
+    handlers after it, as aiogram's SkipHandler. Filters are synchronous; this is for checks that must await."""
 
 
 class Keyword:
@@ -145,8 +150,11 @@ class Router:
         return self.register({"event"}, lambda m, c: m.event == "click" and m.event_key == key, *filters)
 
     def find(self, msg: Inbound, ctx: dict[str, Any]) -> tuple[Handler, dict[str, Any]] | None:
+        return next(self.matches(msg, ctx), None)
+
+    def matches(self, msg: Inbound, ctx: dict[str, Any]) -> Iterator[tuple[Handler, dict[str, Any]]]:
+        """Every handler that matches, in order (the next one is tried when a handler raises SkipHandler)."""
         for h in self.handlers:
             found = h.match(msg, ctx)
             if found is not None:
-                return h, found
-        return None
+                yield h, found

@@ -9,6 +9,7 @@ holds only the flow's name, so nothing half-filled survives the TTL.
 from __future__ import annotations
 
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 import redis.asyncio as aioredis
@@ -65,6 +66,7 @@ class ConversationState:
         self.subject = subject
         self._state: str | None = None
         self._data: dict[str, Any] = {}
+        self.changed_at = 0.0  # when the flow last moved (a notice's question sent later is the newer question)
         self.expired_flow: str | None = None  # set when a flow timed out since the last message
 
     @property
@@ -80,6 +82,7 @@ class ConversationState:
         if raw:
             doc = self._open(raw)
             self._state, self._data = doc.get("state"), doc.get("data", {})
+            self.changed_at = float(doc.get("at", 0.0))
         elif marker:
             self.expired_flow = marker.decode()
             await self._redis.delete(self._marker)
@@ -115,7 +118,8 @@ class ConversationState:
         await self._redis.set(self._key, self._seal(), ex=self.ttl)
 
     def _seal(self) -> str:
-        doc = json.dumps({"state": self._state, "data": self._data}, ensure_ascii=False)
+        self.changed_at = time.time()
+        doc = json.dumps({"state": self._state, "data": self._data, "at": self.changed_at}, ensure_ascii=False)
         return self._cipher.seal(doc, aad=self._key) if self._cipher else doc
 
     def _open(self, raw: bytes) -> dict[str, Any]:
@@ -129,4 +133,5 @@ class ConversationState:
 
     async def clear(self) -> None:
         self._state, self._data = None, {}
+        self.changed_at = time.time()
         await self._redis.delete(self._key, self._marker)

@@ -162,6 +162,10 @@ async def _deliver(c: Claimed, services: "Services", config: DeliveryConfig, sta
         # Marked at once, on its own: a worker killed now re-sends at most what it has in flight
         if await asyncio.shield(_finish(c, "sent")):
             stats.sent += 1
+            if c.payload.get("asks") == "rating" and c.case_id is not None:  # its answer works from any flow
+                from handlers.cases.pending import asked
+
+                await asked(services, c.payload.get("channel", ""), services.cipher.open(c.recipient_enc), c.case_id)
         else:  # our lease ran out and another worker took the row over
             stats.lost_lease += 1
             log.warning("outbox %d sent after its lease ran out", c.id)

@@ -43,6 +43,9 @@ STAFF_TEXT = ("【清风】{label}\n案件编号:{number}\n类别:{category}\n�
               "请登录工作台查看,或回复「受理 {number}」等指令办理。")
 REPORTER_TEXT = "您反映的问题(编号 {number}){news}。回复「查询进度 {number}」查看详情。"
 REPORTER_HINT = "查询进度可看详情"
+# A notice that asks a question says how to answer; its answer works whatever flow ran last (cases/pending.py).
+REPORTER_ASKS = {"resolved": "对办理结果满意请回复1,不满意请回复2。"}
+REPORTER_HINTS = {"resolved": "满意回复1,不满意回复2"}  # a template's 20 characters
 UNKNOWN_PLACE = "地点待核实"
 
 
@@ -106,12 +109,13 @@ async def notify_office(case: Case, label: str, conn: Any, services: "Services",
 
 def reporter_payload(number: str, kind: str, on: str) -> dict[str, Any]:
     news = REPORTER_NEWS[kind]
+    asks = {"asks": "rating"} if kind in REPORTER_ASKS else {}
     return {
-        "audience": "reporter",
-        "text": REPORTER_TEXT.format(number=number, news=news),
+        "audience": "reporter", **asks,
+        "text": REPORTER_TEXT.format(number=number, news=news) + REPORTER_ASKS.get(kind, ""),
         # a template message (official account) or a subscribe message (mini-program), by purpose
         "template": {"purpose": "reporter", "values": {
-            "number": number, "news": news, "status": REPORTER_STATUS[kind], "date": on, "hint": REPORTER_HINT}},
+            "number": number, "news": news, "status": REPORTER_STATUS[kind], "date": on, "hint": REPORTER_HINTS.get(kind, REPORTER_HINT)}},
     }
 
 
