@@ -28,7 +28,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Iterable
 
 from tortoise import Tortoise
-from tortoise.transactions import in_transaction
 
 from nlp.idcard import check_id, mask_id, mask_name, valid_name
 from storage import audit, keys
@@ -159,10 +158,11 @@ async def _records(hashes: list[str]) -> list[Any]:
 
 
 async def _audit(id_h: str, channel: str, actor: str, records: int) -> None:
-    async with in_transaction() as conn:  # one commit for both rows
-        entry = await SubsidyLookup.create(id_hash=id_h, channel=channel, actor=actor, records=records)
-        await audit.append(actor, "subsidy.lookup", f"subsidy_lookup:{entry.id}", {"channel": channel, "records": records},
-                           using_db=conn)
+    async with audit.transaction() as entries:  # one commit for both rows, anchored after it
+        entry = await SubsidyLookup.create(id_hash=id_h, channel=channel, actor=actor, records=records,
+                                           using_db=entries.conn)
+        await entries.append(actor, "subsidy.lookup", f"subsidy_lookup:{entry.id}",
+                             {"channel": channel, "records": records})
 
 
 async def lookup(id_number: str, name: str, *, channel: str, actor: str, services: "Services",
