@@ -35,6 +35,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("start_investigation", "开始调查", (), Status.INVESTIGATING),
     Action("add_finding", "添加调查情况", ("text",), monitor_ok=True),
     Action("reply_to_reporter", "答复举报人", ("text",)),
+    Action("ask_reporter", "向举报人提问", ("text",)),
     Action("resolve", "办结", ("result",), Status.RESOLVED),
     Action("extend", "延期", ("days", "reason")),
     Action("reassign", "改派", ("office_code", "reason")),

@@ -6,6 +6,7 @@ case outside the viewer's jurisdiction is a 404 on every URL and form.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from aiohttp import web
 
@@ -13,6 +14,7 @@ from admin import case_actions, scope
 from admin.case_query import PAGE_SIZE, CaseFilter
 from admin.filters import CST, STATUS_NAMES
 from admin.web import render, services_of, staff_of
+from handlers.cases.questions import open_questions
 from handlers.cases.scope import monitor_could_see
 from handlers.cases.transitions import record
 from nlp.categories import CATEGORY_NAMES
@@ -134,6 +136,10 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
         "can_reveal": scope.may_see_reporter(staff) and not case.anonymous,
         "monitors": [], "assigned": [], "revealed": None, "error": "",
     }
+    ctx["questions"] = await open_questions(case)
+    ctx["follows"], ctx["follows_case"] = await _follows(case, in_scope)
+    if not scope.may_act(staff):
+        ctx["follows_case"] = None  # a monitor reads the reference, linking is the office's
     from handlers.publication.powers import rules_for_case
 
     ctx["powers_named"], ctx["powers_other"] = await rules_for_case(case.category, case.text)
@@ -145,6 +151,37 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
         county = await scope.county_of(request)
         ctx["monitors"] = [m for m in await monitors.order_by("username") if await monitor_could_see(m, case, county)]
     return ctx
+
+
+async def _follows(case: Case, in_scope: Any) -> tuple[str, dict[str, Any] | None]:
+    """A 续报: the case number the reporter named, and that case if it is ours and not yet linked with this one."""
+    number = str((case.source_ref or {}).get("follows") or "")
+    if not number:
+        return "", None
+    other = await in_scope.filter(number=number).exclude(id=case.id).first()
+    if other is None:
+        return number, None
+    together = {case.linked_to_id or case.id} & {other.linked_to_id or other.id}
+    return number, None if together else {"id": other.id, "number": other.number, "status": other.status}
+
+
+@routes.post(r"/cases/{id:\d+}/link")
+async def link_follow_up(request: web.Request) -> web.Response:
+    """Link a 续报 with the case it names (the domain writes both events and raises the cluster's priority)."""
+    from handlers.cases.linking import link_by_staff
+
+    staff = staff_of(request)
+    scope.require(staff, scope.ACTING_ROLES)
+    case = await scope.case_or_404(request, request.match_info["id"])
+    number = str((await request.post()).get("number", "")).strip().upper()
+    other = await (await scope.visible_cases(request)).filter(number=number).exclude(id=case.id).first()
+    if other is None:
+        ctx = await _case_context(request, staff, case)
+        ctx["error"] = f"没有找到您可以办理的案件 {number}。"
+        return render(request, "case.html", ctx, status=400)
+    await link_by_staff(case, other, actor=f"staff:{staff.id}", reason="举报人续报", services=services_of(request))
+    await audit.append(f"staff:{staff.id}", "case.linked", case.number or str(case.id), {"with": other.number})
+    raise web.HTTPSeeOther(f"/admin/cases/{case.id}")
 
 
 @routes.get(r"/cases/{id:\d+}")

@@ -16,6 +16,8 @@ from handlers.cases.numbers import CASE_NUMBER_RE, RECEIPT_RE, find_case_number,
 from handlers.cases.queries import CaseView, find_by_receipt, find_for_reporter, public_view
 from storage.china_time import local_time
 from handlers.rating import offer
+from handlers.cases.questions import may_add
+from handlers.supplement import offer_answer
 from handlers import vocabulary
 from storage import keys
 
@@ -25,7 +27,7 @@ RECEIPT_LOOKUPS_PER_HOUR = 5
 SHOWN_EVENTS = 6
 ASK = "请发送案件编号(QF开头)或16位回执码。"
 NOT_UNDERSTOOD = "没有看到案件编号或回执码。案件编号是QF开头的,回执码是16位数字。"
-WRONG_RECEIPT = "没有找到这个回执码对应的案件,请核对后重发(每小时最多查{n}次)。"
+WRONG_RECEIPT = "没有找到这个回执码对应的案件,请核对后重发(每小时最多查{n}次)。回执码丢了请回复【回执丢了】。"
 NOT_YOURS = "没有找到您实名提交的这件案件。匿名举报请发送16位回执码查询。"
 TOO_MANY = "查询次数太多了,请一小时后再试。"
 
@@ -98,6 +100,8 @@ async def _lookup(text: str, msg: Inbound, state: ConversationState, user: Sende
     await state.clear()
     if view.can_rate:
         return Reply.text(render(view) + "\n\n" + await offer(state, case.id))
+    if may_add(case):  # a question of the office waits for an answer, or the reporter may add more
+        return Reply.text(render(view) + await offer_answer(state, case))
     return Reply.text(render(view))
 
 

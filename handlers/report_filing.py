@@ -27,6 +27,7 @@ def draft_from(data: dict[str, Any], msg: Inbound, *, anonymous: bool, phone: st
         exclude_township=bool(data.get("exclude", False)), anonymous=anonymous,
         openid=None if anonymous else msg.sender, phone=None if anonymous else phone,
         draft_id=data.get("draft_id"), receipt=receipt,
+        source_ref={"follows": data["follows"]} if data.get("follows") else None,  # 续报: the case it follows up
     )
 
 

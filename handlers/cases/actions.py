@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 __all__ = [
-    "ActionError", "BadInput", "NotInScope", "RoleNotAllowed", "WrongStatus", "accept", "add_finding", "extend",
+    "ActionError", "BadInput", "NotInScope", "RoleNotAllowed", "WrongStatus", "accept", "add_finding", "ask_reporter", "extend",
     "reassign", "recategorise", "refer", "reject", "reply_to_reporter", "resolve", "start_investigation",
 ]
 
@@ -113,6 +113,19 @@ async def reply_to_reporter(case_id: int, *, actor_staff: Staff, text: str, serv
         raise WrongStatus(f"案件 {case.number} 不属受理范围,不能回复")
     await record(case.id, "reply", actor=actor_of(actor_staff), reason=_text(text, "回复内容"), public=True,
                  services=services)
+    return await Case.get(id=case.id)
+
+
+async def ask_reporter(case_id: int, *, actor_staff: Staff, text: str, services: "Services") -> Case:
+    """A question to the reporter (anonymous ones too: they read it by receipt); the answer lands on the timeline."""
+    from handlers.cases.questions import CannotAdd, ask
+
+    case = await load_case(case_id)
+    await require(actor_staff, case, "向举报人提问", HANDLERS, services)
+    try:
+        await ask(case, _text(text, "问题"), actor=actor_of(actor_staff), services=services)
+    except CannotAdd:
+        raise WrongStatus(f"案件 {case.number} 当前为「{STATUS_NAMES.get(case.status, case.status)}」,不能再向举报人提问") from None
     return await Case.get(id=case.id)
 
 

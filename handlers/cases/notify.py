@@ -25,12 +25,13 @@ REPORTER_NEWS = {
     "accepted": "已受理", "referred": "已转交其他部门办理", "rejected": "经审查不予受理",
     "investigating": "已开始调查核实", "resolved": "已办结,请您评价", "reply": "办理单位给您回复了",
     "reassigned": "已转交其他单位办理", "extended": "办理期限已延长", "reopened": "已重新核查",
-    "escalated": "已由县纪委监委督办",
+    "escalated": "已由县纪委监委督办", "question": "办理单位有问题想请您回答",
 }
 # The same, in at most 5 Chinese characters (a template's `phrase` key).
 REPORTER_STATUS = {
     "accepted": "已受理", "referred": "已转交", "rejected": "不予受理", "investigating": "调查中", "resolved": "已办结",
     "reply": "有回复", "reassigned": "已转办", "extended": "已延期", "reopened": "重新核查", "escalated": "已督办",
+    "question": "待您回答",
 }
 
 
@@ -41,6 +42,8 @@ def now() -> datetime:
 # The texts, the one definition: filled in here per case, and in SQL for a whole sweep (escalation.py, Sql.concat).
 STAFF_TEXT = ("【清风】{label}\n案件编号:{number}\n类别:{category}\n地点:{place}\n办理期限:{due}\n"
               "请登录工作台查看,或回复「受理 {number}」等指令办理。")
+# What the office is told when the reporter writes (the text itself waits in the panel).
+REPORTER_WROTE = {"answer": "举报人回答了您的提问", "supplement": "举报人补充了情况"}
 REPORTER_TEXT = "您反映的问题(编号 {number}){news}。回复「查询进度 {number}」查看详情。"
 REPORTER_HINT = "查询进度可看详情"
 # A notice that asks a question says how to answer; its answer works whatever flow ran last (cases/pending.py).
@@ -166,3 +169,5 @@ async def on_transition(case: Case, event: CaseEvent, conn: Any, services: "Serv
         await notify_office(case, "反映人不满意,请复查", conn, services)
     elif event.kind == "finding" and data.get("role") == Role.MONITOR:
         await notify_office(case, "监督员有新反馈", conn, services)
+    elif event.kind in REPORTER_WROTE:  # the reporter answered or added: the office reads it in the panel
+        await notify_office(case, REPORTER_WROTE[event.kind], conn, services)

@@ -47,6 +47,9 @@ EVENT_TEXT: dict[str, str] = {
     "escalated": "已由县纪委监委督办",
     "extended": "办理期限已延长",
     "reopened": "已重新核查",
+    "question": "办理单位向您提问",
+    "answer": "您的回答",
+    "supplement": "您补充的情况",
 }
 RATINGS = {"satisfied": "满意", "unsatisfied": "不满意"}
 

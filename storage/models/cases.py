@@ -34,6 +34,7 @@ EVENT_NAMES: dict[str, str] = {
     "reminded": "到期提醒", "overdue_again": "督办后仍逾期", "followed": "群众附议", "linked": "关联相似反映",
     "attachment_refused": "附件未通过检查", "attachment_pending": "附件待取回", "rescheduled": "期限随节假日调整",
     "personal_data_purged": "个人信息保存期满删除",
+    "question": "向举报人提问", "answer": "举报人回答", "supplement": "举报人补充", "follows_up": "续报",
 }
 
 
