@@ -1,11 +1,13 @@
 """帮助 / 菜单, and the welcome text sent when someone follows the account.
 
-    (any state) --帮助/菜单/help/?--> help text (the flow in progress is kept)
+    (any state) --帮助/菜单/help/?--> help text (the flow in progress is kept);
+                                      a bound staff member gets the staff menu (handlers.staff)
     (the welcome itself is sent by handlers.follow)
 """
 from __future__ import annotations
 
 from bot.dispatch import Inbound, Keyword, Reply, Router
+from bot.dispatch.dispatcher import Sender
 from handlers import vocabulary
 
 help_router = Router("help")
@@ -35,14 +37,20 @@ WELCOME_TEXT = (
 )
 
 
+async def _private_help(user: Sender) -> str:
+    from handlers.staff import staff_help
+
+    return staff_help() if await user.staff() is not None else HELP_TEXT
+
+
 @help_router.text(Keyword(*vocabulary.HELP))
-async def show_help(msg: Inbound) -> Reply:
-    return Reply.text(GROUP_HELP_TEXT if msg.in_group else HELP_TEXT)
+async def show_help(msg: Inbound, user: Sender) -> Reply:
+    return Reply.text(GROUP_HELP_TEXT if msg.in_group else await _private_help(user))
 
 
 @help_router.click("HELP")
-async def help_click(msg: Inbound) -> Reply:
-    return Reply.text(HELP_TEXT)
+async def help_click(user: Sender) -> Reply:
+    return Reply.text(await _private_help(user))
 
 
 NOT_UNDERSTOOD = "没太明白您的意思。回复【帮助】查看可以做什么。"

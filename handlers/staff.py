@@ -8,8 +8,12 @@
     办结 QF… 结果                     resolve
     延期 QF… [N天] 原因               extend the current deadline by N working days (default 5)
     待办                              the open cases in my scope, most urgent first
+    查看 QF…                          one case: status, category, place, office, deadline, last events
+    帮助 (from a bound account)       the staff menu (handlers.help asks `staff_help`), not the villager's
 
-Refusals say why (not bound, not in scope, role, status). Replies never name the reporter.
+Refusals say why (not bound, not in scope, role, status). Replies never name the reporter, nor
+say whether the report was 实名. The commands, their usage and what they do are the table
+COMMANDS at the foot: the help text and docs/STAFF_CHAT.md follow it (a test compares them).
 """
 from __future__ import annotations
 
@@ -22,14 +26,19 @@ from handlers.cases import actions
 from handlers.cases.actions import ActionError
 from handlers.cases.binding import BindingRefused, bind
 from handlers.cases.scope import in_scope
-from storage.models import OPEN_STATUSES, STATUS_NAMES, Case, Role, Staff
+from storage.china_time import local_time
+from storage.models import EVENT_NAMES, OPEN_STATUSES, STATUS_NAMES, Case, CaseEvent, Role, Staff
 
 staff_router = Router("staff")
 
 COMMAND = re.compile(r"(?si)^\s*(不予受理|受理|转办|反馈|办结|延期)\s*[::]?\s*(QF\d{10})\s*[,,::;;]?\s*(.*)$")
 BIND = re.compile(r"^\s*绑定\s*[::]?\s*(\d{6})\s*$")
 DAYS = re.compile(r"^(\d{1,2})\s*个?\s*(?:工作日|天)\s*[,,::;;]?\s*(.*)$", re.S)
+VIEW = re.compile(r"(?i)^\s*(?:查看|查看案件|案件)\s*[::]?\s*(QF\d{10})\s*$")
 DEFAULT_EXTENSION = 5
+LAST_EVENTS = 5
+# Events whose reason speaks of the reporter (实名/匿名, a reveal, their own words): shown without it.
+QUIET_EVENTS = frozenset({"filed", "identity_revealed", "rated", "followed", "reply"})
 
 NOT_BOUND = "只有绑定了工作人员账号的微信才能办理案件。请在工作台获取绑定码,然后发送「绑定 六位数字」。"
 NO_CASE = "没有找到案件 {number},请核对编号。"
@@ -64,6 +73,41 @@ async def todo(user: Sender, services: Services) -> Reply:
              for c in cases[:10]]
     more = f"\n另有 {len(cases) - 10} 件,请登录工作台查看。" if len(cases) > 10 else ""
     return Reply.text("待办案件(最紧急的在前):\n" + "\n".join(lines) + more)
+
+
+@staff_router.text(private_chat, in_state(None), Regex(VIEW.pattern))
+async def view(user: Sender, services: Services, match: re.Match[str]) -> Reply:
+    staff = await user.staff()
+    if staff is None:
+        return Reply.text(NOT_BOUND + "\n查询您反映的问题,请回复「查询进度 编号」。")
+    number = match.group(1).upper()
+    case = await Case.get_or_none(number=number)
+    if case is None:
+        return Reply.text(NO_CASE.format(number=number))
+    if not await in_scope(staff, case, services):
+        return Reply.text(f"案件 {number} 不在您的管辖范围内,不能查看。")
+    return Reply.text(await case_text(case, staff, services))
+
+
+async def case_text(case: Case, staff: Staff, services: Services) -> str:
+    """What a staff member reads of a case in chat: no reporter, no report text (it may name people)."""
+    from handlers.cases.notify import summary
+    from handlers.cases.queries import office_title
+
+    number, category, place, due = await summary(case, services)
+    stage = "受理" if case.status == "received" else "办结"
+    lines = [f"案件 {number}", f"状态:{STATUS_NAMES.get(case.status, case.status)}", f"类别:{category}",
+             f"地点:{place}", f"承办:{await office_title(case.office)}"]
+    if case.status in OPEN_STATUSES:
+        lines.append(f"{stage}期限:{due}" + (" (已督办)" if case.overdue_level else ""))
+    events = await CaseEvent.filter(case_id=case.id).order_by("-at", "-id").limit(LAST_EVENTS + 1)
+    if Role(staff.role) == Role.MONITOR:
+        events = [e for e in events if e.kind != "identity_revealed"]
+    lines.append("最近动态:")
+    for e in reversed(events[:LAST_EVENTS]):
+        why = "" if e.kind in QUIET_EVENTS or not e.reason else f" {e.reason[:40]}"
+        lines.append(f"{local_time(e.at).strftime('%m-%d %H:%M')} {EVENT_NAMES.get(e.kind, e.kind)}{why}")
+    return "\n".join(lines)
 
 
 @staff_router.text(private_chat, in_state(None), Regex(COMMAND.pattern))
@@ -140,3 +184,25 @@ async def _open_in_scope(staff: Staff, services: Services) -> list[Case]:
     cases = [c for c in await q.order_by("-overdue_level", "accept_due", "resolve_due", "id").limit(200)
              if await in_scope(staff, c, services)]
     return sorted(cases, key=lambda c: (-c.overdue_level, -c.priority, _due(c)))
+
+
+# --- the commands, the one definition the help text and docs/STAFF_CHAT.md follow ----------------
+
+COMMANDS: tuple[tuple[str, str, str], ...] = (  # verb, how to write it, what it does
+    ("待办", "待办", "辖区内在办的案件,最紧急的在前"),
+    ("查看", "查看 编号", "案件的状态、类别、地点、期限和最近动态"),
+    ("受理", "受理 编号", "受理案件,开始计算办结期限"),
+    ("不予受理", "不予受理 编号 原因", "不予受理,原因会告知反映人"),
+    ("转办", "转办 编号 去向 [原因]", "去向是乡镇纪委或县纪委时改派给它,否则转其他部门办理"),
+    ("反馈", "反馈 编号 内容", "记录调查情况(监督员也可以用)"),
+    ("办结", "办结 编号 结果", "办结案件,请反映人评价"),
+    ("延期", "延期 编号 [N天] 原因", f"把当前期限延长 N 个工作日(不写为 {DEFAULT_EXTENSION} 个)"),
+    ("绑定", "绑定 六位数字", "把本微信绑定到工作台账号(绑定码在工作台获取)"),
+)
+
+
+def staff_help() -> str:
+    lines = ["清风 · 工作人员指令(编号形如 QF2026000001):"]
+    lines += [f"【{usage}】{what}" for _, usage, what in COMMANDS]
+    lines.append("只能办理辖区内的案件;回复内容不会显示举报人身份。")
+    return "\n".join(lines)
