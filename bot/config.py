@@ -233,6 +233,8 @@ class Settings(_FromEnv):
     retention_days: int = Field(730, ge=1, validation_alias=env("QINGFENG_RETENTION_DAYS"))
     # Open311 GeoReport v2 under /open311/v2: off unless QINGFENG_OPEN311=1 (SPEC "Contracts")
     open311: bool = Field(False, validation_alias=env("QINGFENG_OPEN311"))
+    # The panel's public address (scheme, host, port): links in staff notices (WeCom cards) point there
+    panel_url: str = Field("http://127.0.0.1:8080", validation_alias=env("QINGFENG_PANEL_URL"))
     # Operations
     log_format: Literal["text", "json"] = Field("text", validation_alias=env("QINGFENG_LOG_FORMAT"))
     worker_metrics_port: int = Field(0, validation_alias=env("QINGFENG_WORKER_METRICS_PORT"))

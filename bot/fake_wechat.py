@@ -6,7 +6,8 @@ recorded. As strict as WeChat where a wrong pairing would pass unnoticed: a toke
 the app (or corp) that got it alone, and only on that kind of app's APIs (a subscribe message
 with the official account's token: 48001); an openid belongs to one app (40003); a template
 id to the app that picked it (40037), its data to the template's typed keys and their rules
-(47003); a subscribe message needs the user's acceptance (43101). `/_fake/*` (and `app[STATE]` in-process) reads records and stats, resets,
+(47003); a subscribe message needs the user's acceptance (43101); a WeCom template card
+follows WeCom's rules (bot/wecom_card.py). `/_fake/*` (and `app[STATE]` in-process) reads records and stats, resets,
 expires tokens and makes the next calls fail (HTTP 500, a hang, "system busy", an errcode).
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bot.fake_wechat_state import (  # noqa: F401  (re-exported)
     FAIL_MODES, LONG_TERM, STATE, FailurePlan, FakeState, Reject, SentRecord, _Token,
 )
 from bot.wechat_templates import PURPOSES, value_problem
+from bot.wecom_card import card_problem
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +250,16 @@ def _check_wecom_app(call: Call) -> None:
         raise Reject(40056, "invalid agentid")
 
 
+def _check_wecom_message(call: Call) -> None:
+    """A WeCom app message: a text, or a template card (text_notice) as WeCom checks it (bot/wecom_card.py)."""
+    if call.body.get("msgtype") != "template_card":
+        _check_text(call)
+        return
+    problem = card_problem(call.body.get("template_card"))
+    if problem:
+        raise Reject(*problem)
+
+
 @web.middleware
 async def _api_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Counts calls, injects planned failures, turns `Reject` into WeChat's error JSON."""
@@ -296,7 +308,8 @@ def create_fake_app(
     app.router.add_get("/sns/jscode2session", _jscode2session)
     fake_wechat_account.add_routes(app)
     app.router.add_get("/wecom/cgi-bin/gettoken", _wecom_token)
-    app.router.add_post("/wecom/cgi-bin/message/send", _send("wecom_app", "work", _check_wecom_app, _check_text))
+    app.router.add_post("/wecom/cgi-bin/message/send", _send("wecom_app", "work", _check_wecom_app,
+                                                                 _check_wecom_message))
     app.router.add_post("/wecom/cgi-bin/webhook/send", _send("webhook", None, _check_text))
     fake_wechat_control.add_routes(app)
     return app

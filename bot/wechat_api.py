@@ -368,6 +368,11 @@ class WeComClient(_TokenClient):
         body = {"touser": userid, "msgtype": "text", "agentid": self._agentid, "text": {"content": text}}
         return await self._post("/cgi-bin/message/send", body)
 
+    async def send_card(self, userid: str, card: dict[str, Any]) -> Json:
+        """A template card (bot/wecom_card.py builds the staff notice's text_notice card)."""
+        body = {"touser": userid, "msgtype": "template_card", "agentid": self._agentid, "template_card": card}
+        return await self._post("/cgi-bin/message/send", body)
+
     async def webhook_send(self, key: str, text: str) -> Json:
         """Village group robot: the key in the URL is the only credential (no token)."""
         body = {"msgtype": "text", "text": {"content": text}}

@@ -22,7 +22,8 @@ import pytest
 from tests.conftest import REPO
 
 PACKAGES = ("bot", "handlers", "admin", "storage", "nlp")
-BOT_RUNTIME = ("bot.dispatch", "bot.services", "bot.config", "bot.metrics", "bot.wechat_api", "bot.wechat_templates")
+BOT_RUNTIME = ("bot.dispatch", "bot.services", "bot.config", "bot.metrics", "bot.wechat_api", "bot.wechat_templates",
+               "bot.wecom_card")
 
 
 def _module(path: Path) -> str:

@@ -128,6 +128,12 @@ async def send(c: Claimed, services: "Services") -> None:
         await services.mp.send_template(target, *message_of(services.settings, tpl))
     elif c.kind == "subscribe":  # a mini-program user: the mini-program's own token and template
         await services.miniapp.send_subscribe(target, *message_of(services.settings, tpl, subscribe=True))
+    elif c.kind == "wecom_app" and p.get("audience") == "staff" and tpl.get("values") and c.case_id is not None:
+        from bot.wecom_card import case_link, staff_card
+
+        # staff read a card with the case's essentials and a link into the panel (never the reporter)
+        await services.wecom.send_card(target, staff_card(tpl["values"], case_link(services.settings.panel_url,
+                                                                                   c.case_id)))
     elif c.kind == "wecom_app":
         await services.wecom.send_text(target, p["text"])
     elif c.kind == "webhook":

@@ -106,6 +106,10 @@ def template_value(world: World, record: Any, value: str, purpose: str = "report
 def _text_of(body: dict[str, Any]) -> str:
     if "text" in body:
         return str(body["text"]["content"])
+    if "template_card" in body:  # a WeCom card: what the phone shows, in order
+        card = body["template_card"]
+        rows = [f"{r['keyname']}:{r.get('value', '')}" for r in card.get("horizontal_content_list", [])]
+        return "\n".join([card["main_title"].get("title", ""), *rows])
     return json.dumps(body.get("data", {}), ensure_ascii=False)
 
 

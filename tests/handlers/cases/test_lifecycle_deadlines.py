@@ -10,7 +10,7 @@ from handlers.cases.deadlines import Calendar, set_deadline, set_holiday
 from handlers.cases.escalation import SweepResult, overdue_counts, sweep
 from handlers.cases.notify import staff_text, summary
 from handlers.cases.queries import public_view
-from storage.models import Case, CaseEvent
+from storage.models import Case, CaseEvent, OutboxMessage
 from tests.handlers.cases.conftest import World
 
 MON, WED, THU, FRI, SAT = date(2026, 11, 23), date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 28)
@@ -103,7 +103,11 @@ async def test_sweep_reminds_the_day_before_then_escalates_then_counts_the_secon
     assert len(world.to_reporter()) == 1 and "督办" in str(world.to_reporter()[0].body)
     # The SQL-built summary is the one notify.py writes.
     number, category, place, due = await summary(fresh, sv)
-    assert staff_text("逾期督办(已报县纪委监委)", number, category, place, due) in world.texts_to("county")
+    written = [m.payload["text"] for m in await OutboxMessage.filter(case_id=case.id, kind="wecom_app")]
+    assert staff_text("逾期督办(已报县纪委监委)", number, category, place, due) in written
+    # and the county (bound in WeCom) reads those essentials on its card
+    assert f"逾期督办(已报县纪委监委)\n案件编号:{number}\n类别:{category}\n地点:{place}\n办理期限:{due}" \
+        in world.texts_to("county")
 
     assert (await sweep_on(world, date(2026, 12, 4))).overdue2 == 0
     r = await sweep_on(world, date(2026, 12, 7))
