@@ -24,7 +24,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,63 +35,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.processes import Relay, free_port  # noqa: E402  (the relay the regression tests use too)
+
 REGISTRY = ROOT / "docs" / "contracts" / "registry.example.json"
 NANBA = "610798101"
 CASE_NO = re.compile(r"QF\d{10}")
 APOLOGIES = ("系统暂时出了点问题", "上一条消息还在处理中", "正在处理")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Relay:
-    """A TCP relay in front of PostgreSQL: pass, cut (drop every connection, refuse new) or hang (hold data)."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port, self.port = target_port, free_port()
-        self.flowing = asyncio.Event()
-        self.flowing.set()
-        self.cut = False
-        self.writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                await self.flowing.wait()
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            writer.close()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if self.cut:
-            writer.close()
-            return
-        try:
-            up_r, up_w = await asyncio.open_connection("127.0.0.1", self.target_port)
-        except OSError:
-            writer.close()
-            return
-        self.writers |= {writer, up_w}
-        await asyncio.gather(self._pipe(reader, up_w), self._pipe(up_r, writer))
-        self.writers -= {writer, up_w}
-
-    def set_cut(self, cut: bool) -> None:
-        self.cut = cut
-        if cut:
-            for w in list(self.writers):
-                w.close()
-
-    def set_hang(self, hang: bool) -> None:
-        self.flowing.clear() if hang else self.flowing.set()
 
 
 class World:

@@ -35,9 +35,15 @@ def fallback() -> Callable[..., Awaitable[Reply]]:
     from handlers.help import fallback as fb
 
     async def call(**ctx: Any) -> Reply:
+        from handlers import report_again
         from handlers.lost_drafts import LOST, lost_for
+        from handlers.report import _plain
 
         msg, state = ctx["msg"], ctx["state"]
+        if msg.kind == "text" and not msg.in_group and state.current is None:
+            repeated = await report_again.again(ctx["services"], state.subject, _plain(msg.content))
+            if repeated is not None:  # the filing's answer never reached the villager: shown again, not filed again
+                return repeated
         if (msg.kind in ("text", "voice") and not msg.in_group and state.current is None
                 and await lost_for(state.subject, state.ttl)):
             return Reply.text(LOST)  # Redis lost the report being written: say so, not "没太明白"

@@ -28,7 +28,7 @@ from bot.dispatch.dispatcher import Sender
 from bot.dispatch.state import ConversationState
 from bot.services import Services
 from handlers import report_texts as T
-from handlers import lost_drafts
+from handlers import lost_drafts, report_again
 from handlers.cases.numbers import new_receipt
 from handlers.follow import forget_village, scanned_village
 from handlers.report_filing import draft_from, file_with_media
@@ -119,6 +119,8 @@ async def describe(msg: Inbound, state: ConversationState, user: Sender, service
         # The place a location message settled, else the village whose QR code was scanned (handlers.follow)
         home = state.data.get("home_village") or await scanned_village(user, services) or None
         return await _analyse(state, parts, msg.channel, services, registry, home)
+    if parts and parts[-1] == msg.content:  # typed again after an answer that came late: kept once
+        return Reply.text(T.MORE)
     room = MAX_TEXT - sum(len(p) for p in parts)
     if room <= 0:
         return Reply.text(T.TOO_LONG)
@@ -249,9 +251,12 @@ async def _file(msg: Inbound, state: ConversationState, user: Sender, services: 
     receipt = services.cipher.open(data["receipt_enc"]) if data.get("receipt_enc") else None
     filed = await file_with_media(draft_from(data, msg, anonymous=anonymous, phone=phone, receipt=receipt),
                                   data.get("media", []), services)
-    await _clear_after_commit(state, forget_village(user, services))  # the scanned village served this report
     office = registry.commission_name(filed.case.office) or "县纪委监委"
-    return Reply.text(T.filed(filed.case.number or "", filed.receipt, office, anonymous))
+    reply = Reply.text(T.filed(filed.case.number or "", filed.receipt, office, anonymous))
+    # kept before the conversation is cleared: a process dying between the two still answers a repeat
+    await report_again.remember(services, state.subject, _plain(msg.content), reply.texts)
+    await _clear_after_commit(state, forget_village(user, services))  # the scanned village served this report
+    return reply
 
 
 async def _clear_after_commit(state: ConversationState, also: Coroutine[Any, Any, None] | None = None) -> None:

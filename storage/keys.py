@@ -146,3 +146,8 @@ def pending_question(subject: str) -> str:
     """What the notices sent to one villager asked and they have not answered yet (cases to rate), sealed:
     their answer works whatever flow ran last (handlers.cases.pending)."""
     return f"{PREFIX}:pending:{subject}"
+
+
+def filed_answer(subject: str) -> str:
+    """The sealed answer to the sender's last filing, for the flow's idle time: typed again, it is shown again."""
+    return f"{PREFIX}:filed:{subject}"

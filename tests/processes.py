@@ -1,6 +1,8 @@
-"""Helpers of the tests that run `qingfeng` as a real process: a free port, the CLI, waiting for HTTP."""
+"""Helpers of the tests that run `qingfeng` as a real process: a free port, the CLI, waiting for HTTP, and a
+TCP relay in front of PostgreSQL that a test (or benchmarks/chaos.py) cuts or hangs."""
 from __future__ import annotations
 
+import asyncio
 import socket
 import subprocess
 import sys
@@ -40,3 +42,50 @@ def wait_http(url: str, proc: subprocess.Popen[str] | subprocess.Popen[bytes], s
         except OSError:
             time.sleep(0.3)
     raise AssertionError(f"{url} never answered")
+
+
+class Relay:
+    """A TCP relay in front of PostgreSQL: pass, cut (drop every connection, refuse new) or hang (hold data)."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port, self.port = target_port, free_port()
+        self.flowing = asyncio.Event()
+        self.flowing.set()
+        self.cut = False
+        self.writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                await self.flowing.wait()
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.cut:
+            writer.close()
+            return
+        try:
+            up_r, up_w = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.close()
+            return
+        self.writers |= {writer, up_w}
+        await asyncio.gather(self._pipe(reader, up_w), self._pipe(up_r, writer))
+        self.writers -= {writer, up_w}
+
+    def set_cut(self, cut: bool) -> None:
+        self.cut = cut
+        if cut:
+            for w in list(self.writers):
+                w.close()
+
+    def set_hang(self, hang: bool) -> None:
+        self.flowing.clear() if hang else self.flowing.set()

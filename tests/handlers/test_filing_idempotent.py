@@ -9,7 +9,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.dispatch import dispatcher as dispatcher_module
 from bot.dispatch.state import ConversationState
-from handlers import report_texts as T
+from handlers import report_again, report_texts as T
 from handlers.cases import filing
 from storage.models import Case, OutboxMessage
 from tests.handlers.conftest import Villager
@@ -66,3 +66,36 @@ async def test_redis_failing_after_the_commit_still_gives_the_receipt_and_a_retr
     again = await villager.one("2")  # the conversation was not cleared: the villager sends it again
     assert await Case.all().count() == 1
     assert case.number in again and receipt_in(again) == receipt_in(done)
+
+
+async def test_a_filing_answer_that_never_arrived_typed_again_is_shown_again_not_filed_twice(
+        villager: Villager, services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chaos run's duplicates: the answer to 2 went late into the outbox while WeChat (or the worker)
+    was down, the villager typed 2 again, met 没太明白 and started the same report over."""
+    await _to_identity(villager)
+    monkeypatch.setattr(services, "settings", services.settings.with_(reply_deadline_s=0.3))
+
+    async def slow_database(case: Any, conn: Any, services: Any) -> None:
+        await asyncio.sleep(1.0)
+
+    monkeypatch.setattr(filing, "AFTER_FILED", [*filing.AFTER_FILED, slow_database])
+    late = await villager.raw("2")
+    assert late.texts == [], "no passive reply: the receipt waits in the outbox, which nothing sends now"
+    await services.drain()
+    case = await Case.get()
+    again = await villager.one("2")  # the villager saw nothing and types it again
+    assert again.startswith(report_again.ALREADY), again
+    assert case.number in again and receipt_in(again), "the case number and receipt the first answer carried"
+    assert await villager.one("2") == again, "as often as it is typed, within the flow's idle time"
+    assert await Case.all().count() == 1
+    assert "没太明白" not in await villager.one("帮助")
+
+
+async def test_the_same_description_typed_again_is_kept_once(villager: Villager, services: Any) -> None:
+    assert await villager.one("举报") == T.START
+    assert await villager.one(LOW_INCOME) == T.MORE
+    assert await villager.one(LOW_INCOME) == T.MORE  # its answer came late: the villager sent it again
+    assert (await villager.one("好了")).startswith("您反映的是")
+    assert await villager.one("1") == T.ASK_IDENTITY
+    await villager.one("2")
+    assert (await Case.get()).text == LOW_INCOME
