@@ -1,11 +1,14 @@
 """Case statistics for the dashboard and the monthly / quarterly reports, always within a scope.
 
 办结率 = cases resolved (or resolved and rated) / cases taken on (accepted, investigating, resolved, rated).
-满意率 = rated satisfied / rated.
+满意率 = ratings 满意 / ratings given: every rating is an event, so a 不满意 that reopened the case still counts.
+本期办结 = cases resolved in the period, each once however often it was resolved (reopened, resolved again).
+The dashboard and the statistics XLSX both read these figures from `compute`, and nowhere else.
 """
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -76,16 +79,21 @@ async def compute(scoped: QuerySet[Case], *, start: datetime | None = None, end:
     period_end = end or datetime.now(timezone.utc) + timedelta(days=1)
     since = min([period_start, *edges[:1]])
     events = CaseEvent.filter(to_status="resolved", kind="resolved", at__gte=since)
+    ratings = CaseEvent.filter(kind="rated")
+    if start and end:  # a report counts the ratings given in its period; the dashboard, every rating
+        ratings = ratings.filter(at__gte=start, at__lt=end)
     if not whole:
         events = events.filter(case_id__in=Subquery(scoped.values("id")))
-    eagg: dict[str, Any] = {"period": Count("id", _filter=Q(at__gte=period_start, at__lt=period_end))}
+        ratings = ratings.filter(case_id__in=Subquery(scoped.values("id")))
+    eagg: dict[str, Any] = {"period": _cases_resolved(Q(at__gte=period_start, at__lt=period_end))}
     for i in range(trend_months):
-        eagg[f"m{i}"] = Count("id", _filter=Q(at__gte=edges[i], at__lt=edges[i + 1]))
-    # Three independent queries at once (separate pool connections on PostgreSQL).
-    rows, filed_row, ev_rows = await asyncio.gather(
+        eagg[f"m{i}"] = _cases_resolved(Q(at__gte=edges[i], at__lt=edges[i + 1]))
+    # Four independent queries at once (separate pool connections on PostgreSQL).
+    rows, filed_row, ev_rows, rating_rows = await asyncio.gather(
         qs.annotate(**agg).group_by(*cols).values(*cols, *agg),
         _filed(scoped, edges, trend_months) if trend_months and not (start and end) else _none(),
         events.annotate(**eagg).values(*eagg),
+        ratings.annotate(n=Count("id")).group_by("data").values("data", "n"),
     )
     s.rows = rows
     names = {t.code: t.name for t in await Township.all()}
@@ -97,19 +105,25 @@ async def compute(scoped: QuerySet[Case], *, start: datetime | None = None, end:
         s.by_category[r["category"]] = s.by_category.get(r["category"], 0) + n
         town = names.get(r["township_id"] or "", r["township_id"] or "未识别")
         s.by_township[town] = s.by_township.get(town, 0) + n
-        if r["status"] == "rated":
-            s.rated += n
-            s.satisfied += n if r["rating"] == "satisfied" else 0
     s.open = sum(s.by_status.get(k, 0) for k in OPEN_STATUSES)
     taken = sum(s.by_status.get(k, 0) for k in TAKEN_ON)
     done = sum(s.by_status.get(k, 0) for k in DONE)
     s.completion_rate = done / taken if taken else None
+    for r in rating_rows:  # grouped by the event's data: {"rating": "satisfied" | "unsatisfied"}
+        data = json.loads(r["data"]) if isinstance(r["data"], (str, bytes)) else (r["data"] or {})
+        s.rated += int(r["n"])
+        s.satisfied += int(r["n"]) if data.get("rating") == "satisfied" else 0
     s.satisfaction_rate = s.satisfied / s.rated if s.rated else None
 
     ev = ev_rows[0]
     s.resolved_in_period = int(ev["period"] or 0)
     s.trend = [(edges[i].strftime("%Y-%m"), filed_row[i], int(ev[f"m{i}"] or 0)) for i in range(trend_months)]
     return s
+
+
+def _cases_resolved(when: Q) -> Count:
+    """Cases with a resolution in `when`: a case resolved twice (reopened after 不满意) counts once."""
+    return Count("case_id", distinct=True, _filter=when)
 
 
 async def _filed(scoped: QuerySet[Case], edges: list[datetime], months: int) -> list[int]:

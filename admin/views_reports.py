@@ -64,7 +64,8 @@ async def statistics_xlsx(request: web.Request) -> web.Response:
     wb, ws = workbook("汇总")
     title = f"{label}信访举报统计（{'全县' if scope.is_county(staff) else towns.get(staff.scope_code, staff.scope_code)}）"
     ws.append([cell(ws, title, font=Font(bold=True, size=14))])
-    for row in (("登记件数", s.total), ("办理中", s.open), ("超期", s.overdue), ("本期办结", s.resolved_in_period)):
+    for row in (("登记件数", s.total), ("办理中", s.open), ("超期", s.overdue), ("本期办结", s.resolved_in_period),
+                ("评价次数", s.rated), ("其中满意", s.satisfied)):
         append(ws, row)
     for what, rate in (("办结率", s.completion_rate), ("满意率", s.satisfaction_rate)):
         append(ws, [what, cell(ws, round(rate, 4), number_format="0.0%") if rate is not None else "—"])

@@ -96,3 +96,40 @@ async def test_dashboard_cache_is_per_scope_and_fresh_recomputes(accounts: Any, 
     assert re.search(r'id="n-open">1<', body)  # cached for a moment, and the page says when it counted
     _, body = await nanba.get("/admin/?fresh=1")
     assert re.search(r'id="n-open">2<', body)
+
+
+async def test_satisfaction_and_resolutions_count_rating_events_not_statuses(accounts: Any, panel_factory: Any,
+                                                                             services: Any) -> None:
+    """One 不满意 (which reopens the case) and one 满意 are 50 %, not 100 %; a case resolved twice is one
+    resolution of the period; the XLSX and the dashboard agree with a count straight from the database."""
+    import re
+
+    from handlers.cases import actions
+    from handlers.cases.queries import rate
+    from storage.models import CaseEvent
+
+    staff = accounts["county_staff"]
+    cases = [await file_case(services, f"胡家庄村低保被扣第{i}户", township="610798101", village="610798101201")
+             for i in range(4)]
+    for c in cases[:3]:
+        await actions.accept(c.id, actor_staff=staff, services=services)
+        await actions.resolve(c.id, actor_staff=staff, result="已查实并纠正", services=services)
+    await rate(cases[0].id, False, "钱没追回", "reporter", services)  # reopened for cross-review
+    await actions.resolve(cases[0].id, actor_staff=staff, result="复查后已追回", services=services)  # resolved twice
+    await rate(cases[0].id, True, "", "reporter", services)
+    await rate(cases[1].id, True, "", "reporter", services)
+    await rate(cases[2].id, False, "没人来查", "reporter", services)  # reopened, still open
+
+    ratings = [e.data.get("rating") for e in await CaseEvent.filter(kind="rated")]
+    resolved_cases = set(await CaseEvent.filter(kind="resolved").values_list("case_id", flat=True))
+    assert len(ratings) == 4 and ratings.count("unsatisfied") == 2
+    satisfaction = ratings.count("satisfied") / len(ratings)
+    panel = await signed_in(panel_factory, services, "county_staff")
+    _, body = await panel.get("/admin/?fresh=1")
+    tiles = dict(re.findall(r'id="n-([a-z]+)">([^<]*)<', body))
+    assert tiles["satisfaction"] == f"{satisfaction * 100:.1f}%" == "50.0%"
+    assert tiles["resolved"] == str(len(resolved_cases)) == "3"
+    sheets = await _sheets(panel, f"?kind=month&period={datetime.now(CST).strftime('%Y-%m')}")
+    summary = dict(r[:2] for r in sheets["汇总"][1:])
+    assert summary["满意率"] == round(satisfaction, 4) and summary["本期办结"] == len(resolved_cases)
+    assert summary["评价次数"] == 4 and summary["其中满意"] == 2
