@@ -8,7 +8,9 @@ import jinja2
 
 from nlp.categories import CATEGORY_NAMES
 from storage.china_time import CHINA_TZ as CST
-from storage.models import EVENT_NAMES, OPEN_STATUSES, ROLE_NAMES, STATUS_NAMES  # noqa: F401  (admin imports them here)
+from storage.models import (  # noqa: F401  (admin imports them here)
+    CHANNEL_NAMES, EVENT_NAMES, OPEN_STATUSES, RATING_NAMES, ROLE_NAMES, STATUS_NAMES,
+)
 
 LEVEL_NAMES = {"village": "村干部", "township": "乡镇（街道）", "county": "县直部门", "unknown": "未知"}
 
@@ -37,6 +39,8 @@ def install(env: jinja2.Environment) -> None:
     env.filters["role_cn"] = lambda r: ROLE_NAMES.get(str(r), str(r))
     env.filters["event_cn"] = lambda k: EVENT_NAMES.get(str(k), str(k))
     env.filters["level_cn"] = lambda k: LEVEL_NAMES.get(str(k), str(k))
+    env.filters["channel_cn"] = lambda c: CHANNEL_NAMES.get(str(c), "其他渠道")
+    env.filters["rating_cn"] = lambda r: RATING_NAMES.get(str(r), "")
     env.globals["STATUS_NAMES"] = {str(k): v for k, v in STATUS_NAMES.items()}
     env.globals["CATEGORY_NAMES"] = CATEGORY_NAMES
     env.globals["ROLE_NAMES"] = ROLE_NAMES

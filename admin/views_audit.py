@@ -6,10 +6,13 @@ from datetime import date, datetime, time, timedelta
 from aiohttp import web
 
 from admin import scope
+from admin.audit_text import AuditNames
 from admin.filters import CST
-from admin.web import render, staff_of
+from admin.web import render, services_of, staff_of
+from handlers.cases.routing import office_codes
 from storage import audit
 from storage.models import AuditEntry
+from storage.models.audit import ACTION_NAMES
 
 routes = web.RouteTableDef()
 PAGE = 100
@@ -45,8 +48,18 @@ async def audit_log(request: web.Request) -> web.Response:
     if before > 0:
         qs = qs.filter(id__lt=before)
     entries = await qs.order_by("-id").limit(PAGE)
-    return render(request, "audit.html", {"q": q, "entries": entries, "verify": None,
-                                          "more": entries[-1].id if len(entries) == PAGE else 0})
+    return await _page(request, q, entries, None, entries[-1].id if len(entries) == PAGE else 0)
+
+
+async def _page(request: web.Request, q: dict[str, str], entries: list[AuditEntry], verify: object,
+                more: int) -> web.Response:
+    reg = await services_of(request).registry()
+    names = await AuditNames.load(await office_codes(services_of(request)),
+                                  {c: v.name for c, v in reg.villages.items()})
+    people = {f"staff:{sid}": names.person(str(sid)) for sid in sorted(names.staff)}
+    return render(request, "audit.html", {
+        "q": q, "entries": [names.line(e) for e in entries], "verify": verify, "more": more,
+        "people": people, "actions": {k.rstrip("."): v for k, v in ACTION_NAMES.items()}})
 
 
 @routes.post("/audit/verify")
@@ -57,4 +70,4 @@ async def audit_verify(request: web.Request) -> web.Response:
     await audit.append(f"staff:{staff.id}", "audit.verify", "", {"ok": result.ok, "checked": result.checked})
     entries = await AuditEntry.all().order_by("-id").limit(PAGE)
     q = dict.fromkeys(("actor", "action", "target", "since", "until"), "")
-    return render(request, "audit.html", {"q": q, "entries": entries, "verify": result, "more": 0})
+    return await _page(request, q, entries, result, 0)

@@ -15,6 +15,7 @@ from admin.case_query import PAGE_SIZE, CaseFilter
 from admin.filters import CST, STATUS_NAMES
 from admin.web import render, services_of, staff_of
 from handlers.cases.questions import open_questions
+from handlers.cases.routing import office_codes
 from handlers.cases.scope import monitor_could_see
 from handlers.cases.transitions import record
 from nlp.categories import CATEGORY_NAMES
@@ -56,6 +57,7 @@ async def case_list(request: web.Request) -> web.Response:
     return render(request, "cases.html", {
         "rows": rows, "total": f"{COUNT_CAP}+" if total > COUNT_CAP else total, "page": page, "pages": pages, "f": f, "towns": towns,
         "villages": villages, "township_choices": towns if scope.is_county(staff) else {},
+        "offices": await office_codes(services_of(request)),
     })
 
 
@@ -69,12 +71,15 @@ async def case_export(request: web.Request) -> web.Response:
     rows = await f.apply(await scope.visible_cases(request)).order_by("-id").limit(EXPORT_MAX_ROWS).values_list(
         "number", "created_at", "category", "status", "township_id", "village_id", "office", "accept_due",
         "resolve_due")
+    reg = await services_of(request).registry()
+    offices = await office_codes(services_of(request))
     wb, ws = workbook("案件")
     append(ws, ["编号", "登记时间", "类别", "状态", "乡镇", "村", "承办单位", "受理期限", "办结期限"])
     for number, created, cat, status, town, village, office, adue, rdue in rows:
+        t, v = reg.townships.get(town or ""), reg.villages.get(village or "")
         append(ws, [number, created.astimezone(CST).strftime("%Y-%m-%d %H:%M") if created else "",
-                   CATEGORY_NAMES.get(cat, cat), STATUS_NAMES.get(status, status), town or "", village or "",
-                   office, adue, rdue])
+                   CATEGORY_NAMES.get(cat, cat), STATUS_NAMES.get(status, status), t.name if t else "未识别",
+                   v.name if v else "", offices.get(office, "未定"), adue, rdue])
     await audit.append(f"staff:{staff.id}", "cases.export", staff.scope_code,
                        {"rows": len(rows), "filters": f.as_detail()})
     return xlsx_response(wb, f"cases-{datetime.now(CST).strftime('%Y%m%d%H%M')}")
@@ -85,14 +90,6 @@ async def _actor_names() -> dict[str, str]:
     for sid, display, username in await Staff.all().values_list("id", "display_name", "username"):
         names[f"staff:{sid}"] = display or username
     return names
-
-
-async def _office_name(code: str) -> str:
-    town = await Township.get_or_none(code=code) if code else None
-    if town is not None:
-        return town.commission
-    county = await County.get_or_none(code=code) if code else None
-    return county.commission if county else (code or "未定")
 
 
 def _events_for(staff: Staff, events: list[CaseEvent]) -> list[CaseEvent]:
@@ -130,7 +127,7 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
         "categories": CATEGORY_NAMES,
         "offices": await Township.all().order_by("code").values("code", "name"),
         "county": await County.first(),
-        "office_name": await _office_name(case.office),
+        "office_name": (await office_codes(services_of(request))).get(case.office, "未定"),
         "actor_names": await _actor_names(),
         "show_reporter": not monitor,
         "can_reveal": scope.may_see_reporter(staff) and not case.anonymous,

@@ -51,7 +51,6 @@ EVENT_TEXT: dict[str, str] = {
     "answer": "您的回答",
     "supplement": "您补充的情况",
 }
-RATINGS = {"satisfied": "满意", "unsatisfied": "不满意"}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from handlers.cases.scope import BadInput
 from handlers.cases.transitions import record
+from nlp.idcard import mask_numbers_in_text
 from storage import audit
 from storage.models import OPEN_STATUSES, STATUS_NAMES, Case, CaseEvent, Status
 
@@ -48,8 +49,8 @@ async def reassign(case: Case, office: str, reason: str, actor: str, services: "
         event = await record(case.id, "reassigned", actor=actor, reason=f"转{offices[office]}办理", public=True,
                              data={"from": old, "to": office, "reason": reason}, updates={"office": office},
                              services=services, conn=entries.conn)
-        await entries.append(actor, "case.reassign", case.number or str(case.id),
-                             {"from": old, "to": office, "event": event.id})
+        await entries.append(actor, "case.reassign", case.number or str(case.id),  # numbers typed in are masked
+                             {"from": old, "to": office, "reason": mask_numbers_in_text(reason), "event": event.id})
     return await Case.get(id=case.id)
 
 

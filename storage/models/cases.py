@@ -37,6 +37,13 @@ EVENT_NAMES: dict[str, str] = {
     "question": "向举报人提问", "answer": "举报人回答", "supplement": "举报人补充", "follows_up": "续报",
 }
 
+# Where a report came in, as staff read it (Case.channel, ReporterIdentity.channel).
+CHANNEL_NAMES: dict[str, str] = {
+    "mp": "公众号", "work": "企业微信", "miniapp": "小程序", "compare": "大数据比对", "panel": "工作人员登记",
+    "cli": "命令行导入", "demo": "演示数据",
+}
+RATING_NAMES: dict[str, str] = {"satisfied": "满意", "unsatisfied": "不满意"}
+
 
 class Case(Model):
     id = fields.IntField(primary_key=True)
