@@ -29,9 +29,11 @@ def pct(value: float | None) -> str:
 
 
 def install(env: jinja2.Environment) -> None:
+    from nlp.function_words import meaningful
     from nlp.idcard import mask_numbers_in_text
 
     env.filters["masked"] = mask_numbers_in_text  # ID and phone numbers typed into free text
+    env.filters["reasons"] = meaningful  # a case filed before function words were left out of the reasons
     env.filters["when"] = when
     env.filters["pct"] = pct
     env.filters["status_cn"] = lambda s: STATUS_NAMES.get(str(s), str(s))

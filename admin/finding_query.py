@@ -44,10 +44,10 @@ async def finding_or_404(staff: Staff, finding_id: str, county: str) -> Finding:
     try:
         fid = int(finding_id)
     except (TypeError, ValueError):
-        raise web.HTTPNotFound(text="no such finding") from None
+        raise web.HTTPNotFound(text="没有这条比对疑点，或不在您的管辖范围内。") from None
     f = await findings_for(staff, county).filter(id=fid).first()
     if f is None:
-        raise web.HTTPNotFound(text="no such finding")
+        raise web.HTTPNotFound(text="没有这条比对疑点，或不在您的管辖范围内。")
     return f
 
 

@@ -33,8 +33,8 @@ async def village_or_403(staff: Staff, code: str) -> Village:
     """A village the person may upload for: any for the county, their own township's for township staff."""
     village = await Village.get_or_none(code=code)
     if village is None:
-        raise web.HTTPBadRequest(text="no such village")
+        raise web.HTTPBadRequest(text="行政区划中没有这个村。")
     town = township_of(staff)
     if town is not None and village.township_id != town:  # type: ignore[attr-defined]
-        raise web.HTTPForbidden(text="this village is outside your township")
+        raise web.HTTPForbidden(text="这个村不在您的管辖范围内。")
     return village

@@ -51,10 +51,10 @@ async def case_or_404(request: web.Request, case_id: int | str) -> Case:
     try:
         cid = int(case_id)
     except (TypeError, ValueError):
-        raise web.HTTPNotFound(text="no such case") from None
+        raise web.HTTPNotFound(text="没有这件案件，或不在您的管辖范围内。") from None
     case = await (await visible_cases(request)).filter(id=cid).first()
     if case is None:
-        raise web.HTTPNotFound(text="no such case")
+        raise web.HTTPNotFound(text="没有这件案件，或不在您的管辖范围内。")
     return case
 
 
@@ -69,7 +69,7 @@ def may_see_reporter(staff: Staff) -> bool:
 
 def require(staff: Staff, roles: frozenset[Role]) -> None:
     if role(staff) not in roles:
-        raise web.HTTPForbidden(text="your role may not do this")
+        raise web.HTTPForbidden(text="您的账户角色无权进行此项操作。")
 
 
 def township_filter(staff: Staff) -> str | None:

@@ -131,7 +131,7 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
         "actor_names": await _actor_names(),
         "show_reporter": not monitor,
         "can_reveal": scope.may_see_reporter(staff) and not case.anonymous,
-        "monitors": [], "assigned": [], "revealed": None, "error": "",
+        "monitors": [], "monitor_places": {}, "assigned": [], "revealed": None, "error": "",
     }
     ctx["questions"] = await open_questions(case)
     ctx["follows"], ctx["follows_case"] = await _follows(case, in_scope)
@@ -142,11 +142,10 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
     ctx["powers_named"], ctx["powers_other"] = await rules_for_case(case.category, case.text)
     if scope.may_act(staff):
         ctx["assigned"] = await MonitorAssignment.filter(case_id=case.id).prefetch_related("staff")
-        monitors = Staff.filter(role=Role.MONITOR, is_active=True)
-        if not scope.is_county(staff):
-            monitors = monitors.filter(scope_code__startswith=staff.scope_code)
-        county = await scope.county_of(request)
-        ctx["monitors"] = [m for m in await monitors.order_by("username") if await monitor_could_see(m, case, county)]
+        ctx["monitors"] = await _monitors_for(case, await scope.county_of(request))
+        reg = await services_of(request).registry()
+        ctx["monitor_places"] = {m.id: reg.villages[m.scope_code].name if m.scope_code in reg.villages else "本乡镇"
+                                 for m in ctx["monitors"]}
     return ctx
 
 
@@ -181,6 +180,16 @@ async def link_follow_up(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/admin/cases/{case.id}")
 
 
+async def _monitors_for(case: Case, county: str) -> list[Staff]:
+    """The monitors of the case's own village (of its township while the village is unknown) who may see it."""
+    area = case.village_id or case.township_id
+    if not area:
+        return []
+    monitors = Staff.filter(role=Role.MONITOR, is_active=True)
+    monitors = monitors.filter(scope_code=area) if case.village_id else monitors.filter(scope_code__startswith=area)
+    return [m for m in await monitors.order_by("display_name", "username") if await monitor_could_see(m, case, county)]
+
+
 @routes.get(r"/cases/{id:\d+}")
 async def case_page(request: web.Request) -> web.Response:
     staff = staff_of(request)
@@ -213,13 +222,15 @@ async def assign_monitor(request: web.Request) -> web.Response:
     try:
         monitor_id = int(str(form.get("monitor", "")))
     except ValueError:
-        raise web.HTTPBadRequest(text="choose a monitor") from None
+        raise web.HTTPBadRequest(text="请选择一名作风监督员。") from None
     monitor = await Staff.get_or_none(id=monitor_id, role=Role.MONITOR, is_active=True)
+    county = await scope.county_of(request)
     if monitor is None or not (scope.is_county(staff) or monitor.scope_code.startswith(staff.scope_code)):
-        raise web.HTTPBadRequest(text="no such monitor in your jurisdiction")
-    if not await monitor_could_see(monitor, case, await scope.county_of(request)):
-        raise web.HTTPBadRequest(text="the county commission handles this case: monitors never see it "
-                                      "(avoidance, elevated supervision or the reporter's exclusion)")
+        raise web.HTTPBadRequest(text="您的管辖范围内没有这名作风监督员。")
+    if not await monitor_could_see(monitor, case, county):
+        raise web.HTTPBadRequest(text="此案由县纪委监委办理（回避、提级监督或举报人要求），不交办作风监督员。")
+    if monitor.id not in {m.id for m in await _monitors_for(case, county)}:
+        raise web.HTTPBadRequest(text="这名作风监督员不负责案件所在的村，请交办本村的监督员。")
     _, created = await MonitorAssignment.get_or_create(case_id=case.id, staff_id=monitor.id,
                                                        defaults={"assigned_by": f"staff:{staff.id}"})
     if created:
@@ -234,7 +245,7 @@ async def reveal(request: web.Request) -> web.Response:
     """A 实名 reporter's identity, shown once in this response, for a stated reason, audited."""
     staff = staff_of(request)
     if not scope.may_see_reporter(staff):
-        raise web.HTTPForbidden(text="only county roles may reveal a reporter")
+        raise web.HTTPForbidden(text="只有县纪委监委的账户可以查看举报人身份。")
     case = await scope.case_or_404(request, request.match_info["id"])
     reason = str((await request.post()).get("reason", "")).strip()
     ctx = await _case_context(request, staff, case)
@@ -264,7 +275,7 @@ async def attachment(request: web.Request) -> web.Response:
     case = await scope.case_or_404(request, request.match_info["id"])
     att = await Attachment.get_or_none(id=int(request.match_info["aid"]), case_id=case.id)
     if att is None:
-        raise web.HTTPNotFound(text="no such attachment")
+        raise web.HTTPNotFound(text="没有这个附件。")
     from storage.attachments import read_attachment
 
     try:

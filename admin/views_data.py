@@ -61,10 +61,10 @@ def _sweep(d: Path) -> None:
 
 def _upload_path(request: web.Request, token: str) -> Path:
     if not TOKEN_RE.match(token):
-        raise web.HTTPBadRequest(text="bad upload token")
+        raise web.HTTPBadRequest(text="上传记录无效，请重新上传文件。")
     path = _uploads(request) / token
     if not path.exists():
-        raise web.HTTPBadRequest(text="the upload has expired: upload the file again")
+        raise web.HTTPBadRequest(text="上传已过期，请重新上传文件。")
     return path
 
 

@@ -19,11 +19,23 @@ from typing import Any
 from aiohttp import web
 
 from admin import scope
+from admin.keyword_text import KeywordTextError, for_clerk, from_clerk
 from admin.web import render, services_of, staff_of
 from storage import audit
 from storage.models import Case, CaseEvent
 
 routes = web.RouteTableDef()
+# the evaluation's test splits (nlp.evaluate names them for developers) as the page calls them
+REGISTRY_LABELS = {"demo": "演示县的地名", "second": "训练中未出现过的另一个县的地名"}
+
+
+def split_label(name: str) -> str:
+    if name.endswith("(all)"):
+        return "全部测试样本"
+    reg = name.split("/", 1)[-1].replace("registry", "").strip()
+    return f"测试样本：{REGISTRY_LABELS.get(reg, '其他县的地名')}"
+
+
 _TRAINING: dict[str, asyncio.Task[Any]] = {}
 
 
@@ -47,14 +59,14 @@ async def _page(request: web.Request, **ctx: Any) -> web.Response:
     except ValueError:
         live = {}
     base: dict[str, Any] = {
-        "keywords": await model_files.live_text("keywords"),
+        "keywords": for_clerk(await model_files.live_text("keywords")),
         "live_meta": live.get("meta", {}),
         "versions": {k: await model_files.versions(k) for k in model_files.KINDS},
         "corrections": await CaseEvent.filter(kind="recategorised").count(),
         "evaluation": _read_json(d / "evaluation.json"),
         "has_candidate": (d / "candidate.json").exists(),
         "training": "job" in _TRAINING and not _TRAINING["job"].done(),
-        "error": "", "saved": False, "switched": False,
+        "error": "", "saved": False, "switched": False, "split_label": split_label,
     }
     base.update(ctx)
     return render(request, "model.html", base, status=400 if base["error"] else 200)
@@ -74,8 +86,8 @@ async def save_keywords(request: web.Request) -> web.Response:
     scope.require(staff, scope.ADMIN_ROLES)
     text = str((await request.post()).get("keywords", "")).replace("\r\n", "\n")
     try:
-        await save("keywords", text, actor=f"staff:{staff.id}", services=services_of(request))
-    except ModelFileError as exc:
+        await save("keywords", from_clerk(text), actor=f"staff:{staff.id}", services=services_of(request))
+    except (KeywordTextError, ModelFileError) as exc:
         return await _page(request, error=f"{exc}（未保存）", keywords=text)
     return await _page(request, saved=True)
 

@@ -65,7 +65,7 @@ async def outcome_review(request: web.Request) -> web.Response:
     scope.require(staff, scope.ACTING_ROLES)
     outcome = await Outcome.get_or_none(id=int(request.match_info["id"]))
     if outcome is None or not await (await scope.visible_cases(request)).filter(id=outcome.case_id).exists():  # type: ignore[attr-defined]
-        raise web.HTTPNotFound(text="no such outcome")
+        raise web.HTTPNotFound(text="没有这条查处结果。")
     form = await request.post()
     try:
         await O.review(outcome, staff, publish=form.get("decision") == "publish")

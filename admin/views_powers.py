@@ -42,7 +42,7 @@ async def powers_page(request: web.Request) -> web.Response:
 async def _item_or_404(code: str) -> PowerItem:
     item = await PowerItem.get_or_none(code=code)
     if item is None:
-        raise web.HTTPNotFound(text="no such item")
+        raise web.HTTPNotFound(text="清单中没有这个事项。")
     return item
 
 

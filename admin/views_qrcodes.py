@@ -33,7 +33,7 @@ async def poster(request: web.Request) -> web.Response:
     scope.require(staff_of(request), scope.ADMIN_ROLES)
     village = await Village.get_or_none(code=request.match_info["village"]).prefetch_related("township")
     if village is None:
-        raise web.HTTPNotFound(text="no such village in the registry")
+        raise web.HTTPNotFound(text="行政区划中没有这个村。")
     township = village.township.name if village.township else ""  # type: ignore[attr-defined]
     ctx = {"village": village, "township": township, "qr": "", "error": ""}
     try:

@@ -77,7 +77,7 @@ async def staff_active(request: web.Request) -> web.Response:
     scope.require(me, scope.ADMIN_ROLES)
     target = await Staff.get_or_none(id=int(request.match_info["id"]))
     if target is None:
-        raise web.HTTPNotFound(text="no such account")
+        raise web.HTTPNotFound(text="没有这个账户。")
     if target.id == me.id:
         return await _staff_page(request, error="不能停用自己的账号。")
     target.is_active = (await request.post()).get("active") == "1"
@@ -92,7 +92,7 @@ async def staff_bindcode(request: web.Request) -> web.Response:
     scope.require(staff_of(request), scope.ADMIN_ROLES)
     target = await Staff.get_or_none(id=int(request.match_info["id"]))
     if target is None:
-        raise web.HTTPNotFound(text="no such account")
+        raise web.HTTPNotFound(text="没有这个账户。")
     try:
         code = await issue_binding_code(target.id, services_of(request))
     except ValueError as exc:

@@ -37,7 +37,7 @@ def period_bounds(kind: str, value: str) -> tuple[str, datetime, datetime]:
             return f"{y}年第{q}季度", stats.month_start(first), stats.month_start(stats.add_months(first, 3))
     except ValueError:
         pass
-    raise web.HTTPBadRequest(text="period must be YYYY-MM (month) or YYYY-Qn (quarter)")
+    raise web.HTTPBadRequest(text="期间格式不对：月份如 2026-03，季度如 2026-Q1。")
 
 
 @routes.get("/reports")

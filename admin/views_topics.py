@@ -71,9 +71,9 @@ async def topics_status(request: web.Request) -> web.Response:
     scope.require(staff, scope.ADMIN_ROLES)
     r = await TopicRound.get_or_none(id=int(request.match_info["id"]))
     if r is None:
-        raise web.HTTPNotFound(text="no such round")
+        raise web.HTTPNotFound(text="没有这一轮点题。")
     want = str((await request.post()).get("status", ""))
     if want not in (RoundStatus.OPEN, RoundStatus.CLOSED):
-        raise web.HTTPBadRequest(text="status must be open or closed")
+        raise web.HTTPBadRequest(text="状态只能是开始或结束。")
     await T.set_status(r, RoundStatus(want), actor=f"staff:{staff.id}")
     raise web.HTTPSeeOther(f"/admin/topics?round={r.id}")

@@ -1,6 +1,6 @@
 """The panel's sub-application: templates, static files, and the middlewares every page passes.
 
-Order of the middlewares: security headers → session → CSRF → the page. A page
+Order of the middlewares: security headers → Chinese error pages → session → CSRF → the page. A page
 that needs a signed-in person reads `request["staff"]`; scope checks live in
 admin.scope and are called by the pages themselves.
 """
@@ -96,7 +96,7 @@ async def session_mw(request: web.Request, handler: Handler) -> web.StreamRespon
         raise web.HTTPFound("/admin/login/enroll" if session.stage == "enroll" else "/admin/login/totp")
     if request.method in ("GET", "HEAD"):
         raise web.HTTPFound("/admin/login")
-    raise web.HTTPUnauthorized(text="sign in first")
+    raise web.HTTPUnauthorized(text="请先登录。")
 
 
 @web.middleware
@@ -110,7 +110,7 @@ async def csrf_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
     else:
         expected = session.csrf
     if not expected or not security.csrf_ok(expected, given):
-        raise web.HTTPForbidden(text="CSRF token missing or wrong: reload the page and try again")
+        raise web.HTTPForbidden(text="页面已过期或表单无效，请刷新页面后重试。")
     return await handler(request)
 
 
@@ -124,7 +124,9 @@ def render(request: web.Request, template: str, ctx: dict[str, Any] | None = Non
 
 
 def create_subapp(services: Services) -> web.Application:
-    app = web.Application(middlewares=[body_size_mw, headers_mw, session_mw, csrf_mw])
+    from admin.errors import errors_mw, not_found
+
+    app = web.Application(middlewares=[body_size_mw, headers_mw, errors_mw, session_mw, csrf_mw])
     app[SERVICES] = services
     app[aiohttp_jinja2.static_root_key] = "/admin/static"
     env = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
@@ -135,4 +137,5 @@ def create_subapp(services: Services) -> web.Application:
     app.router.add_static("/static/", HERE / "static", name="static", append_version=True)
     for name in PAGES:
         app.add_routes(importlib.import_module(f"admin.{name}").routes)
+    app.router.add_route("*", "/{tail:.*}", not_found)  # last: only what no page claimed
     return app

@@ -18,6 +18,7 @@ from typing import AbstractSet, Sequence
 
 from nlp.categories import CATEGORY_IDS, OTHER
 from nlp.features import Features, KeywordTable, features
+from nlp.function_words import FUNCTION_WORDS
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
 N = len(CATEGORY_IDS)
@@ -130,7 +131,8 @@ def reasons(
     if kw_w is not None and kw_w[best] > 0:
         hits = [(w, t) for t in words if t in keywords for i, w in keywords[t] if i == best and w > 0]
         out += [t for _, t in sorted(hits, key=lambda x: (-x[0], x[1]))]
-    ranked = sorted(((w[best], t) for t in words if (w := weights.get(t)) is not None and w[best] > 0.05), reverse=True)
+    ranked = sorted(((w[best], t) for t in words if t not in FUNCTION_WORDS  # weighed, but no reason to show
+                     and (w := weights.get(t)) is not None and w[best] > 0.05), reverse=True)
     for _, t in ranked:
         if t not in out:
             out.append(t)
