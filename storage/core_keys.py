@@ -143,11 +143,8 @@ async def _attachments() -> Any:
 
 @rotator("core")
 async def rotate_core(cipher: PersonalDataCipher, progress: Progress | None = None) -> dict[str, int]:
-    from bot.config import load_settings  # the attachments directory
-
-    counts = {name: await rotate_table(name, cipher, progress) for name in TABLES if name != SUBSCRIPTIONS}
-    counts["attachment files"] = await rotate_attachments(cipher, load_settings().var_dir, progress)
-    return counts
+    """The rows; the attachment files follow in `key_rotation.rotate_all`, which is told where they are."""
+    return {name: await rotate_table(name, cipher, progress) for name in TABLES if name != SUBSCRIPTIONS}
 
 
 # -- keys check -------------------------------------------------------------------------------

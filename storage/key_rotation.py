@@ -12,6 +12,7 @@ registers `async def fn(cipher, progress) -> dict[str, int]` with `@rotator("nam
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Awaitable, Callable
 
 from storage.crypto import PersonalDataCipher
@@ -37,7 +38,13 @@ def rotator(name: str) -> Callable[[Rotator], Rotator]:
     return deco
 
 
-async def rotate_all(cipher: PersonalDataCipher, progress: Progress | None = None) -> dict[str, dict[str, int]]:
+async def rotate_all(cipher: PersonalDataCipher, progress: Progress | None = None, *,
+                     var_dir: Path) -> dict[str, dict[str, int]]:
+    """Every area's rows, then the attachment files under `var_dir` (the caller's settings say where)."""
+    from storage.core_keys import rotate_attachments
+
     for module in ROTATOR_MODULES:
         importlib.import_module(module)
-    return {name: await fn(cipher, progress) for name, fn in ROTATORS.items()}
+    results = {name: await fn(cipher, progress) for name, fn in ROTATORS.items()}
+    results["core"]["attachment files"] = await rotate_attachments(cipher, var_dir, progress)
+    return results

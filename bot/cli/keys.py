@@ -41,7 +41,7 @@ def run_rotate(args: argparse.Namespace) -> int:
         def progress(what: str, n: int) -> None:
             print(f"\r{what}: {n}", end="", file=sys.stderr, flush=True)
 
-        results = await rotate_all(cipher, progress)
+        results = await rotate_all(cipher, progress, var_dir=settings.var_dir)
         print(file=sys.stderr)
         await audit.append("cli", "keys.rotate", "", {"hmac_kid": cipher.current_hmac_kid,
                                                      "data_kid": cipher.current_data_kid,

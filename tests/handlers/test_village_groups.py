@@ -58,7 +58,7 @@ async def test_key_rotation_seals_a_legacy_plain_robot_key(registry_loaded: Any)
     services = registry_loaded
     hujia = await bind_group("wrLegacy", "610798101201", actor="test", cipher=services.cipher)
     await WechatGroup.filter(chat_id=hujia.chat_id).update(webhook_key=KEY)  # as an older version stored it
-    results = await rotate_all(services.cipher)
+    results = await rotate_all(services.cipher, var_dir=services.settings.var_dir)
     assert results["operator"]["legacy_sealed"] == 1
     assert (await WechatGroup.get(chat_id="wrLegacy")).webhook_key == ""
     assert (await groups_overview("wrLegacy"))[0].key_hint == "••••5aaa"

@@ -25,7 +25,7 @@ async def test_key_rotation_keeps_comparison_joined_and_raises_nothing_twice(dat
                                  data_keys={"k2": os.urandom(32), **old.data_keys})
     services.cipher = rotated
     try:
-        counts = await rotate_all(rotated)
+        counts = await rotate_all(rotated, var_dir=services.settings.var_dir)
         assert counts["compare"]["findings"] > 0  # their hashes moved to the new key
         again = await run_all(services)
         assert again.clues == 0 and sum(again.new.values()) == 0
