@@ -10,7 +10,7 @@ from aiohttp.abc import AbstractAccessLogger
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
 from bot.logs import request_id_middleware
-from bot.services import Services, build_services, close_services
+from bot.services import Services, close_services, connect_services
 
 log = logging.getLogger("qingfeng.app")
 
@@ -39,6 +39,17 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
             return  # WeChat's traffic is high-volume: inbound logs its rejections itself
         self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, time * 1000,
                          extra={"request_id": response.headers.get("X-Request-Id", "-")})
+
+
+async def build_services(settings: Settings) -> Services:
+    """What every process (server, worker, CLI command, test) runs on, with the domain plugged in."""
+    from handlers.cases.delivery import enqueue_replies
+    from handlers.model_files import sync
+
+    services = await connect_services(settings)
+    services.before_registry = sync  # callers of registry() classify next: the files must be current
+    services.outbox = enqueue_replies  # texts that do not fit a passive reply
+    return services
 
 
 def make_dispatcher(services: Services) -> Dispatcher:

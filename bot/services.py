@@ -1,7 +1,8 @@
 """What the running process shares: settings, Redis, the cipher, outbound clients, the registry.
 
-Built once by the app factory (or a CLI command) and handed to handlers by the
-dispatcher. Stateless apart from caches, so any number of processes can run.
+Built once by the composition root (`bot.app.build_services`, which also plugs in the two domain
+hooks below: the classifier-file sync and the outbox) and handed to handlers by the dispatcher.
+Stateless apart from caches, so any number of processes can run.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -25,6 +26,10 @@ log = logging.getLogger("qingfeng.services")
 
 REGISTRY_CHECK_S = 5.0
 
+# Plugged in by the composition root, so this runtime layer imports no flow or domain module.
+RegistryHook = Callable[["Services"], Awaitable[None]]
+ReplyLater = Callable[[str, str, list[str], "Services"], Awaitable[None]]
+
 
 @dataclass
 class Services:
@@ -39,6 +44,8 @@ class Services:
     _registry_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
     background: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
+    before_registry: RegistryHook | None = field(default=None, repr=False)  # the classifier's files follow
+    outbox: ReplyLater | None = field(default=None, repr=False)  # durable late replies
 
     @property
     def mp(self) -> "MpClient":
@@ -74,9 +81,8 @@ class Services:
         """The registry as an `nlp.RegistryIndex`, reloaded when an import bumps its version.
 
         Callers classify next, so the classifier's files are brought up to date here too."""
-        from handlers.model_files import sync
-
-        await sync(self)
+        if self.before_registry is not None:
+            await self.before_registry(self)
         now = time.monotonic()
         if self._registry is not None and now - self._registry_checked < REGISTRY_CHECK_S:
             return self._registry
@@ -104,9 +110,9 @@ class Services:
     async def reply_later(self, channel: str, openid: str, texts: list[str]) -> None:
         """Texts that could not go in the passive reply: durable outbox rows the worker sends
         (customer-service / WeCom app messages, a template when the 48 h window or quota is closed)."""
-        from handlers.cases.delivery import enqueue_replies
-
-        await enqueue_replies(channel, openid, texts, self)
+        if self.outbox is None:  # never drop a reply silently
+            raise RuntimeError("these services have no outbox: build them with bot.app.build_services")
+        await self.outbox(channel, openid, texts, self)
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Background work owned by the process, kept referenced until it ends."""
@@ -124,8 +130,8 @@ def make_cipher(settings: Settings) -> PersonalDataCipher:
     return PersonalDataCipher(hmac_keys=settings.hmac_keys, data_keys=settings.data_keys)
 
 
-async def build_services(settings: Settings) -> Services:
-    """Connect the database, Redis and an HTTP session: what every process (server, worker, CLI) runs on."""
+async def connect_services(settings: Settings) -> Services:
+    """Connect the database, Redis and an HTTP session (no domain hooks: `bot.app.build_services` adds them)."""
     from storage import audit, db
     from storage import redis as redis_conn
 

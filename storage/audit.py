@@ -69,7 +69,7 @@ def bind(key: bytes, redis: aioredis.Redis | None = None, *, legacy_until: int =
 def _key() -> bytes:
     if _chain.key is None:  # storage reads no configuration: the process hands the key over when it starts
         raise RuntimeError("the audit chain has no key: call storage.audit.bind(settings.audit_key) where the "
-                           "process builds its services (bot.services.build_services, bot.cli._common)")
+                           "process builds its services (bot.services.connect_services, bot.cli._common)")
     return _chain.key
 
 

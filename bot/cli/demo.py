@@ -88,7 +88,7 @@ async def _main(args: argparse.Namespace) -> None:
     await fake.start(port=args.fake_port, host=args.host)
     services = await build_services(settings)
     done = await load_demo_data(services)
-    from handlers.cases.worker import start_worker_in_process
+    from bot.cli.worker import start_worker_in_process
 
     stop_worker = await start_worker_in_process(services)
     runner = web.AppRunner(await create_app(settings, services), access_log_class=PathOnlyAccessLogger)

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from tortoise.expressions import Subquery
-from tortoise.transactions import in_transaction
 
 from nlp.idcard import mask_numbers_in_text
 from storage import audit
@@ -49,7 +48,8 @@ async def due(days: int, now: datetime) -> list[Case]:
 async def _purge_one(case: Case, actor: str, result: PurgeResult) -> None:
     from handlers.cases.transitions import record
 
-    async with in_transaction() as conn:
+    async with audit.transaction() as entries:
+        conn = entries.conn
         identities = await ReporterIdentity.filter(case_id=case.id).using_db(conn).delete()
         await OutboxMessage.filter(case_id=case.id, status__in=("sent", "failed")).using_db(conn).update(
             recipient_enc="")
@@ -67,8 +67,8 @@ async def _purge_one(case: Case, actor: str, result: PurgeResult) -> None:
                 masked += 1
         await record(case.id, PURGED, actor=actor, reason="保存期满,举报人身份信息和内容中的证件号、电话已删除",
                      data={"identity": bool(identities), "masked": masked}, updates=updates or None, conn=conn)
-        await audit.append(actor, "retention.purge", case.number or f"case:{case.id}",
-                           {"identity": bool(identities), "masked": masked}, using_db=conn)
+        await entries.append(actor, "retention.purge", case.number or f"case:{case.id}",
+                             {"identity": bool(identities), "masked": masked})
     result.cases.append(case.number or str(case.id))
     result.identities += identities
     result.texts_masked += masked

@@ -16,7 +16,7 @@ import aiohttp
 from bot.wechat_templates import message_of
 from handlers.cases import actions
 from handlers.cases.delivery import DeliveryConfig, deliver_due
-from handlers.cases.worker import start_worker_in_process
+from bot.cli.worker import start_worker_in_process
 from storage.models import OutboxMessage
 from tests.handlers.cases.conftest import FAST, World
 

@@ -69,7 +69,7 @@ async def test_retention_purge_removes_personal_data_of_old_closed_cases_only(wo
 
 
 async def test_worker_purges_daily(world: World) -> None:
-    from handlers.cases.worker import CRON, purge_retention
+    from handlers.cases.jobs import CRON, purge_retention
 
     assert any(job.coroutine is purge_retention for job in CRON)
     case = await world.file(TEXT)
