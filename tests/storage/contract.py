@@ -1,10 +1,15 @@
-"""The storage contract, run once per backend in its own process (`python contract.py URL`).
+"""The storage contract, run once per backend pair in its own process (`python contract.py DB_URL REDIS_URL`).
 
 A fresh database: migrations apply and re-apply, the registry imports and
 re-imports without change and exports to the same document, and every column
 kind we rely on round-trips (JSON, Chinese text, negative BIGINT, DECIMAL,
 aware datetimes, unique constraints), and the audit chain verifies and
 catches tampering.
+
+Redis (embedded over a unix socket, or a server over TCP): a conversation's state round-trips sealed
+with its TTL and leaves a marker when it expires, the dispatcher's pipelined scripts give every
+caller its own answer, a lease is exclusive and expires, and the audit head is anchored there so a
+truncation is caught.
 """
 from __future__ import annotations
 
@@ -20,7 +25,10 @@ sys.path.insert(0, str(REPO))
 
 from tortoise.exceptions import IntegrityError  # noqa: E402
 
+import redis.asyncio as aioredis  # noqa: E402
+
 from storage import audit, db  # noqa: E402
+from storage import redis as redis_conn  # noqa: E402
 from storage.models import AuditEntry, Case, ImportBatch, SubsidyRecord, Village  # noqa: E402
 from storage.registry import import_registry, load_file, load_registry_dict  # noqa: E402
 
@@ -32,7 +40,7 @@ def check(cond: bool, what: str) -> None:
         raise AssertionError(what)
 
 
-async def contract(url: str) -> None:
+async def contract(url: str, redis_url: str) -> None:
     await db.migrate(url)
     await db.close()
     await db.migrate(url)  # a second run finds nothing to do
@@ -80,8 +88,65 @@ async def contract(url: str) -> None:
         bad = await audit.verify()
         check(not bad.ok and bad.first_bad_id == second.id, f"tampering must be found at {second.id}: {bad}")
         _ = datetime.now(timezone.utc)
+        await AuditEntry.all().delete()
+        await redis_contract(redis_url)
     finally:
         await db.close()
+
+
+async def redis_contract(url: str) -> None:
+    from redis.commands.core import AsyncScript
+
+    from bot.dispatch.state import ConversationState, State, StatesGroup
+    from storage.crypto import PersonalDataCipher
+    from storage.script_batch import ScriptBatch
+
+    redis = redis_conn.connect(url)
+    await redis_conn.wait_ready(redis)
+    try:
+        check(not await redis.dbsize(), "the contract runs on an empty Redis")
+
+        class Report(StatesGroup):
+            describe = State()
+
+        cipher = PersonalDataCipher(hmac_keys={"k1": b"h" * 32}, data_keys={"k1": b"d" * 32})
+        state = ConversationState(redis, "mp", "private", "subj", ttl=2, cipher=cipher)
+        await state.set(Report.describe, text="王会计优亲厚友,电话13800001111")
+        key, marker = state.keys
+        raw = await redis.get(key)
+        check(raw is not None and "王会计".encode() not in raw and b"13800001111" not in raw, "the draft is sealed")
+        check(0 < await redis.pttl(key) <= 2000, "the state carries its TTL")
+        again = ConversationState(redis, "mp", "private", "subj", ttl=2, cipher=cipher)
+        await again.load()
+        check(again.current == Report.describe.id and again.data["text"].startswith("王会计"), "state round-trip")
+        await asyncio.sleep(2.3)
+        late = ConversationState(redis, "mp", "private", "subj", ttl=2, cipher=cipher)
+        await late.load()
+        check(late.current is None and late.expired_flow == "Report", f"an expired flow leaves its marker: {late.expired_flow}")
+
+        batch = ScriptBatch(redis)
+        echo = AsyncScript(redis, "redis.call('incr', KEYS[1]) return ARGV[1]")
+        got = await asyncio.gather(*(batch.run(echo, ["contract:n"], [str(i)]) for i in range(50)))
+        check([int(g) for g in got] == list(range(50)), "each pipelined caller gets its own answer")
+        check(int(await redis.get("contract:n") or 0) == 50, "every script ran once")
+        await batch.close()
+
+        lease = redis.lock("contract:lease", timeout=1, blocking_timeout=0)
+        check(await lease.acquire(), "a free lease is taken")
+        check(not await redis.lock("contract:lease", timeout=1, blocking_timeout=0).acquire(), "a lease is exclusive")
+        await asyncio.sleep(1.2)
+        check(await redis.lock("contract:lease", timeout=1, blocking_timeout=0).acquire(), "a lease expires")
+
+        audit.bind(b"contract-audit-key".ljust(32, b"."), redis)
+        entries = [await audit.append("cli", "test.action", f"r{i}", {"i": i}) for i in range(3)]
+        check(await audit.anchored_head() == (entries[-1].id, entries[-1].hash), "the head is anchored in Redis")
+        check((await audit.verify()).ok, "anchored chain verifies")
+        await AuditEntry.filter(id=entries[-1].id).delete()
+        cut = await audit.verify()
+        check(not cut.ok and cut.first_bad_id == entries[-1].id, f"truncation caught through the anchor: {cut}")
+    finally:
+        await redis.flushdb()
+        await redis.aclose()
 
 
 def _canonical(data: dict) -> dict:  # the file, as the export spells it (sorted, defaults filled)
@@ -100,5 +165,5 @@ def _canonical(data: dict) -> dict:  # the file, as the export spells it (sorted
 
 
 if __name__ == "__main__":
-    asyncio.run(contract(sys.argv[1]))
+    asyncio.run(contract(sys.argv[1], sys.argv[2]))
     print("storage contract holds")
