@@ -24,6 +24,7 @@ Mount = Callable[[web.Application, Services], None]
 def _mounts() -> list[Mount]:
     mounts: list[Mount] = []
     from bot.metrics import mount as metrics_mount; mounts.append(metrics_mount)  # /metrics (Prometheus)
+    from bot.inbound_queue import mount as queue_mount; mounts.append(queue_mount)  # messages past the in-flight limit
     from bot.api import mount as api_mount; mounts.append(api_mount)  # mini-program API and Open311
     from admin import mount as admin_mount; mounts.append(admin_mount)  # the panel under /admin
     from handlers.report import warm_up; mounts.append(warm_up)  # nlp model and registry before the first message

@@ -227,6 +227,8 @@ class Settings(_FromEnv):
     timestamp_tolerance_s: int = Field(300, validation_alias=env("QINGFENG_TIMESTAMP_TOLERANCE"))
     reply_deadline_s: float = Field(4.0, validation_alias=env("QINGFENG_REPLY_DEADLINE"))
     sender_rate_per_minute: int = Field(30, validation_alias=env("QINGFENG_SENDER_RATE"))
+    # Messages one server process works on at once; past it they are queued (bot.inbound_queue)
+    inflight_limit: int = Field(128, ge=1, validation_alias=env("QINGFENG_INFLIGHT_LIMIT"))
     # Conversations
     state_ttl_s: int = Field(1800, validation_alias=env("QINGFENG_STATE_TTL"))
     # Retention (SPEC Privacy): personal data of a case closed this many days ago is purged

@@ -23,6 +23,7 @@ from wechatpy.utils import check_signature
 from bot.dispatch import Dispatcher, Inbound, Reply
 from bot.dispatch.dispatcher import DEDUP_TTL_S, FAILED, PENDING
 from bot.dispatch.message import from_wechatpy
+from bot.inbound_queue import QUEUED, SHED, backlog_of
 from bot.services import Services
 from storage import keys
 
@@ -115,6 +116,7 @@ class InboundEndpoint:
         self.spec = spec
         self.dispatcher = dispatcher
         self.services = services
+        self.backlog = backlog_of(services, dispatcher)  # the in-flight limit, shared by both endpoints
 
     # -- GET: the handshake WeChat does when the URL is configured
     async def handshake(self, request: web.Request) -> web.Response:
@@ -205,6 +207,10 @@ class InboundEndpoint:
             spent = time.monotonic() - arrival if arrival is not None else 0.0
             return max(self.services.settings.reply_deadline_s - spent, 0.05)
 
+        if await self.backlog.must_queue(subject):
+            queued = await self.backlog.enqueue(msg, key, subject)
+            if queued is not None:
+                return queued
         deadline = left()
         task = asyncio.ensure_future(self._dispatch(msg, key, subject))
         if not await finished_within(task, deadline):
@@ -231,7 +237,8 @@ class InboundEndpoint:
 
     async def _dispatch(self, msg: Inbound, key: str, subject: str) -> Reply | None:
         try:
-            return await self.dispatcher.handle(msg, dedup_key=key, seal_reply=self._seal, subject=subject)
+            return await self.backlog.counted(
+                self.dispatcher.handle(msg, dedup_key=key, seal_reply=self._seal, subject=subject))
         except Exception:
             log.exception("handler failed on a %s %s message", msg.channel, msg.kind)
             return Reply.text(FAILED)
@@ -244,6 +251,8 @@ class InboundEndpoint:
             value = await self.services.redis.get(key)
             if value is None:
                 return None
+            if value == QUEUED:  # waiting in the backlog: its answer comes by customer-service message
+                return Reply.text(SHED)
             if value != PENDING:
                 return Reply(json.loads(self.services.cipher.open(value.decode())))
             await asyncio.sleep(0.05)

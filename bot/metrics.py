@@ -2,6 +2,7 @@
 
     qingfeng_messages_in_total{channel,kind}       inbound WeChat/WeCom messages, this process
     qingfeng_replies_late_total{channel}           answers too slow for the passive reply, sent later
+    qingfeng_messages_queued_total{channel}        messages past the in-flight limit, queued (正在处理，请稍候)
     qingfeng_token_refreshes_total{api}            access tokens fetched from WeChat/WeCom, this process
     qingfeng_outbox_send_errors_total{errcode}     refused sends, this process (the worker: see below)
     qingfeng_outbox_backlog{kind}                  outbox rows waiting to be sent (the database: all processes)
@@ -31,6 +32,8 @@ MESSAGES_IN = Counter("qingfeng_messages_in", "Inbound WeChat and WeCom messages
                       registry=REGISTRY)
 REPLIES_LATE = Counter("qingfeng_replies_late", "Answers sent later by customer-service message (past the 5 s)",
                        ["channel"], registry=REGISTRY)
+QUEUED = Counter("qingfeng_messages_queued", "Messages queued past the in-flight limit, answered later",
+                 ["channel"], registry=REGISTRY)
 TOKEN_REFRESHES = Counter("qingfeng_token_refreshes", "Access tokens fetched", ["api"], registry=REGISTRY)
 SEND_ERRORS = Counter("qingfeng_outbox_send_errors", "Outbox sends refused or failed, by errcode", ["errcode"],
                       registry=REGISTRY)
@@ -50,6 +53,10 @@ def message_in(channel: str, kind: str) -> None:
 
 def reply_late(channel: str) -> None:
     REPLIES_LATE.labels(label(channel)).inc()
+
+
+def message_queued(channel: str) -> None:
+    QUEUED.labels(label(channel)).inc()
 
 
 def token_refreshed(api: str) -> None:

@@ -151,3 +151,13 @@ def pending_question(subject: str) -> str:
 def filed_answer(subject: str) -> str:
     """The sealed answer to the sender's last filing, for the flow's idle time: typed again, it is shown again."""
     return f"{PREFIX}:filed:{subject}"
+
+
+def inbound_backlog() -> str:
+    """The stream of messages queued past the in-flight limit (bot.inbound_queue), each sealed."""
+    return f"{PREFIX}:inbound:backlog"
+
+
+def inbound_waiting(subject: str) -> str:
+    """How many of the sender's messages wait in the backlog: their next ones queue behind them, in order."""
+    return f"{PREFIX}:inbound:waiting:{subject}"
