@@ -10,12 +10,19 @@ removed (short villager messages rarely share whole words, but paraphrases share
   (SIMHASH_MAX_DISTANCE). The caller still confirms a link with `similarity`.
 The caller restricts candidates to the same village and category; this module only
 compares texts.
+
+Linking (handlers/cases/linking.py) asks a different question: `same_matter(a, b)` over two
+`nlp.matter.Matter` readings — the same accused (post, or name digest) and the same matter (fund or
+asset, act, period), by meaning rather than shared characters. See docs/BENCHMARKS-nlp.md for its
+precision and recall on nlp/data/linking_pairs.jsonl beside `similarity`.
 """
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
+from nlp.matter import Matter
 from nlp.text import normalize
 
 SIMILARITY_THRESHOLD = 0.3
@@ -59,3 +66,57 @@ def simhash(text: str) -> int:
 
 def hamming(a: int, b: int) -> int:
     return ((a ^ b) & _MASK64).bit_count()
+
+
+SAME_MATTER_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True)
+class MatterMatch:
+    score: float  # 0–1
+    same: bool
+    reason: str  # one line, Chinese, names no one (shown to staff beside the link)
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _names_agree(a: Matter, b: Matter) -> bool | None:
+    """True: a name in common; False: both name someone, never the same person; None: not both named."""
+    if not a.names or not b.names:
+        return None
+    return any(sa == sb and (not fa or not fb or fa == fb) for sa, fa in a.names for sb, fb in b.names)
+
+
+def same_matter(a: Matter, b: Matter, threshold: float = SAME_MATTER_THRESHOLD) -> MatterMatch:
+    """Whether two reports of one village accuse the same cadre of the same thing."""
+    names = _names_agree(a, b)
+    ta, tb = a.specific_titles, b.specific_titles
+    if names is False:
+        return MatterMatch(0.0, False, "被反映人姓名不同")
+    if ta and tb and not ta & tb and not names:
+        return MatterMatch(0.0, False, "被反映人职务不同")
+    if a.objects and b.objects and not a.objects & b.objects:
+        return MatterMatch(0.0, False, "反映的事项不同")
+    if (a.dates and b.dates and not a.dates & b.dates) or (a.years and b.years and not a.years & b.years):
+        return MatterMatch(0.0, False, "时间不同")
+    if a.category and b.category and a.category != b.category:
+        # The classifier may file one matter under two rows (an act or a domain): across categories only the
+        # same accused, object and act together make one matter.
+        if not (a.objects & b.objects and a.acts & b.acts and (ta & tb or names)):
+            return MatterMatch(0.0, False, "类别不同")
+    accused = 1.0 if (ta & tb or names) else 0.5 if not (ta and tb) else 0.0
+    obj = _overlap(a.objects, b.objects)
+    act = _overlap(a.acts, b.acts)
+    words = len(a.words & b.words) / len(a.words | b.words) if a.words and b.words else 0.0
+    score = round(0.35 * accused + 0.35 * obj + 0.2 * act + 0.1 * words, 4)
+    same = score >= threshold
+    return MatterMatch(score, same, _reason(a, b) if same else "相似程度不够")
+
+
+def _reason(a: Matter, b: Matter) -> str:
+    parts = ["同一被反映人" if (a.specific_titles & b.specific_titles or _names_agree(a, b)) else "",
+             "同一事项(" + "、".join(sorted(a.objects & b.objects)) + ")" if a.objects & b.objects else "",
+             "同一行为" if a.acts & b.acts else ""]
+    return ",".join(p for p in parts if p) or "内容相近"

@@ -1,0 +1,112 @@
+"""What a report is about, for linking: the accused (post, name) and the matter (fund or asset, act, period).
+
+`matter(text, category)` reads a report into a `Matter`: the posts it accuses (会计, 书记 …, from
+nlp/data/matter_concepts.tsv with their synonyms: 村支书/支书/书记 are one post), the accused's name
+as short digests only (a name is personal data: it is compared, never kept or shown), the objects
+(低保/最低生活保障 are one, 危房改造/危改 another), the acts (克扣/截留/少发; 优亲厚友/照顾亲戚), the
+years and dates it names, and its remaining content words (jieba tokens, place names dropped: the
+caller compares reports of one village). Concepts are matched on the normalised text (traditional
+characters converted, full-width folded), so a retelling in other words, in traditional characters or
+with a dialect word listed in the table reads the same.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from nlp.text import normalize
+
+CONCEPTS_PATH = Path(__file__).parent / "data" / "matter_concepts.tsv"
+GENERIC_TITLE = "干部"  # "村干部", "村委": some post of the village, not which one
+KINDS = ("title", "object", "act")
+
+# Common surnames: a name is only read next to a post or as 姓X / X某 / 老X, so the list can stay short.
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+            "沈姚卢姜崔钟谭陆汪范金廖贾夏韦付白邹孟熊秦邱尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵严覃武戴莫孔汤")
+_S = f"[{SURNAMES}]"
+# What ends a given name after a post: "会计王建国把…", "书记李某某说…" (and never starts one)
+_ENDS = ",。!?、;:的把将让给在对从说不没就也还又是跟和与私吃拿收要扣用经带"
+_NAME_END = f"(?=$|[{_ENDS}])"
+_STOP = frozenset("我们 他们 你们 自己 我家 我们家 他家 村里 村上 一个 什么 就是 说是 这个 那个 还是 没有 已经 现在 "
+                  "时候 真正 根本 一直 全都 都是 这样 怎么 为什么 一下 一些 好几 别人 人家 大家 希望 请求 领导 反映 "
+                  "举报 情况 问题 调查 一查 查查".split())
+_PLACE_TAIL = re.compile(r".+(?:村|镇|乡|社区|街道|县)$")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_DATE = re.compile(r"20\d\d-\d\d-\d\d")
+_WORD = re.compile(r"[\u4e00-\u9fffa-z]{2,}")
+
+
+@dataclass(frozen=True)
+class Matter:
+    titles: frozenset[str]  # canonical posts; GENERIC_TITLE when only "村干部" is said
+    names: frozenset[tuple[str, str]]  # (surname digest, full-name digest or "") — never the name itself
+    objects: frozenset[str]
+    acts: frozenset[str]
+    years: frozenset[str]
+    dates: frozenset[str]
+    words: frozenset[str]  # content tokens outside the concepts
+    category: str = ""
+
+    @property
+    def specific_titles(self) -> frozenset[str]:
+        return self.titles - {GENERIC_TITLE}
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, re.Pattern[str]], dict[str, dict[str, str]]]:
+    """Per kind: one longest-first pattern over all its surface forms, and form → concept."""
+    forms: dict[str, dict[str, str]] = {k: {} for k in KINDS}
+    for line in CONCEPTS_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, concept, words = line.split("\t")
+        for w in words.split():
+            forms[kind][normalize(w)] = concept
+    patterns = {k: re.compile("|".join(re.escape(w) for w in sorted(f, key=len, reverse=True)))
+                for k, f in forms.items()}
+    return patterns, forms
+
+
+def concepts(text: str, kind: str) -> frozenset[str]:
+    patterns, forms = _table()
+    return frozenset(forms[kind][m.group(0)] for m in patterns[kind].finditer(text))
+
+
+def _digest(value: str) -> str:
+    return hashlib.blake2b(f"accused:{value}".encode(), digest_size=6).hexdigest()
+
+
+def _names(text: str) -> frozenset[tuple[str, str]]:
+    """The accused's names as digests: 会计王建国 / 王会计 / 姓王的 / 王某 / 老王."""
+    patterns, _ = _table()
+    title = patterns["title"].pattern
+    found: set[tuple[str, str]] = set()
+    for m in re.finditer(f"(?:{title})({_S})(?![{_ENDS}])([\u4e00-\u9fff]{{1,2}}?){_NAME_END}", text):
+        given = m.group(2)
+        found.add((m.group(1), "" if given.startswith("某") or given in ("的", "家") else m.group(1) + given))
+    for m in re.finditer(f"({_S})(?:某某|某|xx|x)|姓({_S})|老({_S})|"
+                         f"({_S})(?={title})", text):
+        found.add((next(g for g in m.groups() if g), ""))
+    return frozenset((_digest(s), _digest(full) if full else "") for s, full in found)
+
+
+def _words(text: str) -> frozenset[str]:
+    from nlp import engine
+
+    patterns, _ = _table()
+    rest = text
+    for kind in KINDS:
+        rest = patterns[kind].sub(" ", rest)
+    tokens = engine.get().segmenter.cut(rest)
+    return frozenset(t for t in tokens if _WORD.fullmatch(t) and t not in _STOP and not _PLACE_TAIL.fullmatch(t))
+
+
+@lru_cache(maxsize=4096)
+def matter(text: str, category: str = "") -> Matter:
+    norm = normalize(text)
+    return Matter(titles=concepts(norm, "title"), names=_names(norm), objects=concepts(norm, "object"),
+                  acts=concepts(norm, "act"), years=frozenset(_YEAR.findall(norm)),
+                  dates=frozenset(_DATE.findall(norm)), words=_words(norm), category=category)
