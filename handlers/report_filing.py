@@ -25,7 +25,7 @@ def draft_from(data: dict[str, Any], msg: Inbound, *, anonymous: bool, phone: st
         township=data.get("township", ""), village=data.get("village", ""), level=data.get("level", "unknown"),
         confidence=float(data.get("confidence", 0.0)), keywords=list(data.get("keywords", [])),
         exclude_township=bool(data.get("exclude", False)), anonymous=anonymous,
-        openid=None if anonymous else msg.sender, phone=None if anonymous else phone,
+        openid=None if anonymous else msg.sender, phone=None if anonymous else phone, sender=msg.sender,
         draft_id=data.get("draft_id"), receipt=receipt,
         source_ref={"follows": data["follows"]} if data.get("follows") else None,  # 续报: the case it follows up
     )

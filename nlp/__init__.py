@@ -13,11 +13,12 @@ from nlp.category import CategoryResult
 from nlp.engine import load, reload_keywords, reload_registry
 from nlp.registry import RegistryIndex, Township, Village
 from nlp.routing import RouteDecision, route
-from nlp.similar import SIMILARITY_THRESHOLD, hamming, is_similar, similarity, simhash
+from nlp.matter import Matter, matter
+from nlp.similar import SIMILARITY_THRESHOLD, MatterMatch, hamming, is_similar, same_matter, similarity, simhash
 
 __all__ = [
-    "Analysis", "CATEGORY_IDS", "CATEGORY_NAMES", "CategoryResult", "RegistryIndex",
+    "Analysis", "CATEGORY_IDS", "CATEGORY_NAMES", "CategoryResult", "Matter", "MatterMatch", "RegistryIndex",
     "RouteDecision", "SIMILARITY_THRESHOLD", "Township", "Village", "analyze",
     "classify_category", "hamming", "is_similar", "load", "reload_keywords",
-    "reload_registry", "route", "similarity", "simhash",
+    "matter", "reload_registry", "route", "same_matter", "similarity", "simhash",
 ]

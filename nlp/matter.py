@@ -48,7 +48,9 @@ class Matter:
     years: frozenset[str]
     dates: frozenset[str]
     words: frozenset[str]  # content tokens outside the concepts
-    category: str = ""
+    # The report's category and the second row its text fits (SPEC: many messages fit two rows, an act
+    # and a domain): two retellings filed under different rows still share one of them.
+    categories: frozenset[str] = frozenset()
 
     @property
     def specific_titles(self) -> frozenset[str]:
@@ -104,9 +106,22 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(t for t in tokens if _WORD.fullmatch(t) and t not in _STOP and not _PLACE_TAIL.fullmatch(t))
 
 
+def _categories(text: str, category: str) -> frozenset[str]:
+    from nlp.analyze import classify_category
+
+    if not category:
+        return frozenset()
+    try:
+        second = classify_category(text).category2
+    except RuntimeError:  # no model trained: the filed category alone
+        second = ""
+    return frozenset(c for c in (category, second) if c and c != "other")
+
+
 @lru_cache(maxsize=4096)
 def matter(text: str, category: str = "") -> Matter:
+    """`category`: the case's (filed or corrected by staff); "" compares the texts alone."""
     norm = normalize(text)
     return Matter(titles=concepts(norm, "title"), names=_names(norm), objects=concepts(norm, "object"),
                   acts=concepts(norm, "act"), years=frozenset(_YEAR.findall(norm)),
-                  dates=frozenset(_DATE.findall(norm)), words=_words(norm), category=category)
+                  dates=frozenset(_DATE.findall(norm)), words=_words(norm), categories=_categories(text, category))

@@ -101,11 +101,8 @@ def same_matter(a: Matter, b: Matter, threshold: float = SAME_MATTER_THRESHOLD) 
         return MatterMatch(0.0, False, "反映的事项不同")
     if (a.dates and b.dates and not a.dates & b.dates) or (a.years and b.years and not a.years & b.years):
         return MatterMatch(0.0, False, "时间不同")
-    if a.category and b.category and a.category != b.category:
-        # The classifier may file one matter under two rows (an act or a domain): across categories only the
-        # same accused, object and act together make one matter.
-        if not (a.objects & b.objects and a.acts & b.acts and (ta & tb or names)):
-            return MatterMatch(0.0, False, "类别不同")
+    if a.categories and b.categories and not a.categories & b.categories:  # SPEC: same village and category
+        return MatterMatch(0.0, False, "类别不同")
     accused = 1.0 if (ta & tb or names) else 0.5 if not (ta and tb) else 0.0
     obj = _overlap(a.objects, b.objects)
     act = _overlap(a.acts, b.acts)

@@ -84,6 +84,12 @@ def api_follow(case_id: int, subject: str) -> str:
     return f"{PREFIX}:apifollow:{case_id}:{subject}"
 
 
+def case_filer(case_id: int) -> str:
+    """Who filed a case, as keyed digests of the sender (匿名 too, for a while): one person's reports never
+    make a 意见集中 cluster by themselves (handlers/cases/linking.py). Never the openid."""
+    return f"{PREFIX}:casefiler:{case_id}"
+
+
 def compare_run_lock() -> str:
     """One comparison run at a time (after an import and on demand may overlap)."""
     return f"{PREFIX}:lock:compare:run"

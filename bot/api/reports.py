@@ -111,24 +111,17 @@ def _place(body: ReportIn, registry: object, analysis: object) -> tuple[str, str
     return getattr(analysis, "township"), getattr(analysis, "village")
 
 
-async def similar_open(text: str, category: str, village: str) -> list[Case]:
-    from nlp import is_similar
-
-    if not village or category == "other":
-        return []
-    candidates = await Case.filter(village_id=village, category=category, status__in=OPEN_STATUSES) \
-        .order_by("-created_at", "-id").limit(SIMILAR_CANDIDATES)
-    return [c for c in candidates if is_similar(text, c.text)]
-
-
 async def _similar_offer(call: Call, text: str, category: str, village: str) -> ReportOut | None:
     """Issue 20 item 8: the caller learns that a similar open case exists, nothing about it (no number,
     place, status or office); a token lets them 附议 it. Rate-limited per session, and audited."""
     from bot.api.limits import check_similar
     from storage import audit
 
+    from handlers.cases.linking import similar_open
+
     await check_similar(call.me, call.services, call.config)
-    similar = await similar_open(text, category, village)
+    similar = await similar_open(text, category, village, channel=CHANNEL, sender=call.me.openid,
+                                 services=call.services, limit=SIMILAR_CANDIDATES)
     await audit.append(f"miniapp:{call.me.subject[:16]}", "reports.similar_check",
                        f"case:{similar[0].id}" if similar else "", {"found": bool(similar), "village": village})
     if not similar:
@@ -180,6 +173,7 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
         level=analysis.level, confidence=1.0 if body.category else analysis.confidence,
         keywords=list(analysis.keywords), exclude_township=analysis.exclude_township,
         anonymous=body.anonymous, openid=None if body.anonymous else call.me.openid, name=name, phone=phone,
+        sender=call.me.openid,
     )
     filed = await file_report(draft, call.services)
     case = filed.case
@@ -193,9 +187,9 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
 
 
 @routes.post("/reports/follow", body=FollowIn, response=FollowOut, bucket="follow",
-             errors=("case_not_found", "case_closed", "already_followed"), summary="附议一件相似的反映")
+             errors=("case_not_found", "case_closed", "already_followed", "own_report"), summary="附议一件相似的反映")
 async def follow(call: Call, body: FollowIn) -> FollowOut:
-    from handlers.cases.linking import support
+    from handlers.cases.linking import filed_by, support
 
     from bot.api.followup import is_number
 
@@ -212,6 +206,8 @@ async def follow(call: Call, body: FollowIn) -> FollowOut:
         raise fail("case_not_found")
     if case.status not in OPEN_STATUSES:
         raise fail("case_closed")
+    if await filed_by(case, CHANNEL, call.me.openid, call.services):
+        raise fail("own_report")  # a reporter's 附议 of their own report would count them twice
     subject = call.services.cipher.lookup_hash(f"{CHANNEL}:{call.me.openid}", purpose="follow")[:32]
     if not await call.services.redis.set(keys.api_follow(case.id, subject), b"1", nx=True, ex=FOLLOW_TTL_S):
         raise fail("already_followed")

@@ -46,6 +46,9 @@ class ReportDraft:
     exclude_township: bool = False
     anonymous: bool = True
     openid: str | None = None  # 实名 only
+    # Who sent it (匿名 too): never stored; its keyed digest is kept a while so that one person's reports
+    # never make a 意见集中 cluster by themselves and nobody 附议s their own (handlers/cases/linking.py)
+    sender: str | None = None
     name: str | None = None
     phone: str | None = None
     source_ref: dict[str, Any] | None = None
@@ -124,6 +127,7 @@ async def _file_once(draft: ReportDraft, services: "Services") -> Filed:
             from handlers.lost_drafts import closed
 
             await closed(draft.draft_id, conn)
+        await linking.remember_filer(case.id, draft.channel, draft.sender or draft.openid, services)
         if accepted:
             for hook in AFTER_FILED:
                 await hook(case, conn, services)

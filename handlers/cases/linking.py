@@ -1,39 +1,132 @@
-"""Linked reports (意见集中): a new report like an open case of the same village and category joins it.
+"""Linked reports (意见集中): a new report of the same matter as an open case of the village joins it.
 
-The first open case of a cluster is its root; every later similar report points to
-the root (Case.linked_to) and raises the root's priority by one, so the office sees
-the cluster together (`cluster()`) and the biggest first. Candidates are the open
-cases of the same village, category and office (never across an avoidance); the
-text decides (nlp.similarity).
+The first open case of a cluster is its root; every later report of the same matter points to
+the root (Case.linked_to) and raises the root's priority by one, so the office sees the cluster
+together (`cluster()`) and the biggest first. Candidates are the open cases of the same village and
+office and category (never across an avoidance); the matter decides (nlp.same_matter: the same accused,
+post or name, and the same fund, asset, act and period, by meaning rather than shared characters).
+
+One person's reports never make a cluster by themselves: a case whose cluster already holds a report
+of the same filer is no candidate. The filer is known by keyed digests only — the 实名 identity's
+subject hash, the person a 查补贴 dispute is about (the record's ID hash), and for every chat or
+mini-program filing (匿名 too) a digest of the sender kept in Redis for FILER_TTL_S, never in the
+case's row. The same digests refuse a villager's 附议 of their own report (`filed_by`).
 A villager's 附议 of an open case (`support`, the mini-program's /reports/follow) raises it the same way.
 """
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from storage.models import OPEN_STATUSES, Case, CaseEvent
+from storage import keys
+from storage.models import OPEN_STATUSES, Case, CaseEvent, ReporterIdentity, SubsidyRecord
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from nlp.similar import MatterMatch
 
-MAX_CANDIDATES = 200  # one village, one category, still open: far fewer in practice
+log = logging.getLogger("qingfeng.linking")
+MAX_CANDIDATES = 200  # one village, still open: far fewer in practice
+FILER_TTL_S = 180 * 24 * 3600  # longer than any case stays open (30 days, then 督办)
 
 
-async def find_similar(case: Case, conn: Any) -> Case | None:
-    from nlp import SIMILARITY_THRESHOLD, similarity
+def _sender_digests(services: "Services", channel: str, sender: str) -> set[str]:
+    """Under every key, so a rotation does not split one person in two."""
+    return {h[:32] for h in services.cipher.all_lookup_hashes(f"{channel}:{sender}", purpose="filer")}
 
+
+async def remember_filer(case_id: int, channel: str, sender: str | None, services: "Services") -> None:
+    """Called by filing for every case; a case without a known sender clears a stale key of its id."""
+    try:
+        if sender:
+            await services.redis.set(keys.case_filer(case_id), ",".join(sorted(_sender_digests(services, channel, sender))),
+                                     ex=FILER_TTL_S)
+        else:
+            await services.redis.delete(keys.case_filer(case_id))
+    except Exception as exc:  # a filing never fails for this: identity and dispute digests still hold
+        log.warning("case %s: filer digest not kept: %s", case_id, type(exc).__name__)
+
+
+async def _filers(cases: list[Case], services: "Services", conn: Any) -> dict[int, set[str]]:
+    """Per case, the digests that say who filed it (empty: unknown, e.g. a panel entry or Redis lost)."""
+    out: dict[int, set[str]] = {c.id: set() for c in cases}
+    if not cases:
+        return out
+    ids = list(out)
+    for ident in await ReporterIdentity.filter(case_id__in=ids).using_db(conn).values("case_id", "subject_hash"):
+        out[ident["case_id"]].add("id:" + ident["subject_hash"])
+    records = {c.id: int(c.source_ref["subsidy_record"]) for c in cases
+               if isinstance(c.source_ref, dict) and c.source_ref.get("subsidy_record")}
+    if records:
+        hashes = dict(await SubsidyRecord.filter(id__in=set(records.values())).using_db(conn).values_list("id", "id_hash"))
+        for case_id, rec in records.items():
+            if rec in hashes:
+                out[case_id].add("person:" + str(hashes[rec]))
+    try:
+        tags = await services.redis.mget([keys.case_filer(i) for i in ids])
+    except Exception as exc:
+        log.warning("filer digests not read: %s", type(exc).__name__)
+        tags = [None] * len(ids)
+    for case_id, tag in zip(ids, tags):
+        if tag:
+            out[case_id].update("tag:" + t for t in (tag.decode() if isinstance(tag, bytes) else tag).split(","))
+    return out
+
+
+def _match(case: Case, other: Case) -> "MatterMatch":
+    from nlp import matter, same_matter
+
+    return same_matter(matter(case.text, case.category), matter(other.text, other.category))
+
+
+async def find_similar(case: Case, conn: Any, services: "Services") -> tuple[Case, "MatterMatch"] | None:
     if not case.village_id or case.channel == "compare":
         return None  # comparison clues about different people read alike: they are not one complaint
     # Only cases of the same office: a cluster is handled together and every event and notification of it
     # names its members, so a township case never joins (or learns of) a case routed away from the township.
     candidates = await Case.filter(village_id=case.village_id, category=case.category, status__in=OPEN_STATUSES,
-                                   office=case.office, id__lt=case.id).using_db(conn).order_by("-id").limit(MAX_CANDIDATES)
-    scored = [(similarity(case.text, c.text), c) for c in candidates]
-    scored = [(s, c) for s, c in scored if s >= SIMILARITY_THRESHOLD]
-    return max(scored, key=lambda sc: sc[0])[1] if scored else None
+                                   office=case.office, id__lt=case.id).exclude(channel="compare") \
+        .using_db(conn).order_by("-id").limit(MAX_CANDIDATES)
+    filers = await _filers([case, *candidates], services, conn)
+    mine = filers[case.id]
+    in_cluster: dict[int, set[str]] = {}
+    for c in candidates:
+        in_cluster.setdefault(c.linked_to_id or c.id, set()).update(filers[c.id])
+    scored = []
+    for c in candidates:
+        if mine & in_cluster[c.linked_to_id or c.id]:
+            continue  # this person is already in that cluster: their report does not make it bigger
+        m = _match(case, c)
+        if m.same:
+            scored.append((m.score, -c.id, c, m))
+    if not scored:
+        return None
+    _, _, best, m = max(scored, key=lambda s: (s[0], s[1]))
+    return best, m
+
+
+async def filed_by(case: Case, channel: str, sender: str, services: "Services") -> bool:
+    """Whether this sender filed the case (their 附议 of it would count them twice)."""
+    found = (await _filers([case], services, None))[case.id]
+    reporter = {"id:" + h for h in services.cipher.all_lookup_hashes(f"{channel}:{sender}", purpose="reporter")}
+    return bool(found & ({"tag:" + d for d in _sender_digests(services, channel, sender)} | reporter))
+
+
+async def similar_open(text: str, category: str, village: str, *, channel: str, sender: str,
+                       services: "Services", limit: int = 50) -> list[Case]:
+    """Open cases of the village that report the same matter as this text, the sender's own left out."""
+    from nlp import matter, same_matter
+
+    if not village or category == "other":
+        return []
+    candidates = await Case.filter(village_id=village, category=category, status__in=OPEN_STATUSES) \
+        .exclude(channel="compare").order_by("-created_at", "-id").limit(limit)
+    mine = matter(text, category)
+    found = [c for c in candidates if same_matter(mine, matter(c.text, c.category)).same]
+    return [c for c in found if not await filed_by(c, channel, sender, services)]
 
 
 async def raise_priority(case_id: int, conn: Any = None) -> None:
@@ -51,9 +144,10 @@ async def support(case_id: int, *, channel: str) -> None:
 
 
 async def on_filed(case: Case, conn: Any, services: "Services") -> None:
-    match = await find_similar(case, conn)
-    if match is None:
+    found = await find_similar(case, conn, services)
+    if found is None:
         return
+    match, why = found
     root_id = match.linked_to_id or match.id
     await raise_priority(root_id, conn)
     root = await Case.get(id=root_id, using_db=conn)
@@ -62,10 +156,11 @@ async def on_filed(case: Case, conn: Any, services: "Services") -> None:
     await case.save(update_fields=["linked_to_id", "priority"], using_db=conn)
     size = root.priority + 1
     await CaseEvent.create(case_id=root_id, actor="system", kind="linked", from_status=root.status,
-                           to_status=root.status, reason=f"相似反映 {case.number} 已关联,共 {size} 件",
-                           data={"case": case.number, "size": size}, using_db=conn)
+                           to_status=root.status, reason=f"相似反映 {case.number} 已关联,共 {size} 件({why.reason})",
+                           data={"case": case.number, "size": size, "score": why.score}, using_db=conn)
     await CaseEvent.create(case=case, actor="system", kind="linked", from_status=case.status, to_status=case.status,
-                           reason=f"与 {root.number} 相似,已关联", data={"root": root.number, "size": size}, using_db=conn)
+                           reason=f"与 {root.number} 相似,已关联({why.reason})",
+                           data={"root": root.number, "size": size, "score": why.score}, using_db=conn)
 
 
 async def cluster(case_id: int) -> list[Case]:

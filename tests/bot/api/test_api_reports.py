@@ -173,3 +173,22 @@ async def test_nul_and_lone_surrogates_in_text_do_not_break_filing(user: MiniPro
     assert (rating.status, rating.code) == (409, "cannot_rate")  # refused for its status, not a crash
     r = await user.get("/open311/v2/requests.json?service_code=%00")  # a NUL alone is no filter at all
     assert r.status == 200 and [x["service_request_id"] for x in r.body] == [number]
+
+
+async def test_reporter_cannot_follow_their_own_report(make_user: Any) -> None:
+    """Issue 17: 附议 of one's own report would count the reporter twice; 匿名 or 实名, it is refused in Chinese."""
+    me, neighbour = make_user(), make_user()
+    await me.login()
+    await neighbour.login()
+    number = (await me.report(FAVOURS, village=DONGLING_SHIQIAO, category="favoritism")).body["case_number"]
+    own = await me.post("/api/v1/reports/follow", {"number": number})
+    assert (own.status, own.code) == (409, "own_report") and "本人" in own.body["error"]["message"]
+    assert (await Case.get(number=number)).priority == 0
+    # telling it again is not offered as someone else's similar case to 附议: it is filed, and does not cluster
+    again = await me.report("石桥村主任把低保名额给了他自己的亲戚,困难的人家反而评不上", village=DONGLING_SHIQIAO,
+                            category="favoritism")
+    assert again.body["filed"] is True and again.body.get("follow_token") is None
+    assert (await Case.get(number=again.body["case_number"])).linked_to_id is None
+    # a neighbour may
+    ok = await neighbour.post("/api/v1/reports/follow", {"number": number})
+    assert ok.status == 200 and (await Case.get(number=number)).priority == 1

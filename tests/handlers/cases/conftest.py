@@ -74,10 +74,11 @@ class World:
 
     async def file(self, text: str = "胡家庄村会计把我家的低保钱扣了一半", *, category: str = "subsidy_fraud",
                    township: str = NANBA, village: str = HUJIA, level: str = "village", anonymous: bool = False,
-                   exclude: bool = False, channel: str = "mp") -> Case:
+                   exclude: bool = False, channel: str = "mp", reporter: str = REPORTER_OPENID) -> Case:
+        """`reporter`: who sends it (匿名 too: never stored, it only tells one villager's reports apart)."""
         draft = ReportDraft(channel=channel, text=text, category=category, township=township, village=village,
-                            level=level, anonymous=anonymous, exclude_township=exclude,
-                            openid=None if anonymous else REPORTER_OPENID,
+                            level=level, anonymous=anonymous, exclude_township=exclude, sender=reporter,
+                            openid=None if anonymous else reporter,
                             name=None if anonymous else REPORTER_NAME, phone=None if anonymous else REPORTER_PHONE)
         filed = await file_report(draft, self.services)
         return await Case.get(id=filed.case.id)

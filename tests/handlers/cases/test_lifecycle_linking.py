@@ -1,6 +1,7 @@
 """Similar reports of the same village and category join the open case; its priority rises with the count."""
 from __future__ import annotations
 
+from bot.fake_wechat import fake_openid
 from handlers.cases import actions
 from handlers.cases.linking import cluster
 from storage.models import Case, CaseEvent
@@ -14,8 +15,8 @@ DIFFERENT = "胡家庄村修路工程偷工减料,水泥路一年就坏了"
 
 async def test_similar_reports_link_to_the_first_and_raise_its_priority(world: World) -> None:
     root = await world.file(FIRST)
-    second = await world.file(SAME)
-    third = await world.file(AGAIN)
+    second = await world.file(SAME, reporter=fake_openid("villager-li"))
+    third = await world.file(AGAIN, reporter=fake_openid("villager-zhao"), anonymous=True)
     fresh_root = await Case.get(id=root.id)
     assert second.linked_to_id == root.id and third.linked_to_id == root.id
     assert fresh_root.priority == 2 and third.priority == 2
@@ -32,12 +33,12 @@ async def test_similar_reports_link_to_the_first_and_raise_its_priority(world: W
 async def test_no_link_across_category_village_text_or_closed_cases(world: World) -> None:
     root = await world.file(FIRST)
     other_text = await world.file(DIFFERENT, category="subsidy_fraud")
-    other_cat = await world.file(SAME, category="favoritism")
-    other_village = await world.file(SAME, township=DONGLING, village=DONGLING_V)
-    anon_no_place = await world.file(SAME, township="", village="")
+    other_cat = await world.file(SAME, category="favoritism", reporter=fake_openid("villager-li"))
+    other_village = await world.file(SAME, township=DONGLING, village=DONGLING_V, reporter=fake_openid("villager-li"))
+    anon_no_place = await world.file(SAME, township="", village="", reporter=fake_openid("villager-li"))
     for c in (other_text, other_cat, other_village, anon_no_place):
         assert c.linked_to_id is None, c.text
     assert (await Case.get(id=root.id)).priority == 0
     await actions.reject(root.id, actor_staff=world.staff["nanba"], reason="重复", services=world.services)
-    later = await world.file(SAME)
+    later = await world.file(SAME, reporter=fake_openid("villager-li"))
     assert later.linked_to_id is None, "a closed case gathers no new reports"
