@@ -1,7 +1,7 @@
 """The panel's sub-application: templates, static files, and the middlewares every page passes.
 
-Order of the middlewares: security headers → Chinese error pages → session → CSRF → the page. A page
-that needs a signed-in person reads `request["staff"]`; scope checks live in
+Order of the middlewares: security headers → Chinese error pages → session → CSRF → the worklist's header
+counts → the page. A page that needs a signed-in person reads `request["staff"]`; scope checks live in
 admin.scope and are called by the pages themselves.
 """
 from __future__ import annotations
@@ -38,6 +38,7 @@ def staff_of(request: web.Request) -> Staff:
 # The page modules, each with its `routes`; an area adds its own with PAGES.append (before create_subapp).
 PAGES: list[str] = ["views_auth", "views_dashboard", "views_cases", "views_audit", "views_registry", "views_data",
                     "views_model", "views_reports", "views_findings", "views_calendar", "views_groups", "views_qrcodes",
+                    "views_worklist",
                     # publication (公开)
                     "views_powers", "views_disclosures", "views_archive", "views_outcomes", "views_topics"]
 
@@ -118,15 +119,16 @@ def render(request: web.Request, template: str, ctx: dict[str, Any] | None = Non
            status: int = 200) -> web.Response:
     session = security.session_from(request)
     base = {"me": request.get("staff"), "csrf": session.csrf if session else "", "path": request.path,
-            "signed_in": session is not None and session.stage == "full"}
+            "signed_in": session is not None and session.stage == "full", "worklist": request.get("worklist")}
     base.update(ctx or {})
     return aiohttp_jinja2.render_template(template, request, base, status=status)
 
 
 def create_subapp(services: Services) -> web.Application:
     from admin.errors import errors_mw, not_found
+    from admin.worklist import worklist_mw
 
-    app = web.Application(middlewares=[body_size_mw, headers_mw, errors_mw, session_mw, csrf_mw])
+    app = web.Application(middlewares=[body_size_mw, headers_mw, errors_mw, session_mw, csrf_mw, worklist_mw])
     app[SERVICES] = services
     app[aiohttp_jinja2.static_root_key] = "/admin/static"
     env = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
