@@ -138,6 +138,9 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
     if not scope.may_act(staff):
         ctx["follows_case"] = None  # a monitor reads the reference, linking is the office's
     from handlers.publication.powers import rules_for_case
+    from handlers.subsidies.attached import record_view
+
+    ctx["subsidy"] = await record_view(case, services_of(request).cipher)  # a dispute's record, the payee masked
 
     ctx["powers_named"], ctx["powers_other"] = await rules_for_case(case.category, case.text)
     if scope.may_act(staff):
@@ -265,6 +268,9 @@ async def reveal(request: web.Request) -> web.Response:
         "channel": ident.channel,
     }
     ctx["events"] = await CaseEvent.filter(case_id=case.id).order_by("at", "id")
+    from handlers.subsidies.attached import record_view
+
+    ctx["subsidy"] = await record_view(case, cipher, reveal=True)  # the payee in full, covered by this reveal
     return render(request, "case.html", ctx)
 
 

@@ -21,14 +21,16 @@ def routers() -> list[Router]:
     from handlers.shared_items import shared_router
     from handlers.staff import staff_router
     from handlers.subsidy import subsidy_router
+    from handlers.subsidy_dispute import dispute_router
     from handlers.supplement import supplement_router
 
     # cancel first (any step); follow and scan events; publication's keywords always work, and its group answers
     # (outcomes, power questions) come before the group's catch-all; groups next (nothing personal handled
     # there); the answer to a notice's question (办结: 请您评价) before the flows, its question being newer than
     # theirs; locations, links and cards after the flows' own handlers; free text last.
-    return [cancel_router, follow_router, publicity_router, group_router, help_router, notice_router, subsidy_router,
-            staff_router, report_router, shared_router, followup_router, supplement_router, rating_router, myreports_router, complaint_router]
+    return [cancel_router, follow_router, publicity_router, group_router, help_router, notice_router, dispute_router,
+            subsidy_router, staff_router, report_router, shared_router, followup_router, supplement_router, rating_router,
+            myreports_router, complaint_router]
 
 
 def fallback() -> Callable[..., Awaitable[Reply]]:

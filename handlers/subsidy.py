@@ -8,8 +8,9 @@
     lookup: found --> listed (records, newest first, totals per year; long lists in several messages)
             no match / name mismatch --> ask (the same neutral text)
             too many tries --> (cleared), wait stated
-    listed --我没收到 N / 金额不对 N--> subsidy_fraud report on record N, routed like any report
-    listed --谁查过我--> when the records were looked up (not by whom)
+    listed --我没收到 N / 金额不对 N--> confirm, 实名/匿名, what was received ──> subsidy_fraud report on record N,
+            the record attached (handlers.subsidy_dispute: the states dispute_* below)
+    listed --谁查过我--> when the records were looked up, and by which kind of office (never the person)
     listed --订阅--> told of new records after the next import (outbox)
     listed --another ID--> lookup again
     (group) --查补贴 / an ID number--> refused, invited to a private chat (handlers.group)
@@ -26,7 +27,7 @@ from bot.dispatch import ConversationState, Inbound, Keyword, Reply, Router, Sta
 from bot.dispatch.dispatcher import Sender
 from bot.services import Services
 from handlers.subsidies import texts
-from handlers.subsidies.actions import DISPUTE_KINDS, file_dispute, subscribe, unsubscribe
+from handlers.subsidies.actions import subscribe, unsubscribe
 from handlers.subsidies.lookup import Outcome, lookup, who_looked_me_up
 from handlers import vocabulary
 from nlp.idcard import check_id, extract_name, find_id_number, looks_like_id_attempt
@@ -36,12 +37,14 @@ subsidy_router = Router("subsidy")
 SEAL_AAD = "subsidy-flow"
 NOT_NAMES = frozenset({"好的", "谢谢", "你好", "您好", "什么", "怎么", "为什么", "不知道", "知道了", "是的", "没有", "可以",
                        "不是", "明白", "收到", "查询", "补贴", "姓名", "名字"})
-DISPUTE = re.compile(r"^\s*(?:我)?(没收到|未收到|没有收到|金额不对|钱数不对|少了)\s*(?:第)?\s*(\d{1,3})?\s*(?:条|号)?\s*$")
 
 
 class SubsidyFlow(StatesGroup):
     ask = State()
     listed = State()
+    dispute_confirm = State()  # the dispute's steps (handlers.subsidy_dispute), inside the flow: the list stays
+    dispute_identity = State()
+    dispute_received = State()
 
 
 def _not_other_keyword(msg: Inbound, ctx: dict[str, Any]) -> bool:
@@ -64,32 +67,6 @@ async def start_click(state: ConversationState) -> Reply:
     await state.clear()
     await state.set(SubsidyFlow.ask, id_enc="", name_enc="")
     return Reply.text(texts.START)
-
-
-def _dispute(msg: Inbound, ctx: dict[str, Any]) -> dict[str, Any] | bool:
-    m = DISPUTE.match(msg.content)
-    return {"dispute": m} if m else False
-
-
-@subsidy_router.text(SubsidyFlow.listed, private_chat, _dispute)
-async def dispute(msg: Inbound, state: ConversationState, services: Services, dispute: re.Match[str],
-                  registry: Any) -> Reply:
-    records: list[int] = state.data.get("records", [])
-    no = int(dispute.group(2)) if dispute.group(2) else (1 if len(records) == 1 else 0)
-    if not no:
-        return Reply.text(texts.WHICH_RECORD)
-    if not 1 <= no <= len(records):
-        return Reply.text(texts.NO_SUCH_NUMBER.format(no=no))
-    disputed: dict[str, str] = state.data.get("disputed", {})
-    if str(no) in disputed:
-        return Reply.text(texts.ALREADY_DISPUTED.format(no=no, number=disputed[str(no)]))
-    filed = await file_dispute(records[no - 1], DISPUTE_KINDS[dispute.group(1)], channel=msg.channel,
-                               openid=msg.sender, services=services)
-    await state.update(disputed={**disputed, str(no): filed.case.number or ""})
-    from handlers.report_texts import filed as filed_text
-
-    office = registry.commission_name(filed.case.route_to)
-    return Reply.text(filed_text(filed.case.number or "", filed.receipt, office, anonymous=False))
 
 
 @subsidy_router.text(Keyword(*vocabulary.WHO_LOOKED), private_chat)

@@ -167,3 +167,8 @@ def inbound_backlog() -> str:
 def inbound_waiting(subject: str) -> str:
     """How many of the sender's messages wait in the backlog: their next ones queue behind them, in order."""
     return f"{PREFIX}:inbound:waiting:{subject}"
+
+
+def api_dispute(token_hash: str) -> str:
+    """Mini-program: one looked-up record that may be disputed (我没收到 / 金额不对), by an opaque one-use token."""
+    return f"{PREFIX}:apidispute:{token_hash}"

@@ -64,6 +64,8 @@ CODES: dict[str, tuple[int, str]] = {
     "name_required": (422, "实名反映请填写姓名。"),
     "invalid_id_number": (422, "身份证号码不正确,请核对。"),
     "invalid_name": (422, "请填写与身份证一致的中文姓名。"),
+    "dispute_token_invalid": (404, "这条记录的凭证无效或已过期,请重新查询后再反映。"),
+    "invalid_amount": (422, "收到的金额请只写数字,例如 800;一分没收到写 0;不清楚就不填。"),
     "rate_limited": (429, "操作太频繁,请稍后再试。"),
     "unavailable": (503, "功能暂未开放,请稍后再试。"),
     "internal": (500, "系统繁忙,请稍后再试。"),

@@ -18,6 +18,21 @@ NEED_LOOKUP = "请先回复【查补贴】,用身份证号和姓名查到本人�
 NO_SUCH_NUMBER = "没有第{no}条记录。请回复列表中的编号,例如:我没收到 1"
 WHICH_RECORD = "请说明是第几条记录,例如:我没收到 1"
 ALREADY_DISPUTED = "第{no}条记录您已经反映过了,案件编号 {number}。可以回复【查询进度】查看办理情况。"
+ALREADY_DISPUTED_ANONYMOUS = "第{no}条记录您已经匿名反映过了。凭回执码回复【查询进度】可以查看办理情况。"
+DISPUTE_WHAT = {"not_received": "没有收到", "wrong_amount": "金额不对"}
+CONFIRM_DISPUTE = "您要反映第{no}条记录{what}:\n{line}\n对吗?\n1 对\n2 不对"
+NOT_UNDERSTOOD_CONFIRM = "请回复1(对)或2(不对)。"
+DISPUTE_DROPPED = "好的,没有提交。"
+ASK_DISPUTE_IDENTITY = ("您想实名还是匿名反映?\n"
+                        "1 实名:办理单位可以联系您、告诉您结果,您的身份加密保存,被反映的人看不到\n"
+                        "2 匿名:不留您的微信身份,凭回执码查进度\n"
+                        "(两种方式下,办理单位核查时都会看到是哪一笔发放记录)")
+NOT_UNDERSTOOD_IDENTITY = "请回复1(实名)或2(匿名)。"
+ASK_RECEIVED = {
+    "not_received": "这笔钱您收到过一部分吗?收到多少请回复金额(例如 500);一分没收到请回复0;不清楚请回复【跳过】。",
+    "wrong_amount": "您实际收到了多少钱?请回复金额(例如 1200);不清楚请回复【跳过】。",
+}
+BAD_RECEIVED = "请回复收到的金额(只写数字,例如 800);一分没收到回复0;不清楚回复【跳过】。"
 DISPUTE_TEXT = {"not_received": "群众反映没有收到以下惠民资金", "wrong_amount": "群众反映以下惠民资金金额不对"}
 SUBSCRIBED = "已订阅。以后导入新的发放记录时,如果有您名下的,会发消息提醒您。回复【取消订阅】可以取消。"
 ALREADY_SUBSCRIBED = "您已经订阅过了。有新的发放记录时会提醒您。"

@@ -92,11 +92,15 @@ async def test_dispute_on_a_listed_record_files_a_routed_subsidy_fraud_report(im
                                                                             sent_since: Any) -> None:
     await say(wechat, http, "查补贴")
     await say(wechat, http, f"{HU.id_number} {HU.name}")
-    [reply] = await say(wechat, http, "我没收到 2")
+    assert "2026-03-15 农村低保 1560.00元(胡家庄村)" in (await say(wechat, http, "我没收到 2"))[0]
+    assert await Case.filter(category="subsidy_fraud").count() == 0  # confirmed first
+    assert await say(wechat, http, "1") == [texts.ASK_DISPUTE_IDENTITY]
+    assert await say(wechat, http, "1") == [texts.ASK_RECEIVED["not_received"]]
+    [reply] = await say(wechat, http, "0")
     assert "案件编号" in reply and "南坝镇纪委" in reply and "回执码" in reply
     case = await Case.get(category="subsidy_fraud")
     record = await SubsidyRecord.get(program="农村低保")  # no. 2 in the list: 2026-03-15
-    assert case.source_ref == {"subsidy_record": record.id, "dispute": "not_received"}
+    assert case.source_ref == {"subsidy_record": record.id, "dispute": "not_received", "received": "没有收到"}
     assert case.route_to == "610798101" and case.village_id == "610798101201" and not case.anonymous
     assert await ReporterIdentity.filter(case=case).exists()
     assert HU.name not in case.text and HU.id_number not in case.text and "1560.00元" in case.text
@@ -104,9 +108,13 @@ async def test_dispute_on_a_listed_record_files_a_routed_subsidy_fraud_report(im
     assert await Case.filter(category="subsidy_fraud").count() == 1
     assert await say(wechat, http, "金额不对 9") == [texts.NO_SUCH_NUMBER.format(no=9)]
     # 石桥村 (南坝镇) is under elevated supervision: the county handles it.
-    await say(wechat, http, "查补贴", openid="oSubsidyVillager0000000002")
-    await say(wechat, http, f"{LI.id_number} {LI.name}", openid="oSubsidyVillager0000000002")
-    await say(wechat, http, "金额不对", openid="oSubsidyVillager0000000002")  # one record: no number needed
+    other = "oSubsidyVillager0000000002"
+    await say(wechat, http, "查补贴", openid=other)
+    await say(wechat, http, f"{LI.id_number} {LI.name}", openid=other)
+    await say(wechat, http, "金额不对", openid=other)  # one record: no number needed
+    await say(wechat, http, "对", openid=other)
+    await say(wechat, http, "实名", openid=other)
+    assert await say(wechat, http, "跳过", openid=other)
     li_case = await Case.filter(category="subsidy_fraud").order_by("-id").first()
     assert li_case is not None and li_case.route_to == "610798" and li_case.source_ref["dispute"] == "wrong_amount"
     await assert_nothing_personal(SECRETS, services=imported, caplog=sensitive_log, sent=sent_since())
