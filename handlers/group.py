@@ -4,6 +4,7 @@
     举报 / 查补贴 / 查询进度 / 我的举报 ──> invitation to a private chat
     a general question (how to report, anonymity, deadlines, subsidies, receipts) ──> FAQ answer,
         naming the office of the group's village when the group is bound (core WechatGroup)
+    有没有公示 / 公示在哪 / 公示 ──> the titles of the bound village's latest 公示 (what the group was sent anyway)
     text that reads like a report ──> warning + invitation, nothing filed
     anything else ──> silence (the bot does not chat in groups)
 """
@@ -29,8 +30,9 @@ PRIVATE_WORDS = ("举报", "查补贴", "查询进度", "查进度", "我的举�
 HELP_WORDS = ("帮助", "菜单", "help", "?", "?", "怎么用")
 
 FAQ: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"匿名|保密|报复|泄露|会不会知道"),
-     "可以匿名反映,匿名不留任何身份信息;实名的身份也加密保存,被反映的干部看不到。"),
+    (re.compile(r"匿名|保密|报复|泄露|暴露|会不会.{0,8}(知道|发现|查到)|知道是我|查到是我|不敢(举报|反映)"),
+     "举报不经过村干部,直接送到乡镇纪委或县纪委监委,被反映的人看不到是谁反映的。可以匿名,不留任何身份信息;"
+     "实名的身份也加密保存。请私聊本公众号回复【举报】,不要在群里说具体的人和事。"),
     (re.compile(r"多久|多长时间|几天|期限|什么时候.*(结果|答复|回复)"),
      "一般3个工作日内决定是否受理,受理后30天内办结;超期会由县纪委监委督办。"),
     (re.compile(r"补贴.*(查|多少)|查.*(补贴|低保|惠民)|惠民资金"),
@@ -42,11 +44,34 @@ FAQ: list[tuple[re.Pattern[str], str]] = [
      "公款吃喝、不作为、村务不公开等。邻里纠纷、水电、工资等请打12345。"),
     (re.compile(r"(怎么|如何|在哪|哪里).*(举报|反映|投诉)|(举报|反映).*(怎么|如何)"), ""),  # answered with the office
 ]
+PUBLICITY_QUESTION = re.compile(r"^(公示|看公示|查公示|村务公开)$|(有没有|有无|在哪|哪里|怎么看|怎么查|什么时候).{0,6}(公示|公开)"
+                                r"|(公示|公开).{0,6}(吗|没有|在哪|哪里|怎么看)")
+NO_PUBLICITY = "本村暂时没有公示记录。公示发布后会发到本群,也可以私聊本公众号回复【公示】查看。"
+PUBLICITY_UNBOUND = "公示会发到村里的群。私聊本公众号回复【公示】并说村名,可以查看本村的公示;回复【村务公开】看账目公开。"
+PUBLICITY_SHOWN = 3
+
+
+def _village_of(group: WechatGroup | None, registry: Any) -> Any:
+    return registry.villages.get(group.village_id) if group else None  # type: ignore[attr-defined]
+
+
+async def _publicity(chat_id: str, registry: Any) -> str:
+    """Titles and dates of the latest 公示 the county sent this village: public already, nobody's data in them."""
+    from handlers.publication import archive
+
+    group = await WechatGroup.get_or_none(chat_id=chat_id)
+    village = _village_of(group, registry)
+    if village is None:
+        return PUBLICITY_UNBOUND
+    items = await archive.search(village=group.village_id).limit(PUBLICITY_SHOWN)  # type: ignore[union-attr]
+    if not items:
+        return NO_PUBLICITY
+    lines = [f"{village.name}最近的公示:"] + [f"{a.sent_at:%Y-%m-%d} {a.title or '公示'}" for a in items]
+    return "\n".join(lines + ["私聊本公众号回复【公示】可以看全文。"])
 
 
 async def _office_line(chat_id: str, registry: Any) -> str:
-    group = await WechatGroup.get_or_none(chat_id=chat_id)
-    village = registry.villages.get(group.village_id) if group else None  # type: ignore[attr-defined]
+    village = _village_of(await WechatGroup.get_or_none(chat_id=chat_id), registry)
     if village is None:
         return ""
     office = registry.county_commission if village.elevated else registry.commission_name(village.township)
@@ -65,6 +90,8 @@ async def in_group(msg: Inbound, registry: Any) -> Reply:
         return Reply.text(GROUP_HELP_TEXT)
     if compact in PRIVATE_WORDS:
         return Reply.text(INVITE)
+    if PUBLICITY_QUESTION.search(compact.rstrip("?\uff1f。!\uff01")):
+        return Reply.text(await _publicity(msg.chat_id, registry))
     for pattern, answer in FAQ:
         if pattern.search(compact):
             if not answer:

@@ -68,3 +68,39 @@ async def test_faq_in_unbound_group_still_answers(group: Any) -> None:
 
 async def test_group_chatter_gets_no_reply(group: Any) -> None:
     assert await group("今天晚上村里放电影") == []
+
+
+async def test_group_question_whether_village_cadres_learn_who_reported_is_answered(group: Any) -> None:
+    [answer] = await group("举报会不会被村干部知道是我?")
+    assert "看不到是谁反映的" in answer and "匿名" in answer and answer != G.REPORT_IN_GROUP
+    assert "私聊" in answer  # where to go next, said in the answer itself
+
+
+async def test_group_question_about_publicity_lists_the_village_announcements(group: Any) -> None:
+    from handlers.publication.archive import record
+
+    assert await group("有没有公示?") == [G.PUBLICITY_UNBOUND]
+    gr = await WechatGroup.create(chat_id=CHAT, name="胡家庄村民群", village=await Village.get(code="610798101201"))
+    assert await group("有没有公示?") == [G.NO_PUBLICITY]
+    await record("2026年第二季度农村低保公示\n胡某某 1560元", [gr], sender="staff:1", office_code="610798101",
+                 office_name="南坝镇", title="2026年第二季度农村低保公示")
+    [answer] = await group("公示在哪里看")
+    assert "胡家庄村最近的公示" in answer and "2026年第二季度农村低保公示" in answer and "胡某某" not in answer
+    assert "【公示】" in answer
+
+
+async def test_help_lists_who_looked_me_up_and_not_received(villager_help: Any) -> None:
+    from handlers.help import HELP_TEXT
+
+    assert "【谁查过我】" in HELP_TEXT and "【我没收到】" in HELP_TEXT
+    assert await villager_help("帮助") == [HELP_TEXT]
+
+
+@pytest.fixture
+def villager_help(wechat: Any, http: Any, registry_loaded: Any) -> Any:
+    async def say(text: str) -> list[str]:
+        r = await wechat.send(http, "oHelpReader000000000000001", text)
+        assert r.status == 200
+        return r.texts
+
+    return say
