@@ -1,9 +1,8 @@
 """Categories on real sentences, odd inputs, and the readable reason."""
 from __future__ import annotations
 
-import time
-
 from nlp import CATEGORY_IDS, RegistryIndex, analyze, classify_category
+from nlp.text import MAX_CHARS
 
 
 def test_typical_reports_get_their_category() -> None:
@@ -37,9 +36,11 @@ def test_mixed_script_pinyin_digits_emoji(demo: RegistryIndex) -> None:
     assert analyze("😡😡😡👍", demo).category in CATEGORY_IDS
 
 
-def test_very_long_text_is_bounded_in_time(demo: RegistryIndex) -> None:
-    text = "南坝镇胡家庄村的村支书虚报冒领低保金，" + "我们全村人都很气愤，" * 20000
-    t0 = time.perf_counter()
-    a = analyze(text, demo)
-    assert time.perf_counter() - t0 < 1.0
-    assert a.category == "subsidy_fraud" and a.route_to == "610798101"
+def test_very_long_text_is_read_only_up_to_the_cap(demo: RegistryIndex) -> None:
+    """A 200,000-character message costs what its first MAX_CHARS cost (time is the benchmark's business):
+    what lies past the cap changes nothing, and the tip at its head still decides."""
+    head = "南坝镇胡家庄村的村支书虚报冒领低保金，" + "我们全村人都很气愤，" * (MAX_CHARS // 10)
+    a = analyze(head + "我们全村人都很气愤，" * 20000, demo)
+    b = analyze(head + "县长受贿" * 20000, demo)
+    assert a.category == b.category == "subsidy_fraud" and a.route_to == b.route_to == "610798101"
+    assert a.tokens == b.tokens and len("".join(a.tokens)) <= MAX_CHARS
