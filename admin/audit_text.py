@@ -17,7 +17,7 @@ ACTORS = {"reporter": "举报人", "system": "系统", "worker": "系统", "cli"
 VILLAGER_PREFIXES = {"villager": "群众", "miniapp": "群众（小程序）", "mp": "群众", "work": "群众（企业微信）"}
 TARGETS = {"finding": "比对线索", "model_file": "模型文件", "round": "点题轮次", "power": "权力事项",
            "disclosure": "村务公开", "period": "公开周期", "batch": "导入批次", "import_batch": "导入批次",
-           "group": "村微信群", "case": "案件", "day": "日期", "subsidy_lookup": "查询记录"}
+           "group": "村微信群", "case": "案件", "outbox": "待发消息", "day": "日期", "subsidy_lookup": "查询记录"}
 DETAIL_NAMES = {
     "reason": "理由", "rows": "行数", "filters": "筛选条件", "status": "状态", "category": "类别",
     "township": "乡镇", "village": "村", "overdue": "仅超期", "since": "自", "until": "至", "q": "关键字",

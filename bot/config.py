@@ -135,9 +135,9 @@ class OutboxSettings(_FromEnv):
     """The outbox sender (`QINGFENG_OUTBOX_MAX_ATTEMPTS`, `QINGFENG_OUTBOX_BACKOFF`, `QINGFENG_OUTBOX_LEASE`, …)."""
     model_config = SettingsConfigDict(env_prefix="QINGFENG_OUTBOX_")
 
-    # tries after which a message still not delivered shows in the panel as delayed: it is still retried,
-    # only WeChat's definitive refusals end a message
-    max_attempts: int = 8
+    # tries after which a message still not delivered is listed in the panel as delayed (/admin/outbox,
+    # handlers/cases/refused.py): it is still retried; only WeChat's definitive refusals end a message
+    max_attempts: int = Field(8, ge=1)
     backoff_base: float = Field(2.0, validation_alias=AliasChoices("backoff_base", "QINGFENG_OUTBOX_BACKOFF"))
     backoff_cap: float = 300.0  # an outage of any length: retried at least every 5 minutes until WeChat answers
     lease_s: float = Field(60.0, validation_alias=AliasChoices("lease_s", "QINGFENG_OUTBOX_LEASE"))
