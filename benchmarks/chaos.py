@@ -40,7 +40,35 @@ from tests.processes import Relay, free_port  # noqa: E402  (the relay the regre
 REGISTRY = ROOT / "docs" / "contracts" / "registry.example.json"
 NANBA = "610798101"
 CASE_NO = re.compile(r"QF\d{10}")
-APOLOGIES = ("系统暂时出了点问题", "上一条消息还在处理中", "正在处理")
+APOLOGIES = ("系统暂时出了点问题", "上一条消息还在处理中")
+WAIT = "正在处理"  # load shedding (bot.inbound_queue.SHED): the answer follows as a customer-service message
+
+
+class Inbox:
+    """The customer-service messages the fake recorded, read by one poller (new records only) for every villager."""
+
+    def __init__(self, session: Any, fake_base: str) -> None:
+        self.session, self.fake_base = session, fake_base
+        self.seen = 0
+        self.by_user: dict[str, list[tuple[float, str]]] = {}
+        self.task = asyncio.ensure_future(self._poll())
+
+    async def _poll(self) -> None:
+        while True:
+            try:
+                async with self.session.get(f"{self.fake_base}/_fake/records?kind=custom&after={self.seen}") as r:
+                    new = await r.json()
+                self.seen += len(new)
+                for rec in new:
+                    text = rec["body"].get("text", {}).get("content", "")
+                    self.by_user.setdefault(rec["body"].get("touser", ""), []).append((rec["time"], text))
+            except Exception:
+                pass
+            await asyncio.sleep(0.5)
+
+    def latest(self, openid: str, since: float) -> str:
+        got = [t for at, t in self.by_user.get(openid, []) if at >= since]
+        return got[-1] if got else ""
 
 
 class World:
@@ -57,7 +85,8 @@ class World:
                 "QINGFENG_VAR": str(self.var), "QINGFENG_ENV": "development", "PYTHONPATH": str(ROOT),
                 "WECHAT_API_BASE": f"http://127.0.0.1:{self.fake_port}",
                 "WECOM_API_BASE": f"http://127.0.0.1:{self.fake_port}/wecom",
-                "QINGFENG_OUTBOX_BACKOFF_CAP": str(self.args.backoff_cap)}
+                "QINGFENG_OUTBOX_BACKOFF_CAP": str(self.args.backoff_cap),
+                **({"QINGFENG_INFLIGHT_LIMIT": str(self.args.inflight_limit)} if self.args.inflight_limit else {})}
 
     def start(self, name: str) -> None:
         from storage import redis as redis_conn
@@ -108,10 +137,11 @@ async def wait_http(session: Any, url: str, timeout: float = 240) -> None:
 class Villagers:
     """Villagers filing reports as WeChat's server delivers them; every POST counted and timed."""
 
-    def __init__(self, sim: Any, session: Any, tag: str, fake_base: str) -> None:
-        self.sim, self.session, self.tag, self.fake_base = sim, session, tag, fake_base
+    def __init__(self, sim: Any, session: Any, tag: str, inbox: Inbox, shed_wait: float = 60.0) -> None:
+        self.sim, self.session, self.tag, self.inbox, self.shed_wait = sim, session, tag, inbox, shed_wait
         self.sent = 0
         self.over_5s = 0
+        self.told_to_wait = 0
         self.receipts: dict[int, str] = {}  # villager -> case number shown
         self.unfinished = 0
 
@@ -129,6 +159,9 @@ class Villagers:
             if time.monotonic() - t0 > 5.0:
                 self.over_5s += 1
             if r.status == 200:
+                if r.texts and r.texts[0].startswith(WAIT):  # told to wait: the villager waits for the answer
+                    self.told_to_wait += 1
+                    return await self.late_answer(openid, t0, self.shed_wait)
                 return r.texts[0] if r.texts else await self.late_answer(openid, t0)
         return await self.late_answer(openid, t0)
 
@@ -137,10 +170,8 @@ class Villagers:
         wall_since = time.time() - (time.monotonic() - since)
         end = time.monotonic() + wait
         while time.monotonic() < end:
-            async with self.session.get(f"{self.fake_base}/_fake/records?kind=custom") as r:
-                for rec in reversed(await r.json()):
-                    if rec["body"].get("touser") == openid and rec["time"] >= wall_since:
-                        return str(rec["body"]["text"]["content"])
+            if text := self.inbox.latest(openid, wall_since):
+                return text
             await asyncio.sleep(0.5)
         return ""
 
@@ -230,7 +261,7 @@ async def experiment(name: str, world: World, session: Any, sim: Any, args: argp
     """One failure of the issue under load; returns the tally."""
     tag = name.replace("-", "")[:8].upper()
     n = args.villagers
-    v = Villagers(sim, session, tag, f"http://127.0.0.1:{world.fake_port}")
+    v = Villagers(sim, session, tag, world.inbox, args.shed_wait)
     started = time.monotonic()
     extra: dict[str, Any] = {}
 
@@ -243,6 +274,7 @@ async def experiment(name: str, world: World, session: Any, sim: Any, args: argp
             world.kill("redis")
             await asyncio.sleep(args.down)
             world.start("redis")
+            extra["fault ended"] = time.monotonic()
             extra["worker back after (s)"] = await worker_back(world, session)
         elif name == "redis-freeze":
             world.kill("redis", signal.SIGSTOP)
@@ -264,6 +296,7 @@ async def experiment(name: str, world: World, session: Any, sim: Any, args: argp
             await fail_wechat(session, world, 10_000_000)
             await asyncio.sleep(args.outage)
             await fail_wechat(session, world, 1, "busy")  # the plan ends after one more failure
+        extra.setdefault("fault ended", time.monotonic())
 
     if name in ("load-1024", "load-2048"):
         await load(int(name.split("-")[1]))
@@ -274,7 +307,9 @@ async def experiment(name: str, world: World, session: Any, sim: Any, args: argp
     else:
         await asyncio.gather(load(), fault())
     await settle(world, tag, args.settle + (args.outage if name == "wechat-outage" else 0))
-    return {**await tally(world, session, tag, v, started), **extra}
+    if "fault ended" in extra:  # recovery: from the end of the fault until every notification had left
+        extra["settled after the fault (s)"] = round(time.monotonic() - extra.pop("fault ended"), 1)
+    return {**await tally(world, session, tag, v, started), "told to wait": v.told_to_wait, **extra}
 
 
 async def worker_back(world: World, session: Any) -> float:
@@ -372,6 +407,7 @@ async def main_async(args: argparse.Namespace) -> None:
                               s.wechat_appid)
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
             await wait_http(session, f"http://127.0.0.1:{world.fake_port}/_fake/stats")
+            world.inbox = Inbox(session, f"http://127.0.0.1:{world.fake_port}")
             await wait_http(session, f"http://127.0.0.1:{world.server_port}/healthz")
             print(f"chaos run: {args.villagers} villagers per experiment, outage {args.outage} s, "
                   f"down {args.down} s, PostgreSQL hang {args.hang} s; logs in {var}", flush=True)
@@ -399,6 +435,9 @@ def main() -> None:
     ap.add_argument("--backoff-cap", type=float, default=30.0, help="QINGFENG_OUTBOX_BACKOFF_CAP for the worker")
     ap.add_argument("--settle", type=float, default=120.0, help="seconds to wait for the outbox afterwards")
     ap.add_argument("--limit", type=float, default=1800.0, help="hard time limit per experiment, seconds")
+    ap.add_argument("--shed-wait", type=float, default=60.0,
+                    help="seconds a villager told 正在处理，请稍候 waits for the answer before typing again")
+    ap.add_argument("--inflight-limit", type=int, default=0, help="QINGFENG_INFLIGHT_LIMIT of the server (0: default)")
     asyncio.run(main_async(ap.parse_args()))
 
 

@@ -15,8 +15,10 @@ from bot.fake_wechat_state import FAIL_MODES, LONG_TERM, STATE, FailurePlan
 
 
 async def _records(request: web.Request) -> web.Response:
+    """Every record (of `kind`), or only those after the first `after` records: a poller reads what is new."""
     kind = request.query.get("kind") or None
-    return web.json_response([asdict(r) for r in request.app[STATE].records_of(kind)])
+    after = request.query.get("after", "")
+    return web.json_response([asdict(r) for r in request.app[STATE].records_of(kind)[int(after) if after.isdigit() else 0:]])
 
 
 async def _reset(request: web.Request) -> web.Response:
