@@ -81,18 +81,22 @@ def _digest(value: str) -> str:
     return hashlib.blake2b(f"accused:{value}".encode(), digest_size=6).hexdigest()
 
 
-def _names(text: str) -> frozenset[tuple[str, str]]:
-    """The accused's names as digests: 会计王建国 / 王会计 / 姓王的 / 王某 / 老王."""
+def _names(text: str) -> tuple[frozenset[tuple[str, str]], str]:
+    """The accused's names as digests (会计王建国 / 王会计 / 姓王的 / 王某 / 老王), and the text without them."""
     patterns, _ = _table()
     title = patterns["title"].pattern
     found: set[tuple[str, str]] = set()
+    spans: list[tuple[int, int]] = []
     for m in re.finditer(f"(?:{title})({_S})(?![{_ENDS}])([\u4e00-\u9fff]{{1,2}}?){_NAME_END}", text):
         given = m.group(2)
         found.add((m.group(1), "" if given.startswith("某") or given in ("的", "家") else m.group(1) + given))
-    for m in re.finditer(f"({_S})(?:某某|某|xx|x)|姓({_S})|老({_S})|"
-                         f"({_S})(?={title})", text):
+        spans.append((m.start(1), m.end(2)))
+    for m in re.finditer(f"({_S})(?:某某|某|xx|x)|姓({_S})|老({_S})|({_S})(?={title})", text):
         found.add((next(g for g in m.groups() if g), ""))
-    return frozenset((_digest(s), _digest(full) if full else "") for s, full in found)
+        spans.append(m.span())
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return frozenset((_digest(s), _digest(full) if full else "") for s, full in found), text
 
 
 def _words(text: str) -> frozenset[str]:
@@ -122,6 +126,7 @@ def _categories(text: str, category: str) -> frozenset[str]:
 def matter(text: str, category: str = "") -> Matter:
     """`category`: the case's (filed or corrected by staff); "" compares the texts alone."""
     norm = normalize(text)
-    return Matter(titles=concepts(norm, "title"), names=_names(norm), objects=concepts(norm, "object"),
+    names, unnamed = _names(norm)
+    return Matter(titles=concepts(norm, "title"), names=names, objects=concepts(norm, "object"),
                   acts=concepts(norm, "act"), years=frozenset(_YEAR.findall(norm)),
-                  dates=frozenset(_DATE.findall(norm)), words=_words(norm), categories=_categories(text, category))
+                  dates=frozenset(_DATE.findall(norm)), words=_words(unnamed), categories=_categories(text, category))

@@ -82,6 +82,10 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
+def _grams(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w[i : i + 2] for w in words for i in range(len(w) - 1))
+
+
 def _names_agree(a: Matter, b: Matter) -> bool | None:
     """True: a name in common; False: both name someone, never the same person; None: not both named."""
     if not a.names or not b.names:
@@ -104,10 +108,12 @@ def same_matter(a: Matter, b: Matter, threshold: float = SAME_MATTER_THRESHOLD) 
     if a.categories and b.categories and not a.categories & b.categories:  # SPEC: same village and category
         return MatterMatch(0.0, False, "类别不同")
     accused = 1.0 if (ta & tb or names) else 0.5 if not (ta and tb) else 0.0
-    obj = _overlap(a.objects, b.objects)
-    act = _overlap(a.acts, b.acts)
-    words = len(a.words & b.words) / len(a.words | b.words) if a.words and b.words else 0.0
-    score = round(0.35 * accused + 0.35 * obj + 0.2 * act + 0.1 * words, 4)
+    # What the concept table does not know (a fund or a post it has no row for) is read from the remaining
+    # content words: their character pairs, so 公益性岗位 and 公益岗 still meet.
+    rest = _overlap(_grams(a.words), _grams(b.words))
+    obj = _overlap(a.objects, b.objects) if a.objects and b.objects else rest
+    act = _overlap(a.acts, b.acts) if a.acts and b.acts else rest
+    score = round(0.35 * accused + 0.35 * obj + 0.2 * act + 0.1 * rest, 4)
     same = score >= threshold
     return MatterMatch(score, same, _reason(a, b) if same else "相似程度不够")
 

@@ -1,0 +1,41 @@
+"""The linking benchmark's labelled pairs load, cover every kind the issue names, and name known villages;
+same_matter reads meaning (synonyms, traditional characters, posts) and keeps no accused's name."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from nlp import matter, same_matter
+from nlp.linking_pairs import DEV_PATH, HELDOUT_PATH, KINDS, load_pairs
+
+
+def test_benchmark_pairs_load_and_cover_every_kind() -> None:
+    dev, held = load_pairs(DEV_PATH), load_pairs(HELDOUT_PATH)
+    assert len(dev) >= 200 and len(held) >= 50
+    kinds = Counter(p.kind for p in dev)
+    assert set(kinds) == set(KINDS), kinds
+    assert {p.same for p in dev} == {True, False} and {p.same for p in held} == {True, False}
+    registry = json.loads((DEV_PATH.parent / "registry_demo.json").read_text(encoding="utf-8"))
+    villages = {v["code"] for t in registry["townships"] for v in t["villages"]}
+    assert {r.village for p in dev + held for r in (p.a, p.b)} <= villages
+    assert len({p.id for p in dev + held}) == len(dev) + len(held)
+
+
+def test_synonyms_and_traditional_characters_read_as_one_matter() -> None:
+    a = matter("胡家庄村会计把低保名额给了他小舅子", "favoritism")
+    b = matter("胡家莊會計優親厚友,最低生活保障都給了親戚", "favoritism")
+    m = same_matter(a, b)
+    assert m.same and "低保" in m.reason
+
+
+def test_other_post_or_other_fund_is_another_matter() -> None:
+    base = matter("会计把我家低保扣了一半", "subsidy_fraud")
+    assert not same_matter(base, matter("支书把我家低保扣了一半", "subsidy_fraud")).same
+    assert not same_matter(base, matter("会计把我家危房改造款扣了一半", "subsidy_fraud")).same
+    assert not same_matter(matter("会计王某扣了低保", "subsidy_fraud"), matter("会计李某扣了低保", "subsidy_fraud")).same
+
+
+def test_the_accused_name_is_kept_only_as_a_digest() -> None:
+    m = matter("村会计王建国把低保给了亲戚", "favoritism")
+    assert m.names and "王" not in repr(m) and "建国" not in repr(m)
+    assert same_matter(m, matter("王会计把低保给了他家亲戚", "favoritism")).same
