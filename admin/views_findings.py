@@ -20,8 +20,9 @@ from admin import scope
 from admin.filters import CST, STATUS_NAMES
 from admin.finding_query import (FINDING_ROLES, PAGE_SIZE, STATE_NAMES, FindingFilter, counts_by, finding_or_404,
                                  findings_for)
+from admin.views_compare_job import job_view, may_run
 from admin.web import render, services_of, staff_of
-from handlers.compare import RULES, RULES_BY_NAME, explain
+from handlers.compare import RULES, RULES_BY_NAME, explain, job
 from handlers.compare.records import facts, finding_records
 from handlers.compare.runner import NotExplainable
 from storage import audit
@@ -76,6 +77,8 @@ async def finding_list(request: web.Request) -> web.Response:
         "rules": RULES, "by_rule": by_rule, "by_town": sorted(by_town.items(), key=lambda kv: kv[0] or "~"),
         "towns": towns, "villages": villages, "numbers": numbers, "states": STATE_NAMES, "across": ACROSS,
         "township_choices": towns if scope.is_county(staff) else {},
+        "may_run": may_run(staff), "busy": request.query.get("busy") == "1",
+        "job": job_view(await job.status(services_of(request))) if may_run(staff) else None,
     })
 
 

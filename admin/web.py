@@ -38,7 +38,7 @@ def staff_of(request: web.Request) -> Staff:
 # The page modules, each with its `routes`; an area adds its own with PAGES.append (before create_subapp).
 PAGES: list[str] = ["views_auth", "views_dashboard", "views_cases", "views_audit", "views_registry", "views_data",
                     "views_model", "views_reports", "views_findings", "views_calendar", "views_groups", "views_qrcodes",
-                    "views_worklist", "views_outbox",
+                    "views_worklist", "views_outbox", "views_compare_job",
                     # publication (公开)
                     "views_powers", "views_disclosures", "views_archive", "views_outcomes", "views_topics"]
 

@@ -95,6 +95,11 @@ def compare_run_lock() -> str:
     return f"{PREFIX}:lock:compare:run"
 
 
+def compare_job() -> str:
+    """The comparison run started from the panel: its progress and result (JSON: no personal data)."""
+    return f"{PREFIX}:compare:job"
+
+
 ARQ_QUEUE = f"{PREFIX}:arq:queue"
 
 

@@ -16,7 +16,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from tortoise.transactions import in_transaction
 
@@ -106,19 +106,28 @@ async def _hits(rule: Rule) -> list[Hit]:
         return [to_hit(row) for row in await conn.execute_query_dict(rule.sql)]
 
 
-async def run_all(services: "Services", *, actor: str = "system") -> RunSummary:
-    """Run every rule over the whole data set and raise the new findings as clues."""
+Progress = Callable[[int, int, str], Awaitable[None]]  # (step done, steps, what runs next)
+
+
+async def run_all(services: "Services", *, actor: str = "system", progress: Progress | None = None) -> RunSummary:
+    """Run every rule over the whole data set and raise the new findings as clues.
+    `progress` hears of each step (the panel's job shows it: handlers/compare/job.py)."""
     from handlers.compare import RULES
 
     started = time.perf_counter()
     summary = RunSummary()
+    steps = len(RULES) + 1
     lock = services.redis.lock(keys.compare_run_lock(), timeout=LOCK_TIMEOUT_S, blocking_timeout=LOCK_TIMEOUT_S)
     async with lock:
         now = datetime.now(timezone.utc)
-        for rule in RULES:
+        for i, rule in enumerate(RULES):
+            if progress:
+                await progress(i, steps, rule.title)
             hits = await _hits(rule)
             summary.found[rule.name] = len(hits)
             summary.new[rule.name] = await _record(rule, hits, now)
+        if progress:
+            await progress(len(RULES), steps, "生成线索")
         summary.clues = await raise_clues(services)
     summary.seconds = time.perf_counter() - started
     await audit.append(actor, "compare.run", "", {"found": summary.found, "new": summary.new,
