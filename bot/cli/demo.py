@@ -66,12 +66,17 @@ async def load_demo_data(services: Any) -> list[str]:
     summary = await import_path(path, services=services)
     done.append(f"subsidies: {path.name} imported ({summary.imported} new rows); synthetic people, e.g. "
                 f"查补贴 {people[0].id_number} {people[0].name}")
+    from handlers.cases.deadlines import today
     from handlers.compare import run_all
     from handlers.publication.demo import load_publication_demo
+    from storage.compare_demo import load_compare_demo
 
     done.extend(await load_publication_demo(services))
+    done.extend(await load_compare_demo(services.settings.var_dir, services, "610798", today(services)))
     compared = await run_all(services, actor="demo")
-    done.append(f"comparison run: {compared.clues} new clues (a late village's 村务公开 among them)")
+    found = sum(compared.found.values())
+    done.append(f"comparison run: {found} findings on 比对疑点, {compared.clues} new clues "
+                "(duplicate, after death, favoritism, above the standard, a late village's 村务公开)")
     return done
 
 
