@@ -1,7 +1,8 @@
 """Evaluation (`qingfeng nlp evaluate`): how the whole analysis does on a labelled split.
 
 Splits: `test` — nlp/data/test_realistic.jsonl, written by another writer (evaluation
-only); `validation` — every fifth training message (what training tunes on); `places` —
+only); `narrative` — nlp/data/test_narrative.jsonl, longer retellings of published case
+types (who, where, how much, dialect, rhetorical questions), evaluation only; `validation` — every fifth training message (what training tunes on); `places` —
 the held-out place/route bodies of nlp.dataset, also on the second, unseen registry.
 Printed: per-category precision/recall/F1, macro-F1, the confusion table, level accuracy,
 the turned-away rate (in-scope messages classified `other`), the share of non-complaints
@@ -16,11 +17,11 @@ from typing import TextIO
 
 from nlp.analyze import Analysis, analyze
 from nlp.categories import CATEGORY_IDS, OTHER
-from nlp.corpus import Message, test_split, validation_split
+from nlp.corpus import NARRATIVE_PATH, Message, test_split, validation_split
 from nlp.dataset import load_split, registries
 from nlp.metrics import accuracy, confusion, format_confusion, macro_f1, per_class_prf
 
-SPLITS = ("test", "validation", "places")
+SPLITS = ("test", "narrative", "validation", "places")
 # Sources of the test split that are not complaints at all (greetings, thanks, questions).
 NON_COMPLAINT_SOURCES = frozenset({"faq", "everyday"})
 
@@ -47,6 +48,8 @@ class Report:
 def messages(split: str) -> list[Message]:
     if split == "test":
         return test_split()
+    if split == "narrative":
+        return test_split(NARRATIVE_PATH)
     if split == "validation":
         return validation_split()
     if split == "places":

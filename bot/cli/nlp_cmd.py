@@ -18,8 +18,9 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     e = nsub.add_parser(
         "evaluate", help="per-category precision/recall/F1, confusion table, level accuracy, turned-away rate on a split"
     )
-    e.add_argument("--split", choices=("test", "validation", "places"), default="test",
-                   help="test: the separately written test split; validation: every fifth training message; "
+    e.add_argument("--split", choices=("test", "narrative", "validation", "places"), default="test",
+                   help="test: the separately written test split; narrative: longer retellings of published case "
+                        "types, written separately; validation: every fifth training message; "
                         "places: the held-out place/route bodies")
     e.add_argument("--errors", action="store_true", help="also list every misclassified example")
     e.add_argument("--model", metavar="FILE", help="model file to evaluate (default: the live nlp/data/model.json)")

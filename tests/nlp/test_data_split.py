@@ -18,3 +18,14 @@ def test_held_out_place_bodies_meet_the_bar() -> None:
         assert r.category_macro_f1 >= 0.85, r.name
         assert r.township_accuracy >= 0.9 and r.village_accuracy >= 0.9, r.name
         assert r.route_accuracy >= 0.9, r.name
+
+
+def test_narrative_split_covers_every_category_and_is_never_trained_on() -> None:
+    from nlp import CATEGORY_IDS
+    from nlp.corpus import NARRATIVE_PATH, test_split, training_split
+
+    narrative = test_split(NARRATIVE_PATH)
+    assert len(narrative) >= 100 and {m.category for m in narrative} == set(CATEGORY_IDS)
+    assert all(len(m.text) >= 50 for m in narrative)
+    trained = {m.text for m in training_split(include_validation=True)}
+    assert not trained & {m.text for m in narrative}
