@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import defusedxml.ElementTree as SafeET
 from aiohttp import web
+from redis.exceptions import RedisError
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
@@ -208,7 +209,10 @@ class InboundEndpoint:
             return max(self.services.settings.reply_deadline_s - spent, 0.05)
 
         if await self.backlog.must_queue(subject):
-            queued = await self.backlog.enqueue(msg, key, subject)
+            try:
+                queued = await self.backlog.enqueue(msg, key, subject)
+            except RedisError:  # cannot queue: dispatched now, where a Redis failure meets its apology
+                queued = None
             if queued is not None:
                 return queued
         deadline = left()

@@ -21,6 +21,8 @@ import os
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
+from redis.exceptions import RedisError
+
 from bot.dispatch import Inbound, Reply
 from bot.dispatch.dispatcher import DEDUP_TTL_S
 from storage import keys
@@ -54,8 +56,14 @@ class Backlog:
         return self.services.settings.inflight_limit
 
     async def must_queue(self, subject: str) -> bool:
-        """Past the limit, or behind a message of the same sender still queued (by any process): order holds."""
-        return self.in_flight >= self.limit or bool(await self.services.redis.exists(keys.inbound_waiting(subject)))
+        """Past the limit, or behind a message of the same sender still queued (by any process): order holds.
+        Redis away: False, so the message meets the dispatcher's own answer to that (an apology, nothing kept)."""
+        if self.in_flight >= self.limit:
+            return True
+        try:
+            return bool(await self.services.redis.exists(keys.inbound_waiting(subject)))
+        except RedisError:
+            return False
 
     def counted(self, coro: Any) -> Any:
         """Run `coro` counted as in flight (a message being dispatched, on time or late)."""
