@@ -5,7 +5,9 @@ Each JSON line: {"id", "a": {"text", "village", "reporter"}, "b": {…}, "label"
 (the same string: the same villager). `linking_pairs.jsonl` is the set the concept table
 (nlp/data/matter_concepts.tsv) was written beside; `linking_pairs_heldout.jsonl` was written after
 the table was frozen (measured once; its misses were then read, and one general change followed, so
-it is no longer unseen); `linking_pairs_heldout2.jsonl` was written after that change and is unseen.
+it is no longer unseen); `linking_pairs_heldout2.jsonl` was written after that change (measured once,
+then its misses read and the table grown); `linking_pairs_heldout3.jsonl` was written after that and is
+the unseen one.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ DATA = Path(__file__).parent / "data"
 DEV_PATH = DATA / "linking_pairs.jsonl"
 HELDOUT_PATH = DATA / "linking_pairs_heldout.jsonl"
 HELDOUT2_PATH = DATA / "linking_pairs_heldout2.jsonl"
+HELDOUT3_PATH = DATA / "linking_pairs_heldout3.jsonl"
 LABELS = ("same", "different")
 KINDS = ("same_matter_different_wording", "same_village_different_accused", "same_accused_different_matter",
          "different_villages_same_wording", "dialect_traditional", "short", "same_reporter")
