@@ -91,6 +91,7 @@ class Purpose:
     values: dict[str, str]  # value name -> kind
     required: tuple[str, ...]
     variable: str  # the setting's environment variable (its field map: the same name + "_FIELDS")
+    title: str = ""  # what the user is asked to accept, in the mini-program's words
 
 
 PURPOSES: dict[str, Purpose] = {p.name: p for p in (
@@ -102,7 +103,7 @@ PURPOSES: dict[str, Purpose] = {p.name: p for p in (
     Purpose("subsidy", "mp", {"title": "text", "count": "count", "hint": "text"}, ("count",), "QINGFENG_TPL_SUBSIDY"),
     Purpose("reporter_subscribe", "miniapp",
             {"number": "code", "news": "text", "status": "status", "date": "date", "hint": "text"},
-            ("number",), "QINGFENG_TPL_REPORTER_SUBSCRIBE"),
+            ("number",), "QINGFENG_TPL_REPORTER_SUBSCRIBE", "反映办理进度提醒"),
 )}
 # Which purpose a mini-program recipient gets instead of an official-account template.
 SUBSCRIBE_OF = {"reporter": "reporter_subscribe"}

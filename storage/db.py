@@ -22,6 +22,7 @@ APPS: dict[str, tuple[str, str]] = {
     "publication": ("storage.models.publication", "storage.migrations_publication"),
     "operator": ("storage.models.operator", "storage.migrations_operator"),
     "drafts": ("storage.models.drafts", "storage.migrations_drafts"),
+    "consent": ("storage.models.consent", "storage.migrations_consent"),
 }
 
 

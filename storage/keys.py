@@ -79,6 +79,11 @@ def api_similar(token_hash: str) -> str:
     return f"{PREFIX}:apisimilar:{token_hash}"
 
 
+def api_lookups(subject: str) -> str:
+    """Mini-program: the ID last looked up in this session (its keyed hash, sealed), for 谁查过我."""
+    return f"{PREFIX}:apilookups:{subject}"
+
+
 def api_follow(case_id: int, subject: str) -> str:
     """Mini-program: one 附议 per villager and case (`subject` is a keyed hash)."""
     return f"{PREFIX}:apifollow:{case_id}:{subject}"

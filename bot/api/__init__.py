@@ -5,6 +5,8 @@
     reports.py    filing (similar open cases offered first), 附议
     uploads.py    attachments of a report (multipart)
     followup.py   my reports, by number or receipt, rating
+    supplements.py the office's questions answered, more added after filing (text, then files)
+    subscriptions.py which subscribe-message templates the user accepted (wx.requestSubscribeMessage)
     subsidies.py  惠民资金查询
     publication.py 公开: 权力清单, 村务公开, 公示, 查处结果, 点题
     routing.py    the route table every module declares its endpoints in
@@ -32,9 +34,10 @@ OPEN311_PREFIX = "/open311/v2"  # bot/open311 (off unless QINGFENG_OPEN311=1)
 
 
 def endpoints() -> list[Endpoint]:
-    from bot.api import followup, pickers, publication, reports, session, subsidies, uploads
+    from bot.api import followup, pickers, publication, reports, session, subscriptions, subsidies, supplements, uploads
 
-    modules: list[Any] = [session, pickers, reports, uploads, followup, subsidies, publication]
+    modules: list[Any] = [session, pickers, reports, uploads, followup, supplements, subsidies, subscriptions,
+                          publication]
     return [ep for m in modules for ep in m.routes.endpoints]
 
 

@@ -1,7 +1,7 @@
 """Filing a report from the mini-program, after offering similar open cases of the same village.
 
     POST /api/v1/reports         {"text", "category"?, "township"?, "village"?, "anonymous", "name"?, "phone"?,
-                                  "ignore_similar"?}
+                                  "ignore_similar"?, "follows"?}
         -> {"filed": false, "similar_found": true, "follow_token"}   a similar open case exists: 附议 it with
                                      the token, or send again with ignore_similar (nothing else about it is told)
         -> {"filed": true, "case_number", "receipt", "upload_token", ...}   the receipt is shown this once
@@ -44,6 +44,8 @@ class ReportIn(In):
     name: str | None = Field(default=None, max_length=32, description="实名反映时必填")
     phone: str | None = Field(default=None, max_length=20, description="实名反映时可填,11 位手机号")
     ignore_similar: bool = Field(default=False, description="已看过相似的反映,仍要单独提交")
+    follows: str | None = Field(default=None, max_length=20,
+                                description="续报:第一次反映的案件编号(QF开头),回执码丢失时用;办理单位会合并查看")
 
 
 class ReportOut(BaseModel):
@@ -133,10 +135,11 @@ async def _similar_offer(call: Call, text: str, category: str, village: str) -> 
                      message="同村已有相似的反映正在办理,您可以附议(办理单位会一并处理),也可以仍然单独提交。")
 
 
-async def new_upload_token(case_id: int, call: Call) -> str:
+async def new_upload_token(case_id: int, call: Call, purpose: str = "") -> str:
+    """`purpose` "supplement": files added after filing, each one an event (bot.api.supplements)."""
     token = secrets.token_urlsafe(24)
     key = keys.api_upload(hashlib.sha256(token.encode()).hexdigest())
-    await call.services.redis.set(key, str(case_id), ex=call.config.upload_ttl_s)
+    await call.services.redis.set(key, f"{case_id}:{purpose}" if purpose else str(case_id), ex=call.config.upload_ttl_s)
     return token
 
 
@@ -160,6 +163,13 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
         if name is None:
             raise fail("name_required")
         phone = normalize_phone(body.phone) if body.phone and body.phone.strip() else None
+    follows = None
+    if body.follows is not None and body.follows.strip():
+        from bot.api.followup import is_number
+
+        if not is_number(body.follows):
+            raise fail("invalid_request", "请求内容不正确:follows(案件编号以 QF 开头)")
+        follows = body.follows.strip().upper()
     registry = await call.services.registry()
     analysis = analyze(text, registry, group_village=body.village or None)
     township, village = _place(body, registry, analysis)
@@ -174,6 +184,7 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
         keywords=list(analysis.keywords), exclude_township=analysis.exclude_township,
         anonymous=body.anonymous, openid=None if body.anonymous else call.me.openid, name=name, phone=phone,
         sender=call.me.openid,
+        source_ref={"follows": follows} if follows else None,
     )
     filed = await file_report(draft, call.services)
     case = filed.case

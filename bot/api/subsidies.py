@@ -3,6 +3,7 @@
     POST /api/v1/subsidies/lookup   {"id_number", "name"}      -> records, each with a one-use dispute_token
     POST /api/v1/subsidies/dispute  {"token", "kind", "anonymous", "received"}   我没收到 / 金额不对 on one record:
          filed through handlers.subsidies.actions.file_dispute, the chat's own filing (the record attached)
+    GET  /api/v1/subsidies/lookups  谁查过我: when the records found by this session's last lookup were looked up
 
 The ID number and name travel in the body only (never a URL or a log line).
 handlers.subsidies.lookup does the checksum, the matching, the masking, the
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -25,6 +27,7 @@ from storage import keys
 
 routes = ApiRoutes("subsidies")
 DISPUTE_TOKEN_TTL_S = 3600
+LOOKUPS_TTL_S = 30 * 60
 
 
 class SubsidyIn(In):
@@ -72,6 +75,10 @@ async def lookup(call: Call, body: SubsidyIn) -> SubsidyOut:
         raise fail("invalid_name", result.message())
     if result.outcome is Outcome.LIMITED:
         raise fail("rate_limited", result.message(), headers={"Retry-After": str(result.wait_minutes * 60)})
+    if result.outcome is Outcome.FOUND:  # 谁查过我 asks about this ID, in this session only (as the chat's flow)
+        key = keys.api_lookups(call.me.subject)
+        await call.services.redis.set(key, call.services.cipher.seal(result.id_hash, aad=key),
+                                      ex=LOOKUPS_TTL_S)
     data = result.as_dict()
     return SubsidyOut(outcome=data["outcome"], message=data["message"], name=data["name"],
                       id_number=data["id_number"],
@@ -131,3 +138,35 @@ async def dispute(call: Call, body: DisputeIn) -> DisputeOut:
     return DisputeOut(case_number=number, receipt=format_receipt(filed.receipt),
                       office=await office_title(filed.case.office), anonymous=body.anonymous,
                       message=f"已登记,案件编号 {number}。回执码只显示这一次,请保存好,凭它查询办理进度。")
+
+
+class LookupOut(BaseModel):
+    at: datetime
+    by_staff: bool = Field(description="true:工作人员在工作台核查(不显示是谁)")
+
+
+class LookupsOut(BaseModel):
+    lookups: list[LookupOut] = Field(description="最新的在前,含本人这次查询")
+    message: str
+
+
+@routes.get("/subsidies/lookups", response=LookupsOut, errors=("lookup_first",), summary="谁查过我:本人记录被查询的时间")
+async def lookups(call: Call) -> LookupsOut:
+    from handlers.subsidies.lookup import lookup_log
+
+    key = keys.api_lookups(call.me.subject)
+    raw = await call.services.redis.get(key)
+    try:
+        id_hash = call.services.cipher.open(raw.decode(), aad=key) if raw else ""
+    except Exception:  # a key no longer configured: as if never looked up
+        id_hash = ""
+    if not id_hash:
+        raise fail("lookup_first")
+    entries = await lookup_log(id_hash)
+    others = len(entries) > 1
+    return LookupsOut(lookups=[LookupOut(at=e.at, by_staff=e.by_staff) for e in entries],
+                      message=LOOKED_BY_OTHERS if others else NOBODY_ELSE)
+
+
+LOOKED_BY_OTHERS = "以下是您的补贴记录被查询的时间。如果有不是您本人的查询,说明有人知道了您的身份证号和姓名,请留意。"
+NOBODY_ELSE = "除了您这次查询,没有别人查过您的补贴记录。"

@@ -59,7 +59,12 @@ async def upload(call: Call) -> AttachmentOut:
     raw = await call.services.redis.get(keys.api_upload(hashlib.sha256(token.encode()).hexdigest())) if token else None
     if raw is None:
         raise fail("upload_expired")
-    case_id = int(raw)
+    case_ref, _, purpose = raw.decode().partition(":")
+    case_id = int(case_ref)
+    if purpose:  # added after filing: only while the case is open, and on its timeline
+        from bot.api.supplements import check_open
+
+        await check_open(case_id)
     count = await Attachment.filter(case_id=case_id).count()
     if count >= call.config.attachments_per_case:
         raise fail("too_many_attachments")
@@ -74,4 +79,8 @@ async def upload(call: Call) -> AttachmentOut:
         att = await save_attachment(case_id, data, real, kind, call.services)
     except AttachmentRejected as exc:
         raise fail("bad_attachment", exc.reason_cn) from None
+    if purpose:
+        from bot.api.supplements import attached
+
+        await attached(case_id, att.kind, call)
     return AttachmentOut(kind=att.kind, content_type=att.content_type, size=att.size, count=count + 1)

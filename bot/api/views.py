@@ -21,6 +21,12 @@ class EventOut(BaseModel):
     text: str
 
 
+class QuestionOut(BaseModel):
+    id: int = Field(description="回答时填入 question")
+    at: datetime
+    text: str = Field(description="办理单位的问题")
+
+
 class CaseOut(BaseModel):
     number: str
     status: str
@@ -31,6 +37,8 @@ class CaseOut(BaseModel):
     events: list[EventOut] = Field(default_factory=list)
     rating: str | None = None
     can_rate: bool = False
+    questions: list[QuestionOut] = Field(default_factory=list, description="办理单位等您回答的问题")
+    can_add: bool = Field(default=False, description="true:还在办理中,可以补充情况(POST …/supplement)")
 
 
 class PublicCase(BaseModel):
@@ -46,12 +54,14 @@ class PublicCase(BaseModel):
 
 async def case_out(case: Case) -> CaseOut:
     from handlers.cases.queries import public_view
+    from handlers.cases.questions import may_add, open_questions
 
     view = await public_view(case)
+    questions = [QuestionOut(id=q.id, at=q.at, text=q.text) for q in await open_questions(case)]
     return CaseOut(number=view.number, status=view.status, status_text=view.status_text, category=view.category,
                    office=view.office, deadline=view.deadline,
                    events=[EventOut(at=e.at, text=e.text) for e in view.events],
-                   rating=view.rating, can_rate=view.can_rate)
+                   rating=view.rating, can_rate=view.can_rate, questions=questions, can_add=may_add(case))
 
 
 def public_case(case: Case, registry: object) -> PublicCase:

@@ -207,6 +207,19 @@ async def lookup(id_number: str, name: str, *, channel: str, actor: str, service
                         name_masked=mask_name(name), id_masked=mask_id(number), id_hash=current)
 
 
+@dataclass(frozen=True)
+class LookupEntry:
+    at: datetime
+    by_staff: bool  # looked up from the panel (staff checking), never who
+
+
+async def lookup_log(id_hash: str | list[str], *, limit: int = 50) -> list[LookupEntry]:
+    """谁查过我 with the kind of looker: when, and whether it was staff in the panel; newest first."""
+    hashes = [id_hash] if isinstance(id_hash, str) else list(id_hash)
+    rows = await SubsidyLookup.filter(id_hash__in=hashes).order_by("-at").limit(limit).values_list("at", "channel")
+    return [LookupEntry(at, channel == "panel") for at, channel in rows]
+
+
 async def who_looked_me_up(id_hash: str | list[str], *, limit: int = 50) -> list[datetime]:
     """When this ID's records were looked up (not by whom), newest first."""
     hashes = [id_hash] if isinstance(id_hash, str) else list(id_hash)
