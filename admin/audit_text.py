@@ -24,7 +24,7 @@ DETAIL_NAMES = {
     "from": "原承办单位", "to": "改派至", "office": "承办单位", "monitor": "监督员", "kind": "类型",
     "period": "期间", "cases": "案件数", "created": "新增", "updated": "更新", "skipped": "跳过", "new": "新线索",
     "found": "发现", "records": "记录数", "channel": "渠道", "ok": "哈希链完好", "checked": "核对条数",
-    "working_days": "工作日", "what": "内容", "rescheduled": "随之调整的期限", "groups": "群数", "chars": "字数",
+    "working_days": "工作日", "previous_days": "原工作日", "what": "内容", "rescheduled": "随之调整的期限", "groups": "群数", "chars": "字数",
     "totp": "动态验证码", "test": "测试结果", "n": "样本", "category_accuracy": "准确率",
     "category_macro_f1": "类别平均得分", "route_accuracy": "分流准确率", "fields": "修改项", "chosen": "入选议题",
     "topics": "议题数", "outcome": "查处结果", "result": "结果", "role": "角色", "scope": "管辖范围",

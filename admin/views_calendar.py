@@ -20,7 +20,6 @@ from admin.web import render, services_of, staff_of
 from handlers.cases.deadlines import (DEFAULT_DAYS, STAGE_NAMES, STAGES, remove_holiday, set_deadline, set_holiday,
                                       today)
 from handlers.cases.workcalendar import special_days
-from storage import audit
 from storage.models.lifecycle import DeadlineSetting
 
 routes = web.RouteTableDef()
@@ -102,7 +101,7 @@ async def save_deadline(request: web.Request) -> web.Response:
         return await _page(request, year, error="未知的类别或环节。")
     if not raw.strip().isdigit() or not 1 <= int(raw) <= 365:
         return await _page(request, year, error="工作日数应为 1 到 365 之间的整数。")
-    await set_deadline(category, stage, int(raw))
-    await audit.append(f"staff:{staff.id}", "deadline.set", f"{category}:{stage}", {"working_days": int(raw)})
+    before = await set_deadline(category, stage, int(raw), actor=f"staff:{staff.id}")
     name = "全部类别" if category == "*" else CATEGORY_NAMES[category]
-    return await _page(request, year, done=f"{name}「{STAGE_NAMES[stage]}」期限已改为 {int(raw)} 个工作日(新案件起适用)。")
+    return await _page(request, year, done=f"{name}「{STAGE_NAMES[stage]}」期限由 {before} 个工作日改为 {int(raw)} 个工作日"
+                                            "(新案件起适用,已登记的案件期限不变)。")

@@ -28,13 +28,13 @@ REPORT_IN_GROUP = ("反映问题请私聊本公众号,回复【举报】,可以�
                    "为保护您自己,请不要在群里说具体的人和事。")
 PRIVATE_WORDS = ("举报", "查补贴", "查询进度", "查进度", "我的举报", "反映问题", "评价")
 HELP_WORDS = ("帮助", "菜单", "help", "?", "?", "怎么用")
+DEADLINES = "{deadlines}"  # filled from the county's settings (handlers.cases.deadlines): they can change
 
 FAQ: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"匿名|保密|报复|泄露|暴露|会不会.{0,8}(知道|发现|查到)|知道是我|查到是我|不敢(举报|反映)"),
      "举报不经过村干部,直接送到乡镇纪委或县纪委监委,被反映的人看不到是谁反映的。可以匿名,不留任何身份信息;"
      "实名的身份也加密保存。请私聊本公众号回复【举报】,不要在群里说具体的人和事。"),
-    (re.compile(r"多久|多长时间|几天|期限|什么时候.*(结果|答复|回复)"),
-     "一般3个工作日内决定是否受理,受理后30天内办结;超期会由县纪委监委督办。"),
+    (re.compile(r"多久|多长时间|几天|期限|什么时候.*(结果|答复|回复)"), DEADLINES),
     (re.compile(r"补贴.*(查|多少)|查.*(补贴|低保|惠民)|惠民资金"),
      "查本人领取的惠民补贴,请私聊本公众号回复【查补贴】,按提示输入身份证号和姓名。请不要在群里发身份证号。"),
     (re.compile(r"回执|进度|查.*结果"),
@@ -78,6 +78,14 @@ async def _office_line(chat_id: str, registry: Any) -> str:
     return f"本村({village.name})的问题由{office}受理。"
 
 
+async def _deadlines_line() -> str:
+    from handlers.cases.deadlines import working_days
+
+    accept, resolve = await working_days("*", "accept"), await working_days("*", "resolve")
+    return (f"一般{accept}个工作日内决定是否受理,受理后{resolve}个工作日内办结(个别类别另有规定);"
+            "超期会由县纪委监委督办。")
+
+
 @group_router.message(group_chat)
 async def in_group(msg: Inbound, registry: Any) -> Reply:
     text = msg.content
@@ -97,6 +105,8 @@ async def in_group(msg: Inbound, registry: Any) -> Reply:
             if not answer:
                 answer = ("反映问题请私聊本公众号,回复【举报】,按提示说明情况,可以匿名。"
                           + await _office_line(msg.chat_id, registry))
+            elif answer == DEADLINES:
+                answer = await _deadlines_line()
             return Reply.text(answer)
     if looks_like_complaint(compact):
         return Reply.text(REPORT_IN_GROUP)

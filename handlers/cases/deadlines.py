@@ -48,13 +48,20 @@ async def due_date(category: str, stage: str, start: date, conn: Any = None) -> 
 
 # --- settings the admin panel and the CLI change ---------------------------------------------
 
-async def set_deadline(category: str, stage: str, days: int) -> None:
-    """Working days for a stage of a category ("*": the default of every category)."""
+async def set_deadline(category: str, stage: str, days: int, *, actor: str = "cli") -> int:
+    """Working days for a stage of a category ("*": the default of every category); returns the days before.
+    Cases already filed keep their due dates (they were told them); the change is audited with both values."""
+    from storage import audit
+
     if stage not in DEFAULT_DAYS:
         raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
     if not 1 <= days <= 365:
         raise ValueError("working days must be between 1 and 365")
+    before = await working_days(category, stage)
     await DeadlineSetting.update_or_create(category=category, stage=stage, defaults={"working_days": days})
+    if before != days:
+        await audit.append(actor[:64], "deadline.set", f"{category}:{stage}", {"working_days": days, "previous_days": before})
+    return before
 
 
 def _today() -> date:

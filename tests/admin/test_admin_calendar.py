@@ -58,3 +58,23 @@ async def test_admin_changes_a_category_deadline(accounts: Any, panel_factory: A
     assert await working_days("subsidy_fraud", "accept") == 3
     row = re.search(r'<tr id="deadline-favoritism">.*?</tr>', body, re.S)
     assert row and 'value="5"' in row.group(0)
+
+
+async def test_category_deadline_change_applies_to_new_cases_only_and_is_audited(accounts: Any, panel_factory: Any,
+                                                                                services: Any) -> None:
+    filed = await file_case(services, "村支书把低保给了亲戚", township="610798101", category="favoritism")
+    due = (await Case.get(id=filed.id)).accept_due
+    admin = await signed_in(panel_factory, services, "county_admin")
+    await admin.get("/admin/calendar")
+    status, body = await admin.post("/admin/calendar/deadlines", {"category": "favoritism", "stage": "accept",
+                                                                  "days": "8"})
+    assert status == 200 and "由 3 个工作日改为 8 个工作日" in body and "已登记的案件期限不变" in body
+    assert (await Case.get(id=filed.id)).accept_due == due  # the reporter was told this date
+    later = await Case.get(id=(await file_case(services, "村主任优亲厚友", township="610798101",
+                                               category="favoritism")).id)
+    other = await Case.get(id=(await file_case(services, "会计扣低保", township="610798101")).id)
+    assert later.accept_due > due and other.accept_due == due
+    entry = await AuditEntry.get(action="deadline.set")
+    assert entry.detail == {"working_days": 8, "previous_days": 3} and entry.target == "favoritism:accept"
+    status, body = await admin.get("/admin/audit")
+    assert "设置办理期限" in body and "原工作日" in body

@@ -57,7 +57,7 @@ async def test_faq_in_bound_group_names_the_village_office(group: Any) -> None:
     await WechatGroup.create(chat_id=CHAT, name="胡家庄村民群", village=await Village.get(code="610798101201"))
     answer = await group("请问怎么举报村干部?")
     assert answer == [answer[0]] and "南坝镇纪委" in answer[0] and "胡家庄村" in answer[0]
-    assert "30天" in (await group("举报了多久能有结果"))[0]
+    assert "受理后30个工作日内办结" in (await group("举报了多久能有结果"))[0]  # the calendar counts working days
     assert "匿名" in (await group("举报会不会被报复"))[0]
 
 
@@ -104,3 +104,13 @@ def villager_help(wechat: Any, http: Any, registry_loaded: Any) -> Any:
         return r.texts
 
     return say
+
+
+async def test_group_deadline_answer_follows_the_countys_settings(group: Any) -> None:
+    from handlers.cases.deadlines import set_deadline
+
+    assert "3个工作日内决定是否受理" in (await group("举报了多久有结果?"))[0]
+    await set_deadline("*", "accept", 5, actor="test")
+    await set_deadline("*", "resolve", 20, actor="test")
+    answer = (await group("举报了多久有结果?"))[0]
+    assert "5个工作日内决定是否受理" in answer and "受理后20个工作日内办结" in answer
