@@ -28,7 +28,7 @@ from bot.dispatch.dispatcher import Sender
 from bot.services import Services
 from handlers.subsidies import texts
 from handlers.subsidies.actions import subscribe, unsubscribe
-from handlers.subsidies.lookup import Outcome, lookup, who_looked_me_up
+from handlers.subsidies.lookup import Outcome, lookup, lookups_by
 from handlers import vocabulary
 from nlp.idcard import check_id, extract_name, find_id_number, looks_like_id_attempt
 
@@ -70,10 +70,10 @@ async def start_click(state: ConversationState) -> Reply:
 
 
 @subsidy_router.text(Keyword(*vocabulary.WHO_LOOKED), private_chat)
-async def who_looked(state: ConversationState) -> Reply:
+async def who_looked(state: ConversationState, registry: Any) -> Reply:
     if not state.is_in(SubsidyFlow) or not state.data.get("id_hash"):
         return Reply.text(texts.NEED_LOOKUP.format(word="谁查过我"))
-    return Reply.text(texts.lookups_text(await who_looked_me_up(state.data["id_hash"])))
+    return Reply.text(texts.lookups_text(await lookups_by(state.data["id_hash"], registry)))
 
 
 @subsidy_router.text(Keyword("订阅", "订阅提醒"), private_chat)

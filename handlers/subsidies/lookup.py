@@ -224,3 +224,38 @@ async def who_looked_me_up(id_hash: str | list[str], *, limit: int = 50) -> list
     """When this ID's records were looked up (not by whom), newest first."""
     hashes = [id_hash] if isinstance(id_hash, str) else list(id_hash)
     return list(await SubsidyLookup.filter(id_hash__in=hashes).order_by("-at").limit(limit).values_list("at", flat=True))
+
+
+@dataclass(frozen=True)
+class LookedUp:
+    at: datetime
+    by: str  # the office or the channel, in Chinese: never a person
+
+
+# Who looked, as the villager is told it: an office for staff, the channel for everyone else.
+CHANNEL_LOOKUPS = {"mp": "通过公众号查询", "work": "通过企业微信查询", "miniapp": "通过小程序查询",
+                   "cli": "县纪委监委系统管理员核查", "panel": "纪检监察机关工作人员核查"}
+
+
+async def lookups_by(id_hash: str | list[str], registry: Any, *, limit: int = 50) -> list[LookedUp]:
+    """When this ID's records were looked up and by which kind of office or channel, newest first: a staff
+    lookup in the panel names the commission ("南坝镇纪委工作人员核查"), never the staff member."""
+    from storage.models import COUNTY_ROLES, Staff
+
+    hashes = [id_hash] if isinstance(id_hash, str) else list(id_hash)
+    rows = await SubsidyLookup.filter(id_hash__in=hashes).order_by("-at").limit(limit).values_list(
+        "at", "channel", "actor")
+    staff_ids = {int(a.split(":", 1)[1]) for _, _, a in rows if a.startswith("staff:") and a[6:].isdigit()}
+    staff = {s.id: s for s in await Staff.filter(id__in=staff_ids)} if staff_ids else {}
+
+    def by(channel: str, actor: str) -> str:
+        member = staff.get(int(actor[6:])) if actor.startswith("staff:") and actor[6:].isdigit() else None
+        if member is None:
+            return CHANNEL_LOOKUPS.get(channel, "其他渠道查询")
+        code = member.scope_code or ""
+        village = registry.villages.get(code)
+        town = village.township if village else code
+        office = registry.county_commission if member.role in COUNTY_ROLES else registry.commission_name(town)
+        return f"{office or registry.county_commission}工作人员核查"
+
+    return [LookedUp(at, by(channel, actor)) for at, channel, actor in rows]

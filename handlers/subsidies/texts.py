@@ -1,9 +1,7 @@
 """What the 查补贴 chat says: short plain Chinese, masked names and ID numbers only."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from handlers.subsidies.lookup import LookupResult
+from handlers.subsidies.lookup import LookedUp, LookupResult
 from storage.china_time import CHINA_TZ
 
 START = ("请发送您的18位身份证号和姓名,可以一条发,也可以分两条发。\n"
@@ -51,9 +49,10 @@ def records_text(result: LookupResult) -> str:
     return "\n".join(lines)
 
 
-def lookups_text(times: list[datetime]) -> str:
-    if len(times) <= 1:
+def lookups_text(looked: list[LookedUp]) -> str:
+    if len(looked) <= 1:
         return NOBODY_LOOKED
-    shown = [t.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") for t in times]
-    return ("您的补贴记录被查询的时间(最新的在前,含本次;只显示时间,不显示查询人):\n" + "\n".join(shown)
-            + "\n如果有不是您本人的查询,说明有人知道了您的身份证号和姓名,请留意。")
+    shown = [f"{x.at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M} {x.by}" for x in looked]
+    return ("您的补贴记录被查询的情况(最新的在前,含本次;只说是哪个单位或哪个渠道,不说是谁):\n" + "\n".join(shown)
+            + "\n纪检监察机关工作人员核查是办理工作的一部分。如果有不是您本人的公众号或小程序查询,"
+              "说明有人知道了您的身份证号和姓名,请留意。")

@@ -127,7 +127,25 @@ async def test_who_looked_me_up_shows_times_after_a_lookup(imported: Any, wechat
     await say(wechat, http, "查补贴")
     await say(wechat, http, f"{HU.id_number} {HU.name}")
     [reply] = await say(wechat, http, "谁查过我")
-    assert reply.startswith("您的补贴记录被查询的时间") and len([x for x in reply.splitlines() if x[:2] == "20"]) == 2
+    assert reply.startswith("您的补贴记录被查询的情况") and len([x for x in reply.splitlines() if x[:2] == "20"]) == 2
+
+
+async def test_who_looked_me_up_names_the_office_of_a_staff_lookup_never_the_person(imported: Any, wechat: Any,
+                                                                                     http: Any) -> None:
+    from admin.accounts import create_user
+    from handlers.subsidies.lookup import lookup
+
+    county = await create_user("county_checker", "county_staff", "610798", "pw-county-checker-1")
+    town = await create_user("nanba_checker", "township_staff", "610798101", "pw-nanba-checker-1")
+    for staff in (county, town):  # as the panel's 查询 page does it
+        await lookup(HU.id_number, HU.name, channel="panel", actor=f"staff:{staff.id}", services=imported)
+    await say(wechat, http, "查补贴")
+    await say(wechat, http, f"{HU.id_number} {HU.name}")
+    [reply] = await say(wechat, http, "谁查过我")
+    lines = [x for x in reply.splitlines() if x[:2] == "20"]
+    assert len(lines) == 3 and lines[0].endswith("通过公众号查询")  # this one, newest first
+    assert lines[1].endswith("南坝镇纪委工作人员核查") and lines[2].endswith("纪委监委工作人员核查")
+    assert "未知" not in reply and "county_checker" not in reply and "nanba_checker" not in reply
 
 
 async def test_subscribe_then_next_import_queues_a_sealed_notification(imported: Any, wechat: Any, http: Any,
