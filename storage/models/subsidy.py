@@ -40,7 +40,7 @@ class SubsidyRecord(Model):
 
 
 class SubsidyLookup(Model):
-    """Every lookup, for the audit and for 谁查过我 (when, and which office or channel: never the person)."""
+    """Every lookup, for the audit and for 谁查过我 (when, not who)."""
 
     id = fields.BigIntField(primary_key=True)
     id_hash = fields.CharField(max_length=64, db_index=True)
