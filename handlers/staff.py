@@ -40,7 +40,7 @@ LAST_EVENTS = 5
 # Events whose reason speaks of the reporter (实名/匿名, a reveal, their own words): shown without it.
 QUIET_EVENTS = frozenset({"filed", "identity_revealed", "rated", "followed", "reply"})
 
-NOT_BOUND = "只有绑定了工作人员账号的微信才能办理案件。请在工作台获取绑定码,然后发送「绑定 六位数字」。"
+NOT_BOUND = "只有绑定了工作人员账号的微信才能办理案件。请在工作台获取绑定码,然后发送【绑定 六位数字】。"
 NO_CASE = "没有找到案件 {number},请核对编号。"
 USAGE = {
     "不予受理": "请写明原因,例如:不予受理 {n} 不属于纪检监察受理范围",
@@ -58,7 +58,7 @@ async def bind_account(msg: Inbound, user: Sender, services: Services, match: re
     except BindingRefused as err:
         return Reply.text(str(err))
     return Reply.text(f"绑定成功:{staff.display_name or staff.username}。辖区内的新案件会推送到这里,"
-                      "回复「待办」查看待办案件。")
+                      "回复【待办】查看待办案件。")
 
 
 @staff_router.text(private_chat, in_state(None), Keyword("待办", "我的待办", "待办案件"))
@@ -79,7 +79,7 @@ async def todo(user: Sender, services: Services) -> Reply:
 async def view(user: Sender, services: Services, match: re.Match[str]) -> Reply:
     staff = await user.staff()
     if staff is None:
-        return Reply.text(NOT_BOUND + "\n查询您反映的问题,请回复「查询进度 编号」。")
+        return Reply.text(NOT_BOUND + "\n查询您反映的问题,请回复【查询进度 编号】。")
     number = match.group(1).upper()
     case = await Case.get_or_none(number=number)
     if case is None:

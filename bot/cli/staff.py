@@ -8,9 +8,9 @@ import sys
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("staff", help="staff accounts in chat: binding codes")
     ssub = p.add_subparsers(dest="staff_command", metavar="SUBCOMMAND", required=True)
-    b = ssub.add_parser("bind-code", help="print a one-time code; the staff member sends 「绑定 CODE」 in chat",
+    b = ssub.add_parser("bind-code", help="print a one-time code; the staff member sends 【绑定 CODE】 in chat",
                         description="Print a 6-digit one-time code (valid 10 minutes). The staff member sends "
-                                    "「绑定 CODE」 from their WeChat or WeCom account to bind it to USERNAME.")
+                                    "【绑定 CODE】 from their WeChat or WeCom account to bind it to USERNAME.")
     b.add_argument("username")
     b.set_defaults(func=bind_code)
 
@@ -28,5 +28,5 @@ def bind_code(args: argparse.Namespace) -> int:
     if code is None:
         print(f"no active staff account named {args.username!r}", file=sys.stderr)
         return 1
-    print(f"{code}  (valid {CODE_TTL_S // 60} minutes; send 「绑定 {code}」 from the WeChat or WeCom account)")
+    print(f"{code}  (valid {CODE_TTL_S // 60} minutes; send 【绑定 {code}】 from the WeChat or WeCom account)")
     return 0

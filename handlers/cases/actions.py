@@ -61,7 +61,7 @@ async def _move(case: Case, target: Status, action: str, staff: Staff, services:
                                     updates=updates, data=data)
     except IllegalTransition:
         fresh = await Case.get(id=case.id)
-        raise WrongStatus(f"案件 {case.number} 当前为「{STATUS_NAMES.get(fresh.status, fresh.status)}」,不能{action}") from None
+        raise WrongStatus(f"案件 {case.number} 当前为“{STATUS_NAMES.get(fresh.status, fresh.status)}”,不能{action}") from None
     return moved
 
 
@@ -99,7 +99,7 @@ async def add_finding(case_id: int, *, actor_staff: Staff, text: str, services: 
     case = await load_case(case_id)
     await require(actor_staff, case, "反馈", FINDERS, services)
     if case.status not in OPEN_STATUSES:
-        raise WrongStatus(f"案件 {case.number} 当前为「{STATUS_NAMES.get(case.status, case.status)}」,不能再反馈")
+        raise WrongStatus(f"案件 {case.number} 当前为“{STATUS_NAMES.get(case.status, case.status)}”,不能再反馈")
     await record(case.id, "finding", actor=actor_of(actor_staff), reason=_text(text, "反馈内容"), public=False,
                  data={"role": str(actor_staff.role)}, services=services)
     return await Case.get(id=case.id)
@@ -125,7 +125,7 @@ async def ask_reporter(case_id: int, *, actor_staff: Staff, text: str, services:
     try:
         await ask(case, _text(text, "问题"), actor=actor_of(actor_staff), services=services)
     except CannotAdd:
-        raise WrongStatus(f"案件 {case.number} 当前为「{STATUS_NAMES.get(case.status, case.status)}」,不能再向举报人提问") from None
+        raise WrongStatus(f"案件 {case.number} 当前为“{STATUS_NAMES.get(case.status, case.status)}”,不能再向举报人提问") from None
     return await Case.get(id=case.id)
 
 
@@ -148,7 +148,7 @@ async def extend(case_id: int, *, actor_staff: Staff, reason: str, days: int, se
         raise BadInput(f"延期天数应为 1 到 {MAX_EXTENSION_DAYS} 个工作日")
     field = "accept_due" if case.status == Status.RECEIVED else "resolve_due"
     if case.status not in OPEN_STATUSES or getattr(case, field) is None:
-        raise WrongStatus(f"案件 {case.number} 当前为「{STATUS_NAMES.get(case.status, case.status)}」,没有可延长的期限")
+        raise WrongStatus(f"案件 {case.number} 当前为“{STATUS_NAMES.get(case.status, case.status)}”,没有可延长的期限")
     old = getattr(case, field)
     new = (await calendar()).add(old, days)
     await record(case.id, "extended", actor=actor_of(actor_staff), reason=reason, public=True,

@@ -1,7 +1,7 @@
 """Binding a staff account to a WeChat / WeCom identity with a one-time code.
 
     panel or `qingfeng staff bind-code NAME` ──> 6-digit code in Redis (10 min, one use)
-    staff sends 「绑定 123456」 from the WeChat or WeCom account ──> StaffBinding
+    staff sends 【绑定 123456】 from the WeChat or WeCom account ──> StaffBinding
         (subject_hash: the dispatcher's subject of that sender; external_enc: the sealed openid/userid)
 
 Wrong codes count per sender: after 5 in an hour the sender must wait, so the

@@ -41,10 +41,10 @@ def now() -> datetime:
 
 # The texts, the one definition: filled in here per case, and in SQL for a whole sweep (escalation.py, Sql.concat).
 STAFF_TEXT = ("【清风】{label}\n案件编号:{number}\n类别:{category}\n地点:{place}\n办理期限:{due}\n"
-              "请登录工作台查看,或回复「受理 {number}」等指令办理。")
+              "请登录工作台查看,或回复【受理 {number}】等指令办理。")
 # What the office is told when the reporter writes (the text itself waits in the panel).
 REPORTER_WROTE = {"answer": "举报人回答了您的提问", "supplement": "举报人补充了情况"}
-REPORTER_TEXT = "您反映的问题(编号 {number}){news}。回复「查询进度 {number}」查看详情。"
+REPORTER_TEXT = "您反映的问题(编号 {number}){news}。回复【查询进度 {number}】查看详情。"
 REPORTER_HINT = "查询进度可看详情"
 # A notice that asks a question says how to answer; its answer works whatever flow ran last (cases/pending.py).
 REPORTER_ASKS = {"resolved": "对办理结果满意请回复1,不满意请回复2。"}

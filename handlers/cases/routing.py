@@ -34,7 +34,7 @@ def _check_open(case: Case, action: str) -> None:
     if case.status not in OPEN_STATUSES:
         from handlers.cases.actions import WrongStatus
 
-        raise WrongStatus(f"案件 {case.number} 当前为「{STATUS_NAMES.get(case.status, case.status)}」,不能{action}")
+        raise WrongStatus(f"案件 {case.number} 当前为“{STATUS_NAMES.get(case.status, case.status)}”,不能{action}")
 
 
 async def reassign(case: Case, office: str, reason: str, actor: str, services: "Services") -> Case:
@@ -60,9 +60,9 @@ async def recategorise(case: Case, category: str, reason: str, actor: str, servi
     if category not in CATEGORY_IDS:
         raise BadInput(f"没有类别 {category!r};可选:{', '.join(CATEGORY_IDS)}")
     if category == "other":
-        raise BadInput("「其他」不属受理范围:请用不予受理或转办,并写明去向")
+        raise BadInput("“其他”不属受理范围:请用不予受理或转办,并写明去向")
     if category == case.category:
-        raise BadInput(f"案件 {case.number} 已是「{CATEGORY_NAMES[category]}」")
+        raise BadInput(f"案件 {case.number} 已是“{CATEGORY_NAMES[category]}”")
     _check_open(case, "更正类别")
     office = case.office
     # A case someone already moved by hand stays where they put it.
