@@ -11,16 +11,17 @@ from typing import Any
 from aiohttp import web
 
 from admin import case_actions, scope
+from admin.reveal import RevealRefused, reveal_identity
 from admin.case_query import PAGE_SIZE, CaseFilter
 from admin.filters import CST, STATUS_NAMES
 from admin.web import render, services_of, staff_of
 from handlers.cases.questions import open_questions
 from handlers.cases.routing import office_codes
 from handlers.cases.scope import monitor_could_see
-from handlers.cases.transitions import record
+from handlers.cases.actions import assign_monitor as assign
 from nlp.categories import CATEGORY_NAMES
 from storage import audit
-from storage.models import Attachment, Case, CaseEvent, County, ReporterIdentity, Role, Staff, Township, Village
+from storage.models import Attachment, Case, CaseEvent, County, Role, Staff, Township, Village
 from storage.models.admin import MonitorAssignment
 
 routes = web.RouteTableDef()
@@ -221,25 +222,12 @@ async def assign_monitor(request: web.Request) -> web.Response:
     staff = staff_of(request)
     scope.require(staff, scope.ACTING_ROLES)
     case = await scope.case_or_404(request, request.match_info["id"])
-    form = await request.post()
+    raw = str((await request.post()).get("monitor", ""))
     try:
-        monitor_id = int(str(form.get("monitor", "")))
-    except ValueError:
-        raise web.HTTPBadRequest(text="请选择一名作风监督员。") from None
-    monitor = await Staff.get_or_none(id=monitor_id, role=Role.MONITOR, is_active=True)
-    county = await scope.county_of(request)
-    if monitor is None or not (scope.is_county(staff) or monitor.scope_code.startswith(staff.scope_code)):
-        raise web.HTTPBadRequest(text="您的管辖范围内没有这名作风监督员。")
-    if not await monitor_could_see(monitor, case, county):
-        raise web.HTTPBadRequest(text="此案由县纪委监委办理（回避、提级监督或举报人要求），不交办作风监督员。")
-    if monitor.id not in {m.id for m in await _monitors_for(case, county)}:
-        raise web.HTTPBadRequest(text="这名作风监督员不负责案件所在的村，请交办本村的监督员。")
-    _, created = await MonitorAssignment.get_or_create(case_id=case.id, staff_id=monitor.id,
-                                                       defaults={"assigned_by": f"staff:{staff.id}"})
-    if created:
-        await record(case.id, "monitor_assigned", actor=f"staff:{staff.id}", data={"monitor": monitor.id})
-        await audit.append(f"staff:{staff.id}", "case.monitor_assigned", case.number or str(case.id),
-                           {"monitor": monitor.id})
+        await assign(case.id, actor_staff=staff, monitor_id=int(raw) if raw.isdigit() else 0,
+                     services=services_of(request))
+    except case_actions.ActionError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from None
     raise web.HTTPSeeOther(f"/admin/cases/{case.id}")
 
 
@@ -250,23 +238,14 @@ async def reveal(request: web.Request) -> web.Response:
     if not scope.may_see_reporter(staff):
         raise web.HTTPForbidden(text="只有县纪委监委的账户可以查看举报人身份。")
     case = await scope.case_or_404(request, request.match_info["id"])
-    reason = str((await request.post()).get("reason", "")).strip()
+    reason = str((await request.post()).get("reason", ""))
     ctx = await _case_context(request, staff, case)
-    if len(reason) < 4:
-        ctx["error"] = "查看举报人身份须填写理由（至少4个字）。"
+    try:
+        ident = await reveal_identity(staff, case, reason, services_of(request))
+    except RevealRefused as exc:
+        ctx["error"] = str(exc)
         return render(request, "case.html", ctx, status=400)
-    ident = await ReporterIdentity.get_or_none(case_id=case.id)
-    if ident is None:
-        ctx["error"] = "该举报为匿名举报，没有身份信息。"
-        return render(request, "case.html", ctx, status=400)
-    cipher = services_of(request).cipher
-    await audit.append(f"staff:{staff.id}", "reporter.reveal", case.number or str(case.id), {"reason": reason})
-    await record(case.id, "identity_revealed", actor=f"staff:{staff.id}", reason=reason)
-    ctx["revealed"] = {
-        "name": cipher.open(ident.name_enc) if ident.name_enc else "（未留姓名）",
-        "phone": cipher.open(ident.phone_enc) if ident.phone_enc else "（未留电话）",
-        "channel": ident.channel,
-    }
+    ctx["revealed"] = {"name": ident.name, "phone": ident.phone, "channel": ident.channel}
     ctx["events"] = await CaseEvent.filter(case_id=case.id).order_by("at", "id")
     from handlers.subsidies.attached import record_view
 

@@ -40,11 +40,14 @@ PAGES: list[str] = ["views_auth", "views_dashboard", "views_cases", "views_audit
                     "views_model", "views_reports", "views_findings", "views_calendar", "views_groups", "views_qrcodes",
                     "views_worklist", "views_outbox", "views_compare_job",
                     # publication (公开)
-                    "views_powers", "views_disclosures", "views_archive", "views_outcomes", "views_topics"]
+                    "views_powers", "views_disclosures", "views_archive", "views_outcomes", "views_topics",
+                    # the staff workbench (issue 18)
+                    "views_intake"]
 
 # The main app caps bodies for WeChat (64 KB); these panel forms carry files.
 BIG_BODIES = {"/admin/subsidies/preview": 20 * 1024 * 1024, "/admin/model/keywords": 1024 * 1024,
-              "/admin/disclosures/upload": 11 * 1024 * 1024, "/admin/powers/import": 6 * 1024 * 1024}
+              "/admin/disclosures/upload": 11 * 1024 * 1024, "/admin/powers/import": 6 * 1024 * 1024,
+              "/admin/intake": 51 * 1024 * 1024}
 
 
 @web.middleware

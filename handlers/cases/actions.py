@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 __all__ = [
-    "ActionError", "BadInput", "NotInScope", "RoleNotAllowed", "WrongStatus", "accept", "add_finding", "ask_reporter", "extend",
-    "reassign", "recategorise", "refer", "reject", "reply_to_reporter", "resolve", "start_investigation",
+    "ActionError", "BadInput", "NotInScope", "RoleNotAllowed", "WrongStatus", "accept", "add_finding", "ask_reporter",
+    "assign_monitor", "extend", "merge", "reassign", "recategorise", "refer", "reject", "reply_to_reporter",
+    "resolve", "start_investigation", "unlink",
 ]
 
 MAX_TEXT = 1000
@@ -173,3 +174,65 @@ async def recategorise(case_id: int, *, actor_staff: Staff, category: str, reaso
     case = await load_case(case_id)
     await require(actor_staff, case, "更正类别", HANDLERS, services)
     return await do_recategorise(case, category.strip(), _text(reason, "更正原因"), actor_of(actor_staff), services)
+
+
+async def assign_monitor(case_id: int, *, actor_staff: Staff, monitor_id: int, services: "Services") -> Case:
+    """交办监督员: a monitor of the staff's jurisdiction may then read the case and add findings (never a case
+    the county handles: avoidance, elevated supervision, the reporter's exclusion). Handing it twice is a no-op."""
+    from handlers.cases.scope import county_code, monitor_could_see
+    from storage import audit
+    from storage.models import Role
+    from storage.models.admin import MonitorAssignment
+
+    case = await load_case(case_id)
+    await require(actor_staff, case, "交办监督员", HANDLERS, services)
+    monitor = await Staff.get_or_none(id=monitor_id, role=Role.MONITOR, is_active=True)
+    county = await county_code(services)
+    if monitor is None or not (actor_staff.scope_code == county or monitor.scope_code.startswith(actor_staff.scope_code)):
+        raise BadInput("您的管辖范围内没有这名作风监督员。")
+    if not await monitor_could_see(monitor, case, county):
+        raise WrongStatus(f"案件 {case.number} 由县纪委监委办理（回避、提级监督或举报人要求），不交办作风监督员。")
+    # A monitor of the case's own village (of its township while the village is unknown)
+    if not (monitor.scope_code == case.village_id if case.village_id
+            else bool(case.township_id) and monitor.scope_code.startswith(case.township_id)):
+        raise BadInput("这名作风监督员不负责案件所在的村，请交办本村的监督员。")
+    _, created = await MonitorAssignment.get_or_create(case_id=case.id, staff_id=monitor.id,
+                                                       defaults={"assigned_by": actor_of(actor_staff)})
+    if created:
+        await record(case.id, "monitor_assigned", actor=actor_of(actor_staff), reason=monitor.display_name or "",
+                     data={"monitor": monitor.id})
+        await audit.append(actor_of(actor_staff), "case.monitor_assigned", case.number or str(case.id),
+                           {"monitor": monitor.id})
+    return await Case.get(id=case.id)
+
+
+async def _case_in_scope(number: str, staff: Staff, services: "Services") -> Case:
+    from handlers.cases.numbers import find_case_number
+    from handlers.cases.scope import in_scope
+
+    found = find_case_number(number or "")
+    target = await Case.get_or_none(number=found) if found else None
+    if target is None or not await in_scope(staff, target, services):  # out of scope reads as not there
+        raise BadInput(f"没有编号为 {(number or '').strip()[:24]} 的案件，或它不在您的管辖范围内")
+    return target
+
+
+async def merge(case_id: int, *, actor_staff: Staff, into: str, reason: str, services: "Services") -> Case:
+    """手动并案: this case is a duplicate of the case numbered `into` (handlers/cases/linking.merge_into)."""
+    from handlers.cases.linking import merge_into
+
+    case = await load_case(case_id)
+    await require(actor_staff, case, "合并", HANDLERS, services)
+    reason = _text(reason, "合并理由")
+    target = await _case_in_scope(into, actor_staff, services)
+    await require(actor_staff, target, "合并", HANDLERS, services)
+    return await merge_into(case.id, target.id, actor=actor_of(actor_staff), reason=reason)
+
+
+async def unlink(case_id: int, *, actor_staff: Staff, reason: str, services: "Services") -> Case:
+    """解除关联: a linked report is not a duplicate after all (handlers/cases/linking.unlink)."""
+    from handlers.cases.linking import unlink as do_unlink
+
+    case = await load_case(case_id)
+    await require(actor_staff, case, "解除关联", HANDLERS, services)
+    return await do_unlink(case.id, actor=actor_of(actor_staff), reason=_text(reason, "解除关联的理由"))

@@ -25,6 +25,7 @@ from handlers.cases.deadlines import calendar, today as today_of, working_days
 from storage.china_time import utcnow
 from storage.sql import Sql
 from storage.models.lifecycle import DeadlineNotice
+from storage.models import INTAKE_CHANNELS
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -158,7 +159,8 @@ async def _reporter_messages(q: Sql, p: dict[str, Any]) -> int:
         f"SELECT {kind}, r.openid_enc, {payload}, 'pending', 0, {q.ts('now')}, '', c.id, {q.ts('now')} "
         f"FROM lifecycle_notice n JOIN case_report c ON c.id = n.case_id "
         f"JOIN reporter_identity r ON r.case_id = c.id "
-        f"WHERE n.sweep = :sweep AND n.kind = 'escalate' AND NOT c.anonymous", p)
+        f"WHERE n.sweep = :sweep AND n.kind = 'escalate' AND NOT c.anonymous "
+        f"AND r.channel NOT IN ({', '.join(repr(c) for c in INTAKE_CHANNELS)})", p)  # as notify_reporter
 
 
 async def overdue_counts(year: int, month: int) -> dict[str, int]:

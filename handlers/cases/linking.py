@@ -189,3 +189,63 @@ async def link_by_staff(case: Case, other: Case, *, actor: str, reason: str, ser
                      data={"root": root.number, "size": size}, updates={"linked_to_id": root_id, "priority": root.priority},
                      conn=conn, services=services)
     return await Case.get(id=case.id)
+
+
+# --- staff's own judgement (手动并案 / 解除关联): separate from the automatic detection above ----------------
+
+async def _cluster_size(root_id: int, conn: Any) -> int:
+    return 1 + await Case.filter(linked_to_id=root_id).using_db(conn).count()
+
+
+async def merge_into(case_id: int, target_id: int, *, actor: str, reason: str) -> Case:
+    """手动并案: staff judge `case_id` a duplicate of `target_id`'s cluster; it (and any reports linked to it)
+    joins that cluster's root, whose priority rises by one per report, the one rule (`raise_priority`).
+    Events on both cases (and on each report that moves with it) say who and why."""
+    from handlers.cases.scope import BadInput
+    from handlers.cases.transitions import record
+
+    async with in_transaction() as conn:
+        case = await Case.select_for_update().using_db(conn).get(id=case_id)
+        target = await Case.select_for_update().using_db(conn).get(id=target_id)
+        root_id = target.linked_to_id or target.id
+        if root_id == case.id or case.linked_to_id == root_id:
+            raise BadInput(f"案件 {case.number} 与 {target.number} 已在同一组关联案件中")
+        if case.linked_to_id:
+            raise BadInput(f"案件 {case.number} 已关联到其他案件，请先解除关联再合并")
+        if case.office != target.office or not case.office:
+            raise BadInput(f"案件 {case.number} 与 {target.number} 由不同单位承办，不能合并（可先改派）")
+        root = target if root_id == target.id else await Case.select_for_update().using_db(conn).get(id=root_id)
+        moving = await Case.filter(linked_to_id=case.id).using_db(conn).order_by("id")
+        for _ in range(1 + len(moving)):
+            await raise_priority(root_id, conn)
+        priority = (await Case.get(id=root_id, using_db=conn)).priority
+        size = await _cluster_size(root_id, conn) + 1 + len(moving)
+        for child in moving:
+            await record(child.id, "merged", actor=actor, reason=f"随 {case.number} 并入 {root.number}：{reason}",
+                         data={"root": root.number, "with": case.number, "size": size}, conn=conn,
+                         updates={"linked_to_id": root_id, "priority": priority})
+        await record(case.id, "merged", actor=actor, reason=f"并入 {root.number}：{reason}",
+                     data={"root": root.number, "size": size, "moved": len(moving)}, conn=conn,
+                     updates={"linked_to_id": root_id, "priority": priority})
+        await record(root.id, "merged", actor=actor, reason=f"{case.number} 并入本件：{reason}",
+                     data={"case": case.number, "size": size}, conn=conn)
+    return await Case.get(id=case_id)
+
+
+async def unlink(case_id: int, *, actor: str, reason: str) -> Case:
+    """解除关联: staff judge a linked report not a duplicate after all; it leaves the cluster, the root's
+    priority falls by the one this report added, and the report keeps only its own 附议."""
+    from handlers.cases.scope import BadInput
+    from handlers.cases.transitions import record
+
+    async with in_transaction() as conn:
+        case = await Case.select_for_update().using_db(conn).get(id=case_id)
+        if not case.linked_to_id:
+            raise BadInput(f"案件 {case.number} 没有关联到其他案件")
+        root = await Case.select_for_update().using_db(conn).get(id=case.linked_to_id)
+        own = await CaseEvent.filter(case_id=case.id, kind="followed").using_db(conn).count()
+        await record(case.id, "unlinked", actor=actor, reason=f"与 {root.number} 解除关联：{reason}",
+                     data={"root": root.number}, conn=conn, updates={"linked_to_id": None, "priority": own})
+        await record(root.id, "unlinked", actor=actor, reason=f"{case.number} 解除关联：{reason}",
+                     data={"case": case.number}, conn=conn, updates={"priority": max(0, root.priority - 1)})
+    return await Case.get(id=case_id)

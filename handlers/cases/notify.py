@@ -14,7 +14,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from storage.models import COUNTY_ROLES, Case, CaseEvent, OutboxMessage, ReporterIdentity, Role, Staff, StaffBinding
+from storage.models import (
+    COUNTY_ROLES, INTAKE_CHANNELS, Case, CaseEvent, OutboxMessage, ReporterIdentity, Role, Staff, StaffBinding,
+)
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -132,8 +134,8 @@ async def notify_reporter(case: Case, kind: str, conn: Any, services: "Services"
     if kind not in REPORTER_NEWS or case.anonymous:
         return False
     identity = await ReporterIdentity.filter(case_id=case.id).using_db(conn).first()
-    if identity is None:
-        return False
+    if identity is None or identity.channel in INTAKE_CHANNELS:
+        return False  # a letter, visit or call: staff answer the reporter the way they came
     on = now().astimezone().date().isoformat()
     await OutboxMessage.create(kind=reporter_kind(identity.channel), recipient_enc=identity.openid_enc,
                                payload={**reporter_payload(case.number or "", kind, on), "channel": identity.channel},

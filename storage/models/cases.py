@@ -35,20 +35,24 @@ EVENT_NAMES: dict[str, str] = {
     "attachment_refused": "附件未通过检查", "attachment_pending": "附件待取回", "rescheduled": "期限随节假日调整",
     "personal_data_purged": "个人信息保存期满删除",
     "question": "向举报人提问", "answer": "举报人回答", "supplement": "举报人补充", "follows_up": "续报",
+    "merged": "并案（手动合并重复件）", "unlinked": "解除关联",
 }
 
-# Where a report came in, as staff read it (Case.channel, ReporterIdentity.channel).
+# Where a report came in, as staff read it (Case.channel, ReporterIdentity.channel). Staff register the
+# INTAKE_CHANNELS by hand (来信、来访、来电、12388 and other platforms: handlers/cases/intake.py).
 CHANNEL_NAMES: dict[str, str] = {
     "mp": "公众号", "work": "企业微信", "miniapp": "小程序", "compare": "大数据比对", "panel": "工作人员登记",
     "cli": "命令行导入", "demo": "演示数据",
+    "letter": "来信", "visit": "来访", "phone": "来电", "12388": "12388举报平台", "platform": "其他平台转来",
 }
+INTAKE_CHANNELS: tuple[str, ...] = ("letter", "visit", "phone", "12388", "platform")
 RATING_NAMES: dict[str, str] = {"satisfied": "满意", "unsatisfied": "不满意"}
 
 
 class Case(Model):
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=20, unique=True, null=True)
-    channel = fields.CharField(max_length=16)  # mp | work | miniapp | compare | panel
+    channel = fields.CharField(max_length=16)  # a key of CHANNEL_NAMES
     category = fields.CharField(max_length=32, db_index=True)
     category_confidence = fields.FloatField(default=0.0)
     category_keywords = fields.JSONField(default=list)
