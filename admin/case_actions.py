@@ -40,7 +40,10 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("extend", "延期", ("days", "reason")),
     Action("reassign", "改派", ("office_code", "reason")),
     Action("recategorise", "更正类别", ("category", "reason")),
+    Action("merge", "合并重复件", ("into", "reason")),  # offered when the case is in no cluster yet
+    Action("unlink", "解除关联", ("reason",)),  # offered when it is linked to another case
 )}
+LINKED_ONLY, UNLINKED_ONLY = frozenset({"unlink"}), frozenset({"merge"})
 
 
 def available(case: Case, staff: Staff) -> list[Action]:
@@ -53,6 +56,8 @@ def available(case: Case, staff: Staff) -> list[Action]:
     status = Status(case.status)
     out = []
     for a in ACTIONS.values():
+        if a.name in (UNLINKED_ONLY if case.linked_to_id else LINKED_ONLY):
+            continue
         if a.target is not None:
             if a.target in LEGAL[status]:
                 out.append(a)

@@ -13,6 +13,8 @@ from aiohttp import web
 from admin import case_actions, scope
 from admin.reveal import RevealRefused, reveal_identity
 from admin.case_query import PAGE_SIZE, CaseFilter
+from admin.case_workbench import workbench_context
+from admin.views_bulk import monitors_for
 from admin.filters import CST, STATUS_NAMES
 from admin.web import render, services_of, staff_of
 from handlers.cases.questions import open_questions
@@ -59,6 +61,7 @@ async def case_list(request: web.Request) -> web.Response:
         "rows": rows, "total": f"{COUNT_CAP}+" if total > COUNT_CAP else total, "page": page, "pages": pages, "f": f, "towns": towns,
         "villages": villages, "township_choices": towns if scope.is_county(staff) else {},
         "offices": await office_codes(services_of(request)),
+        **({"bulk_monitors": await monitors_for(staff)} if scope.may_act(staff) else {}),
     })
 
 
@@ -144,6 +147,7 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
     ctx["subsidy"] = await record_view(case, services_of(request).cipher)  # a dispute's record, the payee masked
 
     ctx["powers_named"], ctx["powers_other"] = await rules_for_case(case.category, case.text)
+    ctx.update(await workbench_context(case, staff))
     if scope.may_act(staff):
         ctx["assigned"] = await MonitorAssignment.filter(case_id=case.id).prefetch_related("staff")
         ctx["monitors"] = await _monitors_for(case, await scope.county_of(request))

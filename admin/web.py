@@ -42,7 +42,7 @@ PAGES: list[str] = ["views_auth", "views_dashboard", "views_cases", "views_audit
                     # publication (公开)
                     "views_powers", "views_disclosures", "views_archive", "views_outcomes", "views_topics",
                     # the staff workbench (issue 18)
-                    "views_intake"]
+                    "views_intake", "views_documents", "views_replies", "views_bulk"]
 
 # The main app caps bodies for WeChat (64 KB); these panel forms carry files.
 BIG_BODIES = {"/admin/subsidies/preview": 20 * 1024 * 1024, "/admin/model/keywords": 1024 * 1024,

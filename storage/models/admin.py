@@ -1,4 +1,4 @@
-"""Tables of the admin panel (tortoise app "admin"): which monitor a case is assigned to."""
+"""Tables of the admin panel (tortoise app "admin"): which monitor a case is assigned to, the canned replies."""
 from __future__ import annotations
 
 from tortoise import fields
@@ -18,3 +18,20 @@ class MonitorAssignment(Model):
         app = "admin"
         table = "admin_monitor_assignment"
         unique_together = (("case", "staff"),)
+
+
+class CannedReply(Model):
+    """A reply to the reporter staff often send (常用答复), kept by the county admin and offered on the case
+    page for its category and status (an empty category or status: any)."""
+
+    id = fields.IntField(primary_key=True)
+    category = fields.CharField(max_length=32, default="", db_index=True)
+    status = fields.CharField(max_length=16, default="")
+    title = fields.CharField(max_length=40)
+    text = fields.TextField()
+    updated_by = fields.CharField(max_length=64)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        app = "admin"
+        table = "admin_canned_reply"
