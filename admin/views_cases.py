@@ -253,7 +253,7 @@ async def reveal(request: web.Request) -> web.Response:
     ctx["events"] = await CaseEvent.filter(case_id=case.id).order_by("at", "id")
     from handlers.subsidies.attached import record_view
 
-    ctx["subsidy"] = await record_view(case, cipher, reveal=True)  # the payee in full, covered by this reveal
+    ctx["subsidy"] = await record_view(case, services_of(request).cipher, reveal=True)  # the payee in full, covered by this reveal
     return render(request, "case.html", ctx)
 
 
