@@ -105,8 +105,12 @@ def same_matter(a: Matter, b: Matter, threshold: float = SAME_MATTER_THRESHOLD) 
         return MatterMatch(0.0, False, "反映的事项不同")
     if (a.dates and b.dates and not a.dates & b.dates) or (a.years and b.years and not a.years & b.years):
         return MatterMatch(0.0, False, "时间不同")
-    if a.categories and b.categories and not a.categories & b.categories:  # SPEC: same village and category
-        return MatterMatch(0.0, False, "类别不同")
+    if a.categories and b.categories and not a.categories & b.categories:
+        # SPEC: same village and category. The classifier often files two retellings of one matter under two
+        # rows (an act and a domain); the category yields only to the matter itself: the same accused, fund
+        # or asset, and act, each read from the concept table.
+        if not (a.objects & b.objects and a.acts & b.acts and (ta & tb or names)):
+            return MatterMatch(0.0, False, "类别不同")
     accused = 1.0 if (ta & tb or names) else 0.5 if not (ta and tb) else 0.0
     # What the concept table does not know (a fund or a post it has no row for) is read from the remaining
     # content words: their character pairs, so 公益性岗位 and 公益岗 still meet.

@@ -3,8 +3,9 @@
 The first open case of a cluster is its root; every later report of the same matter points to
 the root (Case.linked_to) and raises the root's priority by one, so the office sees the cluster
 together (`cluster()`) and the biggest first. Candidates are the open cases of the same village and
-office and category (never across an avoidance); the matter decides (nlp.same_matter: the same accused,
-post or name, and the same fund, asset, act and period, by meaning rather than shared characters).
+office (never across an avoidance); the matter decides (nlp.same_matter: the same category, the same
+accused, post or name, and the same fund, asset, act and period, by meaning rather than shared
+characters; a matter the classifier filed under two rows still meets when accused, fund and act agree).
 
 One person's reports never make a cluster by themselves: a case whose cluster already holds a report
 of the same filer is no candidate. The filer is known by keyed digests only — the 实名 identity's
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from nlp.similar import MatterMatch
 
 log = logging.getLogger("qingfeng.linking")
-MAX_CANDIDATES = 200  # one village, still open: far fewer in practice
+MAX_CANDIDATES = 200  # one village and office, still open: far fewer in practice
 FILER_TTL_S = 180 * 24 * 3600  # longer than any case stays open (30 days, then 督办)
 
 
@@ -87,8 +88,10 @@ async def find_similar(case: Case, conn: Any, services: "Services") -> tuple[Cas
         return None  # comparison clues about different people read alike: they are not one complaint
     # Only cases of the same office: a cluster is handled together and every event and notification of it
     # names its members, so a township case never joins (or learns of) a case routed away from the township.
-    candidates = await Case.filter(village_id=case.village_id, category=case.category, status__in=OPEN_STATUSES,
-                                   office=case.office, id__lt=case.id).exclude(channel="compare") \
+    # Every category of the village: same_matter keeps SPEC's same-category rule, but lets one matter filed
+    # under two rows (the classifier's act/domain split) meet when accused, fund and act all agree.
+    candidates = await Case.filter(village_id=case.village_id, status__in=OPEN_STATUSES, office=case.office,
+                                   id__lt=case.id).exclude(channel="compare").exclude(category="other") \
         .using_db(conn).order_by("-id").limit(MAX_CANDIDATES)
     filers = await _filers([case, *candidates], services, conn)
     mine = filers[case.id]
@@ -122,8 +125,8 @@ async def similar_open(text: str, category: str, village: str, *, channel: str, 
 
     if not village or category == "other":
         return []
-    candidates = await Case.filter(village_id=village, category=category, status__in=OPEN_STATUSES) \
-        .exclude(channel="compare").order_by("-created_at", "-id").limit(limit)
+    candidates = await Case.filter(village_id=village, status__in=OPEN_STATUSES).exclude(channel="compare") \
+        .exclude(category="other").order_by("-created_at", "-id").limit(limit)
     mine = matter(text, category)
     found = [c for c in candidates if same_matter(mine, matter(c.text, c.category)).same]
     return [c for c in found if not await filed_by(c, channel, sender, services)]

@@ -33,7 +33,9 @@ async def test_similar_reports_link_to_the_first_and_raise_its_priority(world: W
 async def test_no_link_across_category_village_text_or_closed_cases(world: World) -> None:
     root = await world.file(FIRST)
     other_text = await world.file(DIFFERENT, category="subsidy_fraud")
-    other_cat = await world.file(SAME, category="favoritism", reporter=fake_openid("villager-li"))
+    # another row and another act (favouritism, not a deduction) about the same accountant and fund
+    other_cat = await world.file("胡家庄村会计把低保名额给了他自己的亲戚", category="favoritism",
+                                 reporter=fake_openid("villager-li"))
     other_village = await world.file(SAME, township=DONGLING, village=DONGLING_V, reporter=fake_openid("villager-li"))
     anon_no_place = await world.file(SAME, township="", village="", reporter=fake_openid("villager-li"))
     for c in (other_text, other_cat, other_village, anon_no_place):
@@ -42,3 +44,10 @@ async def test_no_link_across_category_village_text_or_closed_cases(world: World
     await actions.reject(root.id, actor_staff=world.staff["nanba"], reason="重复", services=world.services)
     later = await world.file(SAME, reporter=fake_openid("villager-li"))
     assert later.linked_to_id is None, "a closed case gathers no new reports"
+
+
+async def test_one_matter_filed_under_two_rows_is_linked(world: World) -> None:
+    """The classifier may file a retelling under the other fitting row: the same accountant, fund and act still meet."""
+    root = await world.file(FIRST, category="subsidy_fraud")
+    other_row = await world.file(SAME, category="collective_assets", reporter=fake_openid("villager-li"))
+    assert other_row.linked_to_id == root.id and (await Case.get(id=root.id)).priority == 1
