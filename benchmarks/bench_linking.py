@@ -3,9 +3,8 @@
     .venv/bin/python benchmarks/bench_linking.py [--errors]
 
 For each pair of nlp/data/linking_pairs.jsonl (written beside the concept table),
-nlp/data/linking_pairs_heldout.jsonl and nlp/data/linking_pairs_heldout2.jsonl (each written after a
-freeze, measured once, seen since) and nlp/data/linking_pairs_heldout3.jsonl (written after the last
-change, unseen), both methods answer "would
+nlp/data/linking_pairs_heldout{,2,3}.jsonl (each written after a freeze, measured once, seen since)
+and nlp/data/linking_pairs_heldout4.jsonl (written after the last change, unseen), both methods answer "would
 linking join these two reports?" with the gates handlers/cases/linking.py applies:
 - today (before issue 17): same village, same category, `nlp.similarity` ≥ SIMILARITY_THRESHOLD
   (0.3); it never knew who filed;
@@ -27,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nlp import SIMILARITY_THRESHOLD, classify_category, matter, same_matter, similarity  # noqa: E402
-from nlp.linking_pairs import DEV_PATH, HELDOUT2_PATH, HELDOUT3_PATH, HELDOUT_PATH, Pair, load_pairs  # noqa: E402
+from nlp.linking_pairs import (DEV_PATH, HELDOUT2_PATH, HELDOUT3_PATH, HELDOUT4_PATH, HELDOUT_PATH, Pair,  # noqa: E402
+                               load_pairs)  # noqa: E402
 
 
 def today(p: Pair, cat: dict[str, str]) -> bool:
@@ -55,7 +55,8 @@ def main() -> None:
     ap.add_argument("--errors", action="store_true", help="print the pairs the new method gets wrong")
     args = ap.parse_args()
     sets = {"dev": load_pairs(DEV_PATH), "held-out 1 (seen)": load_pairs(HELDOUT_PATH),
-            "held-out 2 (seen)": load_pairs(HELDOUT2_PATH), "held-out 3": load_pairs(HELDOUT3_PATH)}
+            "held-out 2 (seen)": load_pairs(HELDOUT2_PATH), "held-out 3 (seen)": load_pairs(HELDOUT3_PATH),
+            "held-out 4": load_pairs(HELDOUT4_PATH)}
     texts = {t for ps in sets.values() for p in ps for t in (p.a.text, p.b.text)}
     cat = {t: classify_category(t).category for t in texts}
     print("| set | pairs (same/different) | method | precision | recall | F1 | tp/fp/fn |")
