@@ -51,7 +51,7 @@ def _call(name: str, form: dict[str, str]) -> Callable[[int, Staff, Any], Awaita
             raise actions.BadInput("延期天数应为整数")
         return lambda cid, staff, services: actions.extend(cid, actor_staff=staff, days=int(raw),
                                                           reason=form.get("reason", ""), services=services)
-    raise actions.BadInput(f"没有「{name}」这个批量操作")
+    raise actions.BadInput(f"没有“{name}”这个批量操作")
 
 
 @routes.post("/cases/bulk")

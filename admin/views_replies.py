@@ -69,7 +69,7 @@ async def save_reply(request: web.Request) -> web.Response:
         row.category, row.status, row.title, row.text, row.updated_by = category, status, title, text, actor
         await row.save()
     await audit.append(actor, "canned_reply.saved", str(row.id), {"category": category, "status": status})
-    return await _page(request, done=f"已保存「{title}」")
+    return await _page(request, done=f"已保存“{title}”")
 
 
 @routes.post(r"/replies/{id:\d+}/delete")

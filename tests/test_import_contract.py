@@ -100,7 +100,7 @@ def test_no_module_imports_upward(importer: tuple[str, ...], forbidden: tuple[st
 
 
 def _writes_case_state(path: Path) -> list[str]:
-    """Calls that bypass the domain: CaseEvent.create/bulk_create, Case....update(status=/office=/priority=)."""
+    """Calls that bypass the domain: CaseEvent.create/bulk_create, Case....update(status=/office=/priority=/linked_to_id=)."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -109,7 +109,8 @@ def _writes_case_state(path: Path) -> list[str]:
         kwargs = {k.arg for k in node.keywords}
         if text.startswith("CaseEvent.") and node.func.attr in ("create", "bulk_create"):
             found.append(f"{path.relative_to(REPO)}:{node.lineno} {text}")
-        if text.startswith("Case.") and node.func.attr == "update" and kwargs & {"status", "office", "priority"}:
+        if text.startswith("Case.") and node.func.attr == "update" and kwargs & {"status", "office", "priority",
+                                                                                  "linked_to_id"}:
             found.append(f"{path.relative_to(REPO)}:{node.lineno} {text}")
     return found
 

@@ -19,7 +19,7 @@ async def test_county_admin_keeps_replies_and_the_case_page_offers_the_matching_
             ("eight_rules", "", "八项规定", "您反映的公款吃喝问题已转交核查。")):
         status_code, body = await admin.post("/admin/replies", {"category": category, "status": status,
                                                                 "title": title, "text": text})
-        assert status_code == 200 and f"已保存「{title}」" in body
+        assert status_code == 200 and f"已保存“{title}”" in body
     status_code, body = await admin.post("/admin/replies", {"category": "bogus", "title": "x", "text": "y"})
     assert status_code == 400 and "没有这个问题类别" in body
     case = await file_case(services, "胡家庄村会计扣了我家低保", township="610798101", village="610798101201")
