@@ -5,7 +5,7 @@
   function poll() {
     fetch("/admin/findings/run.json", {credentials: "same-origin"}).then(function (r) { return r.json(); })
       .then(function (job) {
-        if (job.state !== "running") { window.location.replace("/admin/findings#compare-job"); return; }
+        if (job.state !== "running") { window.location.reload(); return; }
         var bar = document.getElementById("compare-progress");
         if (bar) bar.value = job.percent;
         var doing = document.getElementById("compare-doing");
