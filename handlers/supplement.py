@@ -34,7 +34,7 @@ DONE_WORDS = {"好了", "好", "完了", "说完了", "没有了", "没了", "�
 MEDIA_KINDS = {"image", "voice", "video"}
 
 QUESTION = "\n\n办理单位有问题想请您回答:\n{text}\n请直接回复您的回答(文字、语音、照片都可以);不方便回答请回复【取消】。"
-ADD_HINT = "\n\n还有新情况?回复【补充】后发送文字、照片或语音。"
+ADD_HINT = "\n\n还有新情况?回复【补充 {ref}】,再发送文字、照片或语音。"
 ASK_WHICH = "请发送要补充的案件编号(实名举报,QF开头)或16位回执码(匿名举报)。"
 NOT_FOUND = "没有找到您可以补充的这件案件。实名举报请发送案件编号,匿名举报请发送16位回执码。"
 CLOSED = "这件案件已经办结或不在办理中,不能再补充。如果有新的问题,请回复【举报】重新反映。"
@@ -71,8 +71,8 @@ def _own_text(msg: Inbound, ctx: dict) -> bool:
 async def offer_answer(state: ConversationState, case: Case) -> str:
     """Called by 查询进度 after showing an open case: the waiting question, or how to add more."""
     waiting = await open_questions(case)
-    if not waiting:
-        return ADD_HINT
+    if not waiting:  # the receipt is never echoed back: the reporter types it again
+        return ADD_HINT.format(ref="回执码" if case.anonymous else case.number)
     question: Question = waiting[0]
     await state.set(Supplement.answer, case_id=case.id, question_id=question.id)
     return QUESTION.format(text=question.text)

@@ -67,7 +67,8 @@ async def test_supplement_by_receipt_takes_text_and_a_photo_after_filing(make_vi
     assert [(e.reason, e.actor, e.public) for e in events] == [
         ("他还让会计把名单改了", "reporter", True), ("补充了照片", "reporter", True)]
     assert [a.kind for a in await Attachment.filter(case_id=case.id)] == ["image"]
-    assert "您补充的情况:他还让会计把名单改了" in await reporter.one(f"查询进度 {receipt}")
+    shown = await reporter.one(f"查询进度 {receipt}")
+    assert "您补充的情况:他还让会计把名单改了" in shown and "回复【补充 回执码】" in shown
 
 
 async def test_supplement_asks_for_the_receipt_and_keeps_the_text_typed_with_it(make_villager: Any, services: Any) -> None:
