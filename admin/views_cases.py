@@ -169,25 +169,6 @@ async def _follows(case: Case, in_scope: Any) -> tuple[str, dict[str, Any] | Non
     return number, None if together else {"id": other.id, "number": other.number, "status": other.status}
 
 
-@routes.post(r"/cases/{id:\d+}/link")
-async def link_follow_up(request: web.Request) -> web.Response:
-    """Link a 续报 with the case it names (the domain writes both events and raises the cluster's priority)."""
-    from handlers.cases.linking import link_by_staff
-
-    staff = staff_of(request)
-    scope.require(staff, scope.ACTING_ROLES)
-    case = await scope.case_or_404(request, request.match_info["id"])
-    number = str((await request.post()).get("number", "")).strip().upper()
-    other = await (await scope.visible_cases(request)).filter(number=number).exclude(id=case.id).first()
-    if other is None:
-        ctx = await _case_context(request, staff, case)
-        ctx["error"] = f"没有找到您可以办理的案件 {number}。"
-        return render(request, "case.html", ctx, status=400)
-    await link_by_staff(case, other, actor=f"staff:{staff.id}", reason="举报人续报", services=services_of(request))
-    await audit.append(f"staff:{staff.id}", "case.linked", case.number or str(case.id), {"with": other.number})
-    raise web.HTTPSeeOther(f"/admin/cases/{case.id}")
-
-
 async def _monitors_for(case: Case, county: str) -> list[Staff]:
     """The monitors of the case's own village (of its township while the village is unknown) who may see it."""
     area = case.village_id or case.township_id

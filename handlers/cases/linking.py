@@ -173,29 +173,6 @@ async def cluster(case_id: int) -> list[Case]:
     return [await Case.get(id=root_id), *await Case.filter(linked_to_id=root_id).order_by("id")]
 
 
-async def link_by_staff(case: Case, other: Case, *, actor: str, reason: str, services: "Services") -> Case:
-    """Staff link a report to another (a 续报 naming an earlier case): the later joins the earlier's cluster,
-    whose priority rises as for any similar report; both timelines say who linked them and why."""
-    from handlers.cases.transitions import record
-
-    first, later = (other, case) if other.id < case.id else (case, other)
-    root_id = first.linked_to_id or first.id
-    if later.id == root_id or later.linked_to_id == root_id:
-        return await Case.get(id=case.id)  # already together
-    async with in_transaction() as conn:
-        await raise_priority(root_id, conn)
-        root = await Case.get(id=root_id, using_db=conn)
-        size = root.priority + 1
-        await record(root_id, "linked", actor=actor, reason=f"{later.number} 已关联:{reason}",
-                     data={"case": later.number, "size": size}, conn=conn, services=services)
-        await record(later.id, "linked", actor=actor, reason=f"与 {root.number} 关联:{reason}",
-                     data={"root": root.number, "size": size}, updates={"linked_to_id": root_id, "priority": root.priority},
-                     conn=conn, services=services)
-    return await Case.get(id=case.id)
-
-
-# --- staff's own judgement (手动并案 / 解除关联): separate from the automatic detection above ----------------
-
 async def _cluster_size(root_id: int, conn: Any) -> int:
     return 1 + await Case.filter(linked_to_id=root_id).using_db(conn).count()
 

@@ -3,6 +3,7 @@ notified, the answer is on the timeline; staff pages and notifications never car
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.fake_wechat import fake_openid
@@ -97,17 +98,19 @@ async def test_a_follow_up_report_shows_its_reference_and_staff_link_it(
 
     monitor = await signed_in(panel_factory, services, "hujia_monitor")
     status, body = await monitor.get(f"/admin/cases/{second.id}")
-    assert status == 200 and first.number in body and "/link" not in body  # a monitor reads it, does not link
+    assert status == 200 and first.number in body and 'data-action="merge-follow-up"' not in body  # reads, no link
 
     panel = await signed_in(panel_factory, services, "nanba_staff")
     status, body = await panel.get(f"/admin/cases/{second.id}")
-    assert status == 200 and 'id="follows"' in body and first.number in body and f'action="/admin/cases/{second.id}/link"' in body
-    status, body = await panel.post(f"/admin/cases/{second.id}/link", {"number": first.number})
-    assert status == 200 and f'action="/admin/cases/{second.id}/link"' not in body  # linked: no more suggestion
+    assert status == 200 and 'id="follows"' in body and first.number in body and 'data-action="merge-follow-up"' in body
+    form = body.split('id="follows"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'name="(action|into|reason)" value="([^"]*)"', form))
+    status, body = await panel.post(f"/admin/cases/{second.id}/action", fields)
+    assert status == 200 and 'data-action="merge-follow-up"' not in body  # linked: no more suggestion
     second, first = await Case.get(id=second.id), await Case.get(id=first.id)
     assert second.linked_to_id == first.id and first.priority >= 1
-    linked = await CaseEvent.filter(kind="linked", actor=f"staff:{accounts['nanba_staff'].id}").count()
-    assert linked == 2
+    merged = await CaseEvent.filter(kind="merged", actor=f"staff:{accounts['nanba_staff'].id}")
+    assert {e.case_id for e in merged} == {first.id, second.id} and all("续报" in e.reason for e in merged)
     assert reporter.openid not in body
 
 
@@ -115,7 +118,11 @@ async def test_a_follow_up_cannot_be_linked_to_another_townships_case(
         accounts: Any, panel_factory: Any, services: Any) -> None:
     other = await file_case(services, "东岭村主任虚报危房改造补助", township="610798102", village="610798102201")
     mine = await file_case(services, "胡家庄村会计把我家低保钱扣了一半", township="610798101", village="610798101201")
+    mine.source_ref = {"follows": other.number}  # what the reporter typed after 续报: another township's case
+    await mine.save(update_fields=["source_ref"])
     panel = await signed_in(panel_factory, services, "nanba_staff")
-    await panel.get(f"/admin/cases/{mine.id}")
-    status, body = await panel.post(f"/admin/cases/{mine.id}/link", {"number": other.number})
+    status, body = await panel.get(f"/admin/cases/{mine.id}")
+    assert status == 200 and other.number in body and 'data-action="merge-follow-up"' not in body
+    status, body = await panel.post(f"/admin/cases/{mine.id}/action",
+                                    {"action": "merge", "into": other.number, "reason": "举报人续报"})
     assert status == 400 and (await Case.get(id=mine.id)).linked_to_id is None
