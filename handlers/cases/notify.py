@@ -11,7 +11,7 @@ Payloads carry no personal data; the recipient is sealed (`recipient_enc`).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from storage.models import (
@@ -46,6 +46,7 @@ STAFF_TEXT = ("【清风】{label}\n案件编号:{number}\n类别:{category}\n�
               "请登录工作台查看,或回复【受理 {number}】等指令办理。")
 # What the office is told when the reporter writes (the text itself waits in the panel).
 REPORTER_WROTE = {"answer": "举报人回答了您的提问", "supplement": "举报人补充了情况"}
+REPORTER_QUIET = timedelta(minutes=10)
 REPORTER_TEXT = "您反映的问题(编号 {number}){news}。回复【查询进度 {number}】查看详情。"
 REPORTER_HINT = "查询进度可看详情"
 # A notice that asks a question says how to answer; its answer works whatever flow ran last (cases/pending.py).
@@ -171,5 +172,14 @@ async def on_transition(case: Case, event: CaseEvent, conn: Any, services: "Serv
         await notify_office(case, "反映人不满意,请复查", conn, services)
     elif event.kind == "finding" and data.get("role") == Role.MONITOR:
         await notify_office(case, "监督员有新反馈", conn, services)
-    elif event.kind in REPORTER_WROTE:  # the reporter answered or added: the office reads it in the panel
-        await notify_office(case, REPORTER_WROTE[event.kind], conn, services)
+    elif event.kind in REPORTER_WROTE and not await _told_lately(case, event, conn):
+        await notify_office(case, REPORTER_WROTE[event.kind], conn, services)  # the office reads it in the panel
+
+
+async def _told_lately(case: Case, event: CaseEvent, conn: Any) -> bool:
+    """A reporter sending five photos in a row makes one notice: an addition soon after another is not announced."""
+    if event.kind != "supplement":
+        return False  # an answer is always announced
+    since = now() - REPORTER_QUIET
+    return await CaseEvent.filter(case_id=case.id, kind__in=list(REPORTER_WROTE), at__gte=since,
+                                  id__lt=event.id).using_db(conn).exists()

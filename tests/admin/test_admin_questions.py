@@ -126,3 +126,24 @@ async def test_a_follow_up_cannot_be_linked_to_another_townships_case(
     status, body = await panel.post(f"/admin/cases/{mine.id}/action",
                                     {"action": "merge", "into": other.number, "reason": "举报人续报"})
     assert status == 400 and (await Case.get(id=mine.id)).linked_to_id is None
+
+
+async def test_a_burst_of_additions_makes_one_notice_for_the_office(
+        accounts: Any, panel_factory: Any, services: Any, wechat: Any, http: Any) -> None:
+    reporter = Villager(wechat, http, new_openid())
+    receipt = receipt_in(await file_anonymous(reporter))
+    case = await Case.get()
+    await _bind(accounts["nanba_staff"], services)
+    before = await OutboxMessage.all().count()
+    await reporter.one(f"补充 {receipt}")
+    await reporter.one("会计还把花名册改了")
+    await reporter.one(kind="image", media_id="media-photo-1")
+    await reporter.one(kind="image", media_id="media-photo-1")
+    await services.drain()
+    told = [m for m in await OutboxMessage.all().offset(before) if m.payload.get("audience") == "staff"]
+    assert len(told) == 1 and "举报人补充了情况" in told[0].payload["text"]
+    assert await CaseEvent.filter(case_id=case.id, kind="supplement").count() == 3  # each one on the timeline
+    panel = await signed_in(panel_factory, services, "nanba_staff")
+    status, body = await panel.get(f"/admin/cases/{case.id}")
+    assert status == 200 and "会计还把花名册改了" in body and body.count("补充了照片") == 2
+    assert reporter.openid not in body
