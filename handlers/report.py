@@ -248,13 +248,18 @@ async def phone(msg: Inbound, state: ConversationState, user: Sender, services: 
 async def _file(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any, *,
                 anonymous: bool, phone: str | None = None) -> Reply:
     data = state.data
-    receipt = services.cipher.open(data["receipt_enc"]) if data.get("receipt_enc") else None
-    filed = await file_with_media(draft_from(data, msg, anonymous=anonymous, phone=phone, receipt=receipt),
-                                  data.get("media", []), services)
+    draft = draft_from(data, msg, anonymous=anonymous, phone=phone,
+                       receipt=services.cipher.open(data["receipt_enc"]) if data.get("receipt_enc") else None)
+    if (earlier := await report_again.same_report(services, state.subject, draft.text, draft.draft_id)) is not None:
+        await lost_drafts.closed(draft.draft_id)  # started over after an answer that never came: filed already
+        await _clear_after_commit(state)
+        return earlier
+    filed = await file_with_media(draft, data.get("media", []), services)
     office = registry.commission_name(filed.case.office) or "县纪委监委"
     reply = Reply.text(T.filed(filed.case.number or "", filed.receipt, office, anonymous))
     # kept before the conversation is cleared: a process dying between the two still answers a repeat
-    await report_again.remember(services, state.subject, _plain(msg.content), reply.texts)
+    await report_again.remember(services, state.subject, _plain(msg.content), reply.texts, report=draft.text,
+                                draft_id=draft.draft_id)
     await _clear_after_commit(state, forget_village(user, services))  # the scanned village served this report
     return reply
 

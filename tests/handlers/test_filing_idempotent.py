@@ -99,3 +99,23 @@ async def test_the_same_description_typed_again_is_kept_once(villager: Villager,
     assert await villager.one("1") == T.ASK_IDENTITY
     await villager.one("2")
     assert (await Case.get()).text == LOW_INCOME
+
+
+async def test_a_villager_who_starts_the_same_report_over_gets_the_first_case_not_a_second(
+        villager: Villager, services: Any) -> None:
+    """However the answer was lost (a reply too late while WeChat was down, a lock lapsed under load), a
+    villager who files the same description again right after gets the first filing's answer."""
+    await _to_identity(villager)
+    first = await villager.one("2")
+    case = await Case.get()
+    await _to_identity(villager)  # 举报 again, the same words
+    again = await villager.one("2")
+    assert again.startswith(report_again.ALREADY) and case.number in again
+    assert receipt_in(again) == receipt_in(first)
+    assert await Case.all().count() == 1
+    assert await villager.one("举报") == T.START  # a different report is filed as usual
+    assert await villager.one("胡家庄村的会计把村里鱼塘的承包费装进了自己腰包") == T.MORE
+    assert (await villager.one("好了")).startswith("您反映的是")
+    assert await villager.one("1") == T.ASK_IDENTITY
+    other = await villager.one("2")
+    assert not other.startswith(report_again.ALREADY) and await Case.all().count() == 2
