@@ -39,10 +39,10 @@ async def test_past_the_in_flight_limit_a_villager_waits_and_gets_every_answer_l
     release = asyncio.Event()
     route = dispatcher._route
 
-    async def held(msg: Any, subject: str, state: Any) -> Any:
+    async def held(msg: Any, turn: Any) -> Any:
         if msg.sender == BUSY:
             await release.wait()  # one message takes the process's whole limit
-        return await route(msg, subject, state)
+        return await route(msg, turn)
 
     monkeypatch.setattr(dispatcher, "_route", held)
     busy = asyncio.ensure_future(wechat.send(http, BUSY, "帮助"))
