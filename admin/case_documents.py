@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from admin.filters import CST, LEVEL_NAMES, when
+from admin.people import actor_names
+from handlers.cases.queries import office_title
 from nlp.categories import CATEGORY_NAMES
 from nlp.idcard import mask_numbers_in_text
-from storage.models import (CHANNEL_NAMES, EVENT_NAMES, STATUS_NAMES, Attachment, Case, CaseEvent, County, Staff,
-                            Status, Township, Village)
+from storage.models import (CHANNEL_NAMES, EVENT_NAMES, STATUS_NAMES, Attachment, Case, CaseEvent, County, Status,
+                            Township, Village)
 
 TEMPLATES = Path(__file__).parent / "doc_templates"
 KINDS: dict[str, str] = {"registration": "信访举报登记表", "disposal": "问题线索处置呈批表"}
@@ -45,28 +47,13 @@ class Revealed:
     phone: str
 
 
-async def _names() -> dict[str, str]:
-    names = {"reporter": "反映人", "system": "系统", "worker": "系统"}
-    for sid, display, username in await Staff.all().values_list("id", "display_name", "username"):
-        names[f"staff:{sid}"] = display or username
-    return names
-
-
-async def _office(code: str) -> str:
-    town = await Township.get_or_none(code=code) if code else None
-    if town is not None:
-        return town.commission
-    county = await County.get_or_none(code=code) if code else None
-    return county.commission if county else (code or "未定")
-
-
 async def document_values(case: Case, *, exported_by: str, revealed: Revealed | None = None) -> dict[str, Any]:
     from docxtpl import Listing  # keeps the line breaks of a letter or a finding
 
     def clean(text: str) -> str:
         return text if revealed else mask_numbers_in_text(text)
 
-    names = await _names()
+    names = await actor_names()
     town = await Township.get_or_none(code=case.township_id) if case.township_id else None
     village = await Village.get_or_none(code=case.village_id) if case.village_id else None
     county = await County.first()
@@ -99,7 +86,7 @@ async def document_values(case: Case, *, exported_by: str, revealed: Revealed | 
         "status": STATUS_NAMES.get(case.status, str(case.status)),
         "text": Listing(clean(case.text)),
         "route_reason": case.route_reason or "无",
-        "office": await _office(case.office),
+        "office": await office_title(case.office) or "未定",
         "deadlines": f"受理 {when(case.accept_due) or '—'}；办结 {when(case.resolve_due) or '—'}",
         "attachments": f"{await Attachment.filter(case_id=case.id).count()} 个（见系统）",
         "linked": "、".join(linked) or "无",

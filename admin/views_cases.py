@@ -14,6 +14,7 @@ from admin import case_actions, scope
 from admin.reveal import RevealRefused, reveal_identity
 from admin.case_query import PAGE_SIZE, CaseFilter
 from admin.case_workbench import workbench_context
+from admin.people import actor_names
 from admin.views_bulk import monitors_for
 from admin.filters import CST, STATUS_NAMES
 from admin.web import render, services_of, staff_of
@@ -89,13 +90,6 @@ async def case_export(request: web.Request) -> web.Response:
     return xlsx_response(wb, f"cases-{datetime.now(CST).strftime('%Y%m%d%H%M')}")
 
 
-async def _actor_names() -> dict[str, str]:
-    names = {"reporter": "举报人", "system": "系统", "worker": "系统"}
-    for sid, display, username in await Staff.all().values_list("id", "display_name", "username"):
-        names[f"staff:{sid}"] = display or username
-    return names
-
-
 def _events_for(staff: Staff, events: list[CaseEvent]) -> list[CaseEvent]:
     """A monitor's timeline says nothing about the reporter: not even whether the report was 实名."""
     if scope.role(staff) is not Role.MONITOR:
@@ -132,7 +126,7 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
         "offices": await Township.all().order_by("code").values("code", "name"),
         "county": await County.first(),
         "office_name": (await office_codes(services_of(request))).get(case.office, "未定"),
-        "actor_names": await _actor_names(),
+        "actor_names": await actor_names(),
         "show_reporter": not monitor,
         "can_reveal": scope.may_see_reporter(staff) and not case.anonymous,
         "monitors": [], "monitor_places": {}, "assigned": [], "revealed": None, "error": "",

@@ -59,9 +59,18 @@ def _facts(doc: Document, rows: list[tuple[str, str, str, str] | tuple[str, str]
         for i in (0, 2) if len(row) == 4 else (0,):
             for run in cells[i].paragraphs[0].runs:
                 run.bold = True
-    for row in table.rows:
-        row.cells[0].width = Cm(3.0)
+    _widths(table, (Cm(3.0), Cm(5.3), Cm(3.0), Cm(5.3)))
     return table
+
+
+def _widths(table: Table, widths: tuple[Cm, ...]) -> None:
+    """Word reads a cell's width, LibreOffice the grid's: set both."""
+    table.autofit = False
+    for col, width in zip(table.columns, widths):
+        col.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
 
 
 def _timeline(doc: Document) -> None:
@@ -75,6 +84,7 @@ def _timeline(doc: Document) -> None:
     for cell, text in zip(table.rows[2].cells, ("{{ e.at }}", "{{ e.name }}", "{{ e.actor }}", "{{ e.reason }}")):
         cell.text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    _widths(table, (Cm(3.4), Cm(2.8), Cm(2.6), Cm(7.8)))
 
 
 def _footer(doc: Document) -> None:
