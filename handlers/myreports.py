@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.dispatch import Inbound, Keyword, Reply, Router
 from bot.services import Services
 from handlers.cases.queries import STATUS_TEXT, list_for_reporter
+from handlers.cases.questions import open_questions
 from handlers import vocabulary
 from nlp import CATEGORY_NAMES
 from storage.china_time import local_time
@@ -34,7 +35,9 @@ async def _list(msg: Inbound, services: Services) -> Reply:
     lines = [f"您实名提交的举报({len(cases)}件):"]
     for case in cases[:SHOWN]:
         day = local_time(case.created_at).strftime("%m月%d日") if case.created_at else ""
-        lines.append(f"{case.number} {day} {CATEGORY_NAMES.get(case.category, case.category)}:{STATUS_TEXT.get(case.status, case.status)}")
+        waiting = "(办理单位有问题等您回答)" if await open_questions(case) else ""
+        lines.append(f"{case.number} {day} {CATEGORY_NAMES.get(case.category, case.category)}:"
+                     f"{STATUS_TEXT.get(case.status, case.status)}{waiting}")
     if len(cases) > SHOWN:
         lines.append(f"(只显示最近{SHOWN}件)")
     lines.append("查看某一件的进展,请回复【查询进度】加案件编号,例如:查询进度 " + (cases[0].number or ""))

@@ -40,7 +40,10 @@ async def test_a_real_name_reporter_answers_by_case_number(villager: Villager, s
     await ask(case, QUESTION, actor="staff:3", services=services)
     shown = await villager.one(f"查询进度 {case.number}")
     assert QUESTION in shown
+    assert "(办理单位有问题等您回答)" in await villager.one("我的举报")
+    await villager.one(f"查询进度 {case.number}")
     assert await villager.one("去年的,扣了三个月") == S.ANSWERED
+    assert "等您回答" not in await villager.one("我的举报")
     assert await CaseEvent.filter(case_id=case.id, kind="answer").count() == 1
 
 
