@@ -79,6 +79,7 @@ async def create_app(settings: Settings | None = None, services: Services | None
 
     app.add_routes(wechat_mp.routes(services, dispatcher))
     app.add_routes(wechat_work.routes(services, dispatcher))
+    app.on_response_prepare.append(_server_header)
     app.router.add_get("/healthz", _health)
     app.router.add_get("/readyz", _ready)
     for mount in _mounts():
@@ -96,6 +97,11 @@ async def create_app(settings: Settings | None = None, services: Services | None
 
         app.on_cleanup.append(_drain)
     return app
+
+
+async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
+    """aiohttp would announce itself and Python with their versions: an attacker's shortcut to known flaws."""
+    response.headers["Server"] = "qingfeng"
 
 
 async def _health(request: web.Request) -> web.Response:

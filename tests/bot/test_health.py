@@ -50,3 +50,10 @@ async def test_a_frozen_redis_makes_readyz_fail_fast_and_healthz_stays_up(
     finally:
         await server.close()
         await frozen.aclose()
+
+
+async def test_no_response_names_the_server_software_or_its_version(app_server: Any, http: Any) -> None:
+    for path in ("/healthz", "/no/such/page", "/admin/login", "/api/v1/openapi.json"):
+        async with http.get(str(app_server.make_url(path)), allow_redirects=False) as r:
+            server = r.headers.get("Server", "")
+            assert "aiohttp" not in server.lower() and "python" not in server.lower(), (path, server)
