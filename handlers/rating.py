@@ -3,7 +3,8 @@
     查询进度 shows a resolved case ──> choose ◄── 满意/不满意 typed alone (the 实名 reporter's resolved case)
                                                ◄── 评价 QF…  (the 实名 reporter's case by number)
     the 办结 notice ("满意请回复1…", cases/pending.py) ──> 1/2/满意/不满意, whatever flow ran last
-        (notice_router, tried before the flows; a flow that moved after the notice keeps its own answers)
+        (notice_router, tried before the flows; a flow that asked something after the notice keeps its answers,
+         a flow resting on a result (State(resting=True): the 查补贴 list) does not)
     two or more cases to rate ──> pick (a numbered list; the verdict already given is kept) ──> rated | choose
     choose: 1 满意 ──> rated "satisfied"
             2 不满意 ──> reason (text | 跳过) ──> rated "unsatisfied" (the lifecycle reopens it for cross-review)
@@ -67,10 +68,11 @@ def _reads_like_an_answer(msg: Inbound, ctx: dict[str, Any]) -> dict[str, Any] |
 
 @notice_router.text(private_chat, _reads_like_an_answer)
 async def notice_answer(state: ConversationState, user: Sender, services: Services, said: str) -> Reply:
-    """The 办结 notice asked "满意请回复1": its answer, unless a flow asked something newer since."""
+    """The 办结 notice asked "满意请回复1": its answer, unless a flow asked something since (a flow that only
+    shows its result, like the 查补贴 list, asked nothing)."""
     asked = await pending(services, user.subject)
-    if not asked or (state.current is not None and state.changed_at > asked[-1].at):
-        raise SkipHandler
+    if not asked or (not state.resting and state.changed_at > asked[-1].at):
+        raise SkipHandler  # a flow asked something after the notice: the answer is that flow's
     ids = [a.case_id for a in asked]
     cases = await Case.filter(id__in=ids, status=Status.RESOLVED).order_by("id")
     if len(cases) < len(ids):  # rated meanwhile (查询进度, the mini-program) or reopened: no longer asked

@@ -41,7 +41,7 @@ NOT_NAMES = frozenset({"好的", "谢谢", "你好", "您好", "什么", "怎么
 
 class SubsidyFlow(StatesGroup):
     ask = State()
-    listed = State()
+    listed = State(resting=True)  # the list is shown: a notice's question asked now gets its answer
     dispute_confirm = State()  # the dispute's steps (handlers.subsidy_dispute), inside the flow: the list stays
     dispute_identity = State()
     dispute_received = State()

@@ -20,14 +20,22 @@ if TYPE_CHECKING:
     from storage.crypto import PersonalDataCipher
 
 
+RESTING: set[str] = set()  # ids of states that show a result and wait for nothing in particular
+
+
 class State:
-    def __init__(self) -> None:
+    def __init__(self, *, resting: bool = False) -> None:
+        """`resting`: the flow has shown its result (a list, say) and expects no particular answer, so the
+        answer to a question asked meanwhile by a notice (handlers.rating) is not the flow's."""
         self.group: str = ""
         self.name: str = ""
+        self.resting = resting
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.group = owner.__name__
         self.name = name
+        if self.resting:
+            RESTING.add(self.id)
 
     @property
     def id(self) -> str:
@@ -90,6 +98,11 @@ class ConversationState:
     @property
     def current(self) -> str | None:
         return self._state
+
+    @property
+    def resting(self) -> bool:
+        """No flow, or one that asked nothing in particular (State(resting=True))."""
+        return self._state is None or self._state in RESTING
 
     def is_in(self, group: type[StatesGroup]) -> bool:
         return group.contains(self._state)

@@ -81,3 +81,14 @@ async def test_a_flow_started_after_the_notice_keeps_its_own_answers(villager: V
     assert "对吗" in confirm
     assert "实名还是匿名" in await villager.one("1")  # the report's 1 (对), not a rating
     assert (await Case.get(id=case.id)).status == Status.RESOLVED
+
+
+async def test_rating_reply_after_a_lookup_made_once_the_notice_had_come(imported: Any, villager: Villager) -> None:
+    await file_real_name(villager)
+    case = await Case.get()
+    await resolve(case, imported)
+    await deliver_due(imported)
+    await villager.one("查补贴")
+    assert "共3条" in await villager.one(f"{HU.id_number} {HU.name}")  # the list asks for nothing in particular
+    assert await villager.one("1") == R.THANKS
+    assert (await Case.get(id=case.id)).rating == "satisfied"
