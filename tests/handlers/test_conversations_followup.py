@@ -110,7 +110,7 @@ async def test_rating_an_unresolved_case_is_refused(villager: Villager) -> None:
 async def test_my_reports_lists_only_real_name_cases_of_this_account(make_villager: Any) -> None:
     a, b = make_villager(), make_villager()
     await file_real_name(a)
-    await file_anonymous(a)
+    await file_anonymous(a, "胡家庄村的会计把集体鱼塘的承包费揣进了自己腰包")  # another matter: a new case
     assert await b.one("我的举报") == NO_REPORTS
     listing = await a.one("我的举报")
     numbers = [c.number for c in await Case.all().order_by("id")]
