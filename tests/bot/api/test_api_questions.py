@@ -156,3 +156,29 @@ async def test_the_new_endpoints_are_in_the_openapi_document(user: MiniProgram) 
     assert {"questions", "can_add"} <= set(schemas["CaseOut"]["properties"])
     assert "follows" in schemas["ReportIn"]["properties"]
     assert "409" in paths["/api/v1/receipts/supplement"]["post"]["responses"]
+
+
+async def test_a_mini_program_reporter_is_told_by_subscribe_message_that_a_question_waits(
+        make_user: Any, services: Any, fake_wechat: Any) -> None:
+    from bot.fake_wechat import fake_openid
+    from handlers.cases.delivery import deliver_due
+    from handlers.cases.notify import REPORTER_STATUS
+    from tests.bot.api.test_api_subscribe_notifications import FAST
+
+    user = make_user("code-question-reporter")
+    await user.login()
+    r = await user.report(village=HUJIAZHUANG, category="subsidy_fraud", anonymous=False, name="张秀英")
+    case = await Case.get(number=r.body["case_number"])
+    tpl = services.settings.tpl.reporter_subscribe
+    accepted = await user.post("/api/v1/subscriptions", {"results": {tpl: "accept"}})
+    assert accepted.body["templates"][0]["status"] == "accept"
+    openid = fake_openid(user.code)
+    fake_wechat.state.accept_subscribe(openid, tpl)  # what WeChat itself holds after 允许
+    before = len(fake_wechat.records)
+    await ask(case, QUESTION, actor="staff:2", services=services)
+    await deliver_due(services, FAST)
+    [sent] = [x for x in fake_wechat.records[before:] if x.body.get("touser") == openid]
+    spec = services.settings.tpl.specs()["reporter_subscribe"]
+    [status_key] = [k for k, v in spec.fields.items() if v == "status"]
+    assert sent.kind == "subscribe" and sent.body["data"][status_key]["value"] == REPORTER_STATUS["question"]
+    assert QUESTION not in json.dumps(sent.body, ensure_ascii=False)  # the question itself waits in the app
