@@ -6,12 +6,15 @@
               names one question, so more questions than answers means one is open)
     new       filed since yesterday 00:00 (China time), whatever its status
 
-"My" is `scope.cases_for`: the same jurisdiction as the case list. `worklist_mw` counts them on every page
-a signed-in clerk opens (four COUNT queries on indexed columns), for the header; the page
-/admin/worklist (admin/views_worklist.py) lists them.
+"My" is `scope.cases_for`: the same jurisdiction as the case list. `worklist_mw` puts the counts in the
+header of every page a signed-in clerk opens, from Redis: computed at most every CACHE_S seconds per
+scope (four COUNTs cost ~0.25 s over 100,000 cases, docs/BENCHMARKS-admin.md), and again at once after
+a form of that scope was posted (the clerk sees their own change). /admin/worklist
+(admin/views_worklist.py) always counts afresh.
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from typing import Awaitable, Callable
 
@@ -24,11 +27,13 @@ from admin import scope
 from admin.filters import CST
 from admin.stats import overdue_q
 from handlers.cases.deadlines import today as clock_today
-from storage.models import OPEN_STATUSES, Case, CaseEvent
+from storage import keys
+from storage.models import OPEN_STATUSES, Case, CaseEvent, Staff
 
 ITEMS: tuple[tuple[str, str], ...] = (
     ("overdue", "已超期"), ("week", "本周到期"), ("waiting", "待举报人回复"), ("new", "昨日以来新收"))
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CACHE_S = 30
 
 
 def _due_between(start: date, end: date) -> Q:
@@ -65,16 +70,37 @@ async def counts(scoped: QuerySet[Case], today: date) -> dict[str, int]:
     return {key: await (await item(scoped, key, today)).count() for key, _ in ITEMS}
 
 
+async def header_counts(request: web.Request, staff: Staff) -> dict[str, int]:
+    from admin.views_dashboard import scope_key
+    from admin.web import services_of
+
+    services = services_of(request)
+    day, key = clock_today(services).isoformat(), keys.worklist_counts(scope_key(staff))
+    raw = await services.redis.get(key)
+    cached = json.loads(raw) if raw else {}
+    if cached.get("day") == day:  # a new day moves every deadline: counted again
+        return dict(cached["counts"])
+    found = await counts(scope.cases_for(staff, await scope.county_of(request)), clock_today(services))
+    await services.redis.set(key, json.dumps({"day": day, "counts": found}), ex=CACHE_S)
+    return found
+
+
 @web.middleware
 async def worklist_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The header's counts, for pages a clerk with cases opens (not files, not the auditor)."""
     staff = request.get("staff")
     session = request.get("qf_session")
-    if (request.method == "GET" and staff is not None and session is not None and session.stage == "full"
-            and scope.role(staff) in scope.CASE_ROLES and not request.path.endswith((".xlsx", ".docx", ".pdf"))
-            and "/attachments/" not in request.path):
+    if staff is None or session is None or session.stage != "full" or scope.role(staff) not in scope.CASE_ROLES:
+        return await handler(request)
+    if request.method == "POST":  # the page after this form counts afresh, whatever the form did
+        from admin.views_dashboard import scope_key
         from admin.web import services_of
 
-        scoped = scope.cases_for(staff, await scope.county_of(request))
-        request["worklist"] = await counts(scoped, clock_today(services_of(request)))
+        try:
+            return await handler(request)
+        finally:
+            await services_of(request).redis.delete(keys.worklist_counts(scope_key(staff)))
+    if request.method == "GET" and not request.path.endswith((".xlsx", ".docx", ".pdf", ".json")) \
+            and "/attachments/" not in request.path:
+        request["worklist"] = await header_counts(request, staff)
     return await handler(request)

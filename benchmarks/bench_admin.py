@@ -197,6 +197,7 @@ async def run(url: str, redis_url: str, args: argparse.Namespace) -> None:
         ("case list, by number", f"/admin/cases?q=QF2025{some_case:06d}"),
         ("case page", "/admin/cases/{case}"),
         ("monthly statistics XLSX", f"/admin/reports/statistics.xlsx?kind=month&period={month}"),
+        ("worklist (工作清单)", "/admin/worklist"),
         ("audit log", "/admin/audit"),
     ]
     rows = []

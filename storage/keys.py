@@ -100,6 +100,11 @@ def compare_run_lock() -> str:
     return f"{PREFIX}:lock:compare:run"
 
 
+def worklist_counts(scope: str) -> str:
+    """The panel header's worklist counts of one scope (role:code), for a few seconds (admin/worklist.py)."""
+    return f"{PREFIX}:admin:worklist:{scope}"
+
+
 def compare_job() -> str:
     """The comparison run started from the panel: its progress and result (JSON: no personal data)."""
     return f"{PREFIX}:compare:job"
