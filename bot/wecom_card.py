@@ -71,6 +71,20 @@ def _check_link(row: dict[str, Any], where: str) -> tuple[int, str] | None:
     return None
 
 
+def _check_list(rows: Any, field: str, most: int, required: str) -> tuple[int, str] | None:
+    if not isinstance(rows, list) or len(rows) > most:
+        return INVALID_CARD[0], f"{field}: at most {most} rows"
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict) or not _text(row.get(required)):
+            return INVALID_CARD[0], f"{field}[{i}].{required} missing"
+        if "value" in row and not isinstance(row["value"], str):
+            return INVALID_CARD[0], f"{field}[{i}].value invalid"
+        problem = _check_link(row, f"{field}[{i}]")
+        if problem:
+            return problem
+    return None
+
+
 def card_problem(card: Any) -> tuple[int, str] | None:
     """Why WeCom refuses this text_notice card (errcode, errmsg naming the field), or None."""
     if not isinstance(card, dict):
@@ -85,24 +99,8 @@ def card_problem(card: Any) -> tuple[int, str] | None:
     for key in ("source", "emphasis_content", "quote_area"):
         if key in card and not isinstance(card[key], dict):
             return INVALID_CARD[0], f"{key} invalid"
-    rows = card.get("horizontal_content_list", [])
-    if not isinstance(rows, list) or len(rows) > MAX_ROWS:
-        return INVALID_CARD[0], f"horizontal_content_list: at most {MAX_ROWS} rows"
-    for i, row in enumerate(rows):
-        if not isinstance(row, dict) or not _text(row.get("keyname")):
-            return INVALID_CARD[0], f"horizontal_content_list[{i}].keyname missing"
-        if "value" in row and not isinstance(row["value"], str):
-            return INVALID_CARD[0], f"horizontal_content_list[{i}].value invalid"
-        problem = _check_link(row, f"horizontal_content_list[{i}]")
-        if problem:
-            return problem
-    jumps = card.get("jump_list", [])
-    if not isinstance(jumps, list) or len(jumps) > MAX_JUMPS:
-        return INVALID_CARD[0], f"jump_list: at most {MAX_JUMPS} rows"
-    for i, row in enumerate(jumps):
-        if not isinstance(row, dict) or not _text(row.get("title")):
-            return INVALID_CARD[0], f"jump_list[{i}].title missing"
-        problem = _check_link(row, f"jump_list[{i}]")
+    for field, most, required in (("horizontal_content_list", MAX_ROWS, "keyname"), ("jump_list", MAX_JUMPS, "title")):
+        problem = _check_list(card.get(field, []), field, most, required)
         if problem:
             return problem
     action = card.get("card_action")
