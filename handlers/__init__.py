@@ -40,6 +40,8 @@ def fallback() -> Callable[..., Awaitable[Reply]]:
         from handlers import report_again
         from handlers.lost_drafts import LOST, lost_for
         from handlers.report import _plain
+        from handlers.subsidies.texts import LISTED_HINT
+        from handlers.subsidy import SubsidyFlow
 
         msg, state = ctx["msg"], ctx["state"]
         if msg.kind == "text" and not msg.in_group and state.current is None:
@@ -49,6 +51,9 @@ def fallback() -> Callable[..., Awaitable[Reply]]:
         if (msg.kind in ("text", "voice") and not msg.in_group and state.current is None
                 and await lost_for(state.subject, state.ttl)):
             return Reply.text(LOST)  # Redis lost the report being written: say so, not "没太明白"
+        if msg.kind in ("text", "voice") and not msg.in_group and state.current == SubsidyFlow.listed.id:
+
+            return Reply.text(LISTED_HINT)  # under the 查补贴 list: what can be done with it
         return await fb(msg)
 
     return call

@@ -40,7 +40,7 @@ def _not_a_tip(msg: Inbound, ctx: dict) -> dict | bool:
     from nlp import gate
     from nlp.text import normalize
 
-    if ctx["state"].current is not None or msg.in_group or not msg.content:
+    if not ctx["state"].resting or msg.in_group or not msg.content:  # no flow, or one resting on its result
         return False
     kind = gate.read(normalize(msg.content)).kind
     return {"kind": kind} if kind in ("greeting", "thanks", "question") else False
@@ -56,7 +56,7 @@ async def answer(kind: str) -> Reply:
 def _pinyin(msg: Inbound, ctx: dict) -> bool:
     from nlp.text import is_pinyin_only
 
-    return ctx["state"].current is None and not msg.in_group and is_pinyin_only(msg.content or "")
+    return ctx["state"].resting and not msg.in_group and is_pinyin_only(msg.content or "")
 
 
 @complaint_router.text(_pinyin)
@@ -67,7 +67,7 @@ async def pinyin() -> Reply:
 
 
 def _complaint(msg: Inbound, ctx: dict) -> bool:
-    return ctx["state"].current is None and not msg.in_group and looks_like_complaint(msg.content)
+    return ctx["state"].resting and not msg.in_group and looks_like_complaint(msg.content)
 
 
 @complaint_router.text(_complaint)

@@ -59,7 +59,7 @@ async def asked(msg: Inbound, state: ConversationState, user: Sender, services: 
 
 def _bare_reference(msg: Inbound, ctx: dict) -> bool:
     """A receipt or case number sent on its own, outside any flow."""
-    if ctx["state"].current is not None:
+    if not ctx["state"].resting:
         return False
     text = msg.content.replace(" ", "").replace("-", "")
     return bool(RECEIPT_RE.fullmatch(text) or CASE_NUMBER_RE.fullmatch(text))

@@ -26,6 +26,7 @@ from typing import Any
 from bot.dispatch import ConversationState, Inbound, Keyword, Reply, Router, State, StatesGroup, private_chat
 from bot.dispatch.dispatcher import Sender
 from bot.services import Services
+from handlers.cases.numbers import CASE_NUMBER_RE, RECEIPT_RE
 from handlers.subsidies import texts
 from handlers.subsidies.actions import subscribe, unsubscribe
 from handlers.subsidies.lookup import Outcome, lookup, lookups_by
@@ -93,7 +94,18 @@ async def unsubscribe_all(user: Sender, services: Services) -> Reply:
     return Reply.text(texts.UNSUBSCRIBED if await unsubscribe(subjects) else texts.NOT_SUBSCRIBED)
 
 
-@subsidy_router.text(SubsidyFlow, private_chat, _not_other_keyword)
+def _collecting(msg: Inbound, ctx: dict[str, Any]) -> bool:
+    """Asking: an ID, a name or both. Listed (resting): only what may be a new ID; a report, a question or a
+    receipt typed under the list goes to its own flow, and anything else gets the list's hint (fallback)."""
+    if ctx["state"].current != SubsidyFlow.listed.id:
+        return True
+    compact = re.sub(r"[\s-]", "", msg.content)
+    if RECEIPT_RE.fullmatch(compact) or CASE_NUMBER_RE.fullmatch(compact.upper()):
+        return False  # 查询进度 by a bare receipt or case number (handlers.followup)
+    return bool(re.search(r"[0-9０-９]", msg.content))
+
+
+@subsidy_router.text(SubsidyFlow, private_chat, _not_other_keyword, _collecting)
 async def collect(msg: Inbound, state: ConversationState, user: Sender, services: Services) -> Reply:
     """An ID, a name, or both: look up as soon as both are known."""
     return await _collect(msg.content, msg.channel, state, user, services)

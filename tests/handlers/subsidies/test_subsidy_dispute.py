@@ -7,7 +7,7 @@ from handlers.subsidies import texts
 from storage.models import Case, ReporterIdentity, SubsidyRecord
 from tests.handlers.conftest import Villager, all_redis
 from tests.handlers.subsidies.conftest import HU
-from tests.handlers.test_conversations_report import receipt_in
+from tests.handlers.test_conversations_report import file_anonymous, receipt_in
 
 
 async def listed(v: Villager) -> None:
@@ -59,3 +59,17 @@ async def test_anonymous_dispute_gets_a_receipt_and_keeps_no_identity(imported: 
 
 async def test_i_did_not_receive_before_a_lookup_says_how(villager: Villager) -> None:
     assert await villager.one("我没收到") == texts.NEED_LOOKUP.format(word="我没收到 编号")
+
+
+async def test_under_the_list_a_report_a_question_or_a_receipt_reach_their_flows(imported: Any, villager: Villager,
+                                                                              make_villager: Any) -> None:
+    other = make_villager()
+    receipt = receipt_in(await file_anonymous(other))
+    await listed(villager)
+    assert "状态:已收到" in await villager.one(receipt)
+    await listed(villager)
+    assert "低保" in await villager.one("低保怎么申请") and "【举报】" in await villager.one("低保怎么申请")
+    await listed(villager)
+    assert await villager.one("明天再说") == texts.LISTED_HINT  # nothing else to do with it: the list's hint
+    started = await villager.one("胡家庄村的会计把我家的低保扣了一半")
+    assert "【好了】" in started and "已记下" in started  # a report begins, not the list's hint
