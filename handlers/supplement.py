@@ -27,8 +27,8 @@ from storage.models import Case
 supplement_router = Router("supplement")
 
 START_WORDS = ("补充", "补充材料", "补充情况", "我要补充", "追加材料")
-LOST_WORDS = ("回执丢了", "回执码丢了", "回执码忘了", "忘了回执码", "找不到回执码", "回执码找不到了", "丢了回执码",
-              "没记回执码", "回执码没记住", "回执忘了")
+# 回执丢了, 我的回执码忘记了怎么办, 找不到回执码了, 没记下回执码…: a short message about a lost receipt
+LOST_RE = re.compile(r"^.{0,6}(回执(码)?.{0,4}(丢|忘|找不到|没记|没了|不见)|(丢|忘|找不到|没记|没保存).{0,4}回执).{0,10}$")
 FOLLOW_UP_WORDS = ("续报",)
 DONE_WORDS = {"好了", "好", "完了", "说完了", "没有了", "没了", "就这些", "发完了", "完成"}
 MEDIA_KINDS = {"image", "voice", "video"}
@@ -190,7 +190,11 @@ def _fetch(case: Case, msg: Inbound, services: Services) -> None:
     services.spawn(fetch_media(case.id, msg.channel, [{"kind": msg.kind, "media_id": msg.media_id or ""}], services))
 
 
-@supplement_router.text(Keyword(*LOST_WORDS), private_chat)
+def _lost_receipt(msg: Inbound, ctx: dict) -> bool:
+    return bool(LOST_RE.match(_plain(msg.content)))
+
+
+@supplement_router.text(_lost_receipt, private_chat)
 async def lost(state: ConversationState) -> Reply:
     await state.clear()
     return Reply.text(LOST)

@@ -110,5 +110,10 @@ async def test_lost_receipt_is_explained_and_a_follow_up_names_the_first_case(ma
     assert second.anonymous
 
 
+async def test_a_lost_receipt_is_understood_however_it_is_said(villager: Villager) -> None:
+    for said in ("回执丢了", "我的回执码忘记了怎么办?", "找不到回执码了", "没记下回执码"):
+        assert await villager.one(said) == S.LOST, said
+
+
 async def test_follow_up_without_a_number_says_how(villager: Villager) -> None:
     assert await villager.one("续报") == S.FOLLOW_UP_NEEDS_NUMBER
