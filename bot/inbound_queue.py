@@ -6,6 +6,7 @@
          one sender's messages in order ──> Dispatcher.handle ──> answer sealed for WeChat's retries
          ──> services.reply_later (the durable outbox: a customer-service message) ──> XACK
     an entry whose consumer died (not acknowledged within CLAIM_IDLE_MS) is taken over by XAUTOCLAIM
+    the same message typed again while the first still waits (a villager who did not wait) is not queued twice
 
 The stream holds the message sealed (openid and text are personal data); nothing is acknowledged before
 its answer is in the outbox, so a crash re-processes (filings are idempotent on their draft) and never drops.
@@ -37,7 +38,7 @@ SHED = "正在处理，请稍候。答复稍后发给您，不用重发。"
 QUEUED = b"queued"  # the dedup key of a message waiting in the stream: a WeChat retry gets SHED again
 GROUP = "servers"
 CLAIM_IDLE_MS = 60_000  # a consumer that held an entry this long without acknowledging it is taken to be dead
-BATCH = 32
+BATCH = 64
 WAITING_TTL_S = 3600  # a sender's "something queued" mark, should a consumer die between its work and the mark
 
 
@@ -50,6 +51,9 @@ class Backlog:
         self.consumer = f"{os.uname().nodename}-{os.getpid()}-{os.urandom(3).hex()}"
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._chains: dict[str, list[tuple[bytes, dict[str, Any]]]] = {}  # sender -> its entries taken, in order
+        self._held: set[bytes] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def limit(self) -> int:
@@ -81,9 +85,14 @@ class Backlog:
         redis = self.services.redis
         if not await redis.set(dedup_key, QUEUED, nx=True, ex=DEDUP_TTL_S):
             return None
-        doc = {"msg": dataclasses.asdict(msg), "key": dedup_key, "subject": subject}
+        # The villager typed the same again while the first is still waiting: that one answers both
+        mark = self.services.cipher.lookup_hash(f"{msg.kind}:{msg.content}:{msg.media_id}", purpose="queued")
+        if (await redis.get(keys.inbound_last(subject)) or b"").decode() == mark:
+            return self._told_to_wait(msg)
+        doc = {"msg": dataclasses.asdict(msg), "key": dedup_key, "subject": subject, "mark": mark}
         try:
             async with redis.pipeline(transaction=True) as pipe:
+                pipe.set(keys.inbound_last(subject), mark, ex=WAITING_TTL_S)
                 pipe.xadd(keys.inbound_backlog(), {"m": self.services.cipher.seal(json.dumps(doc, ensure_ascii=False))})
                 pipe.incr(keys.inbound_waiting(subject))
                 pipe.expire(keys.inbound_waiting(subject), WAITING_TTL_S)
@@ -95,6 +104,10 @@ class Backlog:
 
         metrics.message_queued(msg.channel)
         self._wake.set()
+        return self._told_to_wait(msg)
+
+    @staticmethod
+    def _told_to_wait(msg: Inbound) -> Reply:
         # said to a villager in a private chat; an event or a group message gets WeChat's plain `success`
         return Reply.text(SHED) if msg.kind != "event" and not msg.in_group else Reply.empty()
 
@@ -108,6 +121,9 @@ class Backlog:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        for task in list(self._tasks):  # unacknowledged: another server (or this one, restarted) takes them
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _run(self) -> None:
         redis = self.services.redis
@@ -134,28 +150,43 @@ class Backlog:
                 await asyncio.sleep(1.0)
 
     async def drain_once(self, block_ms: int = 0) -> int:
-        """Process what fits under the limit now (taken-over entries first); returns how many."""
+        """Take what fits under the limit now (taken-over entries first) without waiting for it to finish:
+        each sender's entries run one after another, senders in parallel. Returns how many were taken."""
         redis = self.services.redis
         room = self.limit - self.in_flight  # a message ending wakes the loop; new ones queue while it is full
         if room <= 0:
             return 0
         _, claimed, *_ = await redis.xautoclaim(keys.inbound_backlog(), GROUP, self.consumer, CLAIM_IDLE_MS,
                                                 "0-0", count=min(room, BATCH))
-        entries = list(claimed)
+        entries = [e for e in claimed if e[0] not in self._held]  # ours already, waiting behind their sender
         if not entries:
             got = await redis.xreadgroup(GROUP, self.consumer, {keys.inbound_backlog(): ">"},
                                          count=min(room, BATCH), block=block_ms or None)
             entries = [e for _, batch in got for e in batch] if got else []
-        by_sender: dict[str, list[tuple[bytes, dict[str, Any]]]] = {}
         for entry_id, fields in entries:
             doc = json.loads(self.services.cipher.open(fields[b"m"].decode()))
-            by_sender.setdefault(doc["subject"], []).append((entry_id, doc))
-        await asyncio.gather(*(self._in_order(items) for items in by_sender.values()))
+            self._held.add(entry_id)
+            self.in_flight += 1  # counted from now: read, waiting behind its sender or running
+            self._chains.setdefault(doc["subject"], []).append((entry_id, doc))
+            if len(self._chains[doc["subject"]]) == 1:
+                self._tasks.add(task := asyncio.ensure_future(self._chain(doc["subject"])))
+                task.add_done_callback(self._tasks.discard)
         return len(entries)
 
-    async def _in_order(self, items: list[tuple[bytes, dict[str, Any]]]) -> None:
-        for entry_id, doc in items:
-            await self.counted(self._one(entry_id, doc))
+    async def _chain(self, subject: str) -> None:
+        chain = self._chains[subject]
+        while chain:
+            entry_id, doc = chain[0]
+            try:
+                await self._one(entry_id, doc)
+            except Exception as exc:  # left unacknowledged: taken over again after CLAIM_IDLE_MS
+                log.warning("queued message not processed yet: %s", type(exc).__name__)
+            finally:
+                chain.pop(0)
+                self._held.discard(entry_id)
+                self.in_flight -= 1
+                self._wake.set()
+        del self._chains[subject]
 
     async def _one(self, entry_id: bytes, doc: dict[str, Any]) -> None:
         msg = Inbound(**doc["msg"])
@@ -167,6 +198,8 @@ class Backlog:
             await self.services.reply_later(msg.channel, msg.sender, texts)
         sealed = self.services.cipher.seal(json.dumps(texts, ensure_ascii=False))
         await redis.set(doc["key"], sealed, ex=DEDUP_TTL_S)  # a retry from now on gets the answer itself
+        if (await redis.get(keys.inbound_last(subject)) or b"").decode() == doc.get("mark"):
+            await redis.delete(keys.inbound_last(subject))  # answered: the same words again are a new message
         async with redis.pipeline(transaction=True) as pipe:
             pipe.xack(keys.inbound_backlog(), GROUP, entry_id)
             pipe.xdel(keys.inbound_backlog(), entry_id)

@@ -187,3 +187,8 @@ def inbound_waiting(subject: str) -> str:
 def api_dispute(token_hash: str) -> str:
     """Mini-program: one looked-up record that may be disputed (我没收到 / 金额不对), by an opaque one-use token."""
     return f"{PREFIX}:apidispute:{token_hash}"
+
+
+def inbound_last(subject: str) -> str:
+    """A keyed hash of the sender's last queued message: the same typed again while it waits is not queued twice."""
+    return f"{PREFIX}:inbound:last:{subject}"

@@ -57,6 +57,8 @@ async def test_past_the_in_flight_limit_a_villager_waits_and_gets_every_answer_l
     assert (await wechat.send(http, LATE, "帮助", msg_id=880_000_001)).texts == [SHED], "WeChat's retry: queued once"
     second = await wechat.send(http, LATE, "举报", msg_id=880_000_002)
     assert second.texts == [SHED], "a later message of the same villager queues behind the first"
+    impatient = await wechat.send(http, LATE, "举报", msg_id=880_000_003)
+    assert impatient.texts == [SHED], "typed again while the first waits: one answer will do for both"
     stream = [f for _, f in await services.redis.xrange(keys.inbound_backlog())]
     assert len(stream) == 2 and all(LATE.encode() not in v and "举报".encode() not in v
                                     for f in stream for v in f.values()), "queued sealed, once each"
