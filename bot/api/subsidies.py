@@ -143,6 +143,7 @@ async def dispute(call: Call, body: DisputeIn) -> DisputeOut:
 class LookupOut(BaseModel):
     at: datetime
     by_staff: bool = Field(description="true:工作人员在工作台核查(不显示是谁)")
+    by: str = Field(description="哪个单位或渠道查的,如“南坝镇纪委工作人员核查”“通过公众号查询”(从不显示是谁)")
 
 
 class LookupsOut(BaseModel):
@@ -152,7 +153,7 @@ class LookupsOut(BaseModel):
 
 @routes.get("/subsidies/lookups", response=LookupsOut, errors=("lookup_first",), summary="谁查过我:本人记录被查询的时间")
 async def lookups(call: Call) -> LookupsOut:
-    from handlers.subsidies.lookup import lookup_log
+    from handlers.subsidies.lookup import lookups_by
 
     key = keys.api_lookups(call.me.subject)
     raw = await call.services.redis.get(key)
@@ -162,9 +163,9 @@ async def lookups(call: Call) -> LookupsOut:
         id_hash = ""
     if not id_hash:
         raise fail("lookup_first")
-    entries = await lookup_log(id_hash)
+    entries = await lookups_by(id_hash, await call.services.registry())
     others = len(entries) > 1
-    return LookupsOut(lookups=[LookupOut(at=e.at, by_staff=e.by_staff) for e in entries],
+    return LookupsOut(lookups=[LookupOut(at=e.at, by_staff=e.by_staff, by=e.by) for e in entries],
                       message=LOOKED_BY_OTHERS if others else NOBODY_ELSE)
 
 

@@ -207,19 +207,6 @@ async def lookup(id_number: str, name: str, *, channel: str, actor: str, service
                         name_masked=mask_name(name), id_masked=mask_id(number), id_hash=current)
 
 
-@dataclass(frozen=True)
-class LookupEntry:
-    at: datetime
-    by_staff: bool  # looked up from the panel (staff checking), never who
-
-
-async def lookup_log(id_hash: str | list[str], *, limit: int = 50) -> list[LookupEntry]:
-    """谁查过我 with the kind of looker: when, and whether it was staff in the panel; newest first."""
-    hashes = [id_hash] if isinstance(id_hash, str) else list(id_hash)
-    rows = await SubsidyLookup.filter(id_hash__in=hashes).order_by("-at").limit(limit).values_list("at", "channel")
-    return [LookupEntry(at, channel == "panel") for at, channel in rows]
-
-
 async def who_looked_me_up(id_hash: str | list[str], *, limit: int = 50) -> list[datetime]:
     """When this ID's records were looked up (not by whom), newest first."""
     hashes = [id_hash] if isinstance(id_hash, str) else list(id_hash)
@@ -230,6 +217,7 @@ async def who_looked_me_up(id_hash: str | list[str], *, limit: int = 50) -> list
 class LookedUp:
     at: datetime
     by: str  # the office or the channel, in Chinese: never a person
+    by_staff: bool = False  # staff checking in the panel
 
 
 # Who looked, as the villager is told it: an office for staff, the channel for everyone else.
@@ -258,4 +246,5 @@ async def lookups_by(id_hash: str | list[str], registry: Any, *, limit: int = 50
         office = registry.county_commission if member.role in COUNTY_ROLES else registry.commission_name(town)
         return f"{office or registry.county_commission}工作人员核查"
 
-    return [LookedUp(at, by(channel, actor)) for at, channel, actor in rows]
+    return [LookedUp(at, by(channel, actor), channel == "panel" or actor.startswith("staff:"))
+            for at, channel, actor in rows]

@@ -122,6 +122,7 @@ async def test_who_looked_me_up_needs_a_lookup_first_then_lists_times(user: Mini
     r = await user.get("/api/v1/subsidies/lookups")
     assert r.status == 200 and len(r.body["lookups"]) == 2
     assert [x["by_staff"] for x in r.body["lookups"]] == [False, False]
+    assert [x["by"] for x in r.body["lookups"]] == ["通过小程序查询"] * 2
     assert person.id_number not in json.dumps(r.body, ensure_ascii=False)
 
 
