@@ -10,6 +10,8 @@ FORMATS = {"json": "application/json", "xml": "text/xml"}
 W3C = "date-time"  # the spec's w3 datetime format, with a time zone
 # GeoReport clients send empty parameters for absent ones: the document says so, or a fuzzer calls it a fault
 EMPTY_OR_W3C: dict[str, object] = {"anyOf": [{"format": W3C}, {"maxLength": 0}]}
+EMPTY_OR_PAGE: dict[str, object] = {"anyOf": [{"pattern": "^(?:[1-9][0-9]{0,3}|10000)$"}, {"maxLength": 0}]}
+EMPTY_OR_PAGE_SIZE: dict[str, object] = {"anyOf": [{"pattern": "^(?:[1-9][0-9]{0,2}|1000)$"}, {"maxLength": 0}]}
 
 
 class Service(BaseModel):
@@ -91,5 +93,6 @@ class RequestsQuery(CommonQuery):
     start_date: str | None = _text("start_date", "最早登记时间(W3C 格式);与 end_date 相隔不超过 90 天", **EMPTY_OR_W3C)  # type: ignore[assignment]
     end_date: str | None = _text("end_date", "最晚登记时间(W3C 格式);都不填时为最近 90 天", **EMPTY_OR_W3C)  # type: ignore[assignment]
     status: str | None = _text("status", "open、closed,或用逗号连接")  # type: ignore[assignment]
-    page: int | None = Field(default=None, ge=1, le=10000, description="页码,从 1 开始(扩展)")
-    page_size: int | None = Field(default=None, ge=1, le=1000, description="每页条数,默认 1000(扩展)")
+    # Integers on the wire, or empty (absent), as GeoReport clients send them
+    page: str | None = _text("page", "页码,1 到 10000,从 1 开始(扩展)", **EMPTY_OR_PAGE)  # type: ignore[assignment]
+    page_size: str | None = _text("page_size", "每页条数,1 到 1000,默认 1000(扩展)", **EMPTY_OR_PAGE_SIZE)  # type: ignore[assignment]
