@@ -88,7 +88,7 @@ async def check_attachments(files: list[Upload]) -> list[tuple[Upload, str]]:
         try:
             await asyncio.to_thread(check_and_clean, f.data, f.content_type, kind or "file")
         except AttachmentRejected as exc:
-            raise BadInput(f"附件 {i} 未通过检查：{exc.reason_cn}（只收照片 jpg/png、录音 mp3/amr、视频 mp4）") from None
+            raise BadInput(f"附件 {i} 未通过检查：{exc.reason_cn}（只收照片、录音和视频）") from None
         out.append((f, kind))
     return out
 
