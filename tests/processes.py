@@ -3,6 +3,8 @@ TCP relay in front of PostgreSQL that a test (or benchmarks/chaos.py) cuts or ha
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -89,3 +91,28 @@ class Relay:
 
     def set_hang(self, hang: bool) -> None:
         self.flowing.clear() if hang else self.flowing.set()
+
+
+def start_demo(cwd: Path, env: dict[str, str], port: int, fake_port: int,
+               seconds: float = 120) -> tuple[subprocess.Popen[str], str]:
+    """`qingfeng demo` in its own process group, once its banner says it is up; returns it and the banner."""
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "demo", "--port", str(port), "--fake-port",
+                             str(fake_port)], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    banner, deadline = "", time.monotonic() + seconds
+    while "Ctrl-C stops everything" not in banner:
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        assert line or proc.poll() is None, f"demo exited early:\n{banner}"
+        banner += line
+        assert time.monotonic() < deadline, f"demo did not come up:\n{banner}"
+    return proc, banner
+
+
+def stop_group(proc: subprocess.Popen[str] | subprocess.Popen[bytes], sig: int = signal.SIGINT,
+               seconds: float = 20) -> None:
+    """Stop a process started with start_new_session (and its children): `sig`, then SIGKILL after `seconds`."""
+    os.killpg(proc.pid, sig)
+    try:
+        proc.wait(seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.processes import free_port
+from tests.processes import free_port, start_demo, stop_group
 
 REPO = Path(__file__).resolve().parents[3]
 ASK, DONE = "ask", "done"  # an answer that asks for the next reply / one that completes the flow
@@ -73,26 +72,14 @@ class Walk:
 def demo(tmp_path: Path) -> Any:
     port, fake_port = free_port(), free_port()
     walk = Walk(tmp_path, port, fake_port)
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "demo", "--port", str(port), "--fake-port",
-                             str(fake_port)], cwd=tmp_path, env=walk.env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    banner, deadline = "", time.monotonic() + 120
-    while "Ctrl-C stops everything" not in banner:
-        line = proc.stdout.readline()  # type: ignore[union-attr]
-        assert line or proc.poll() is None, f"demo exited early:\n{banner}"
-        banner += line
-        assert time.monotonic() < deadline, f"demo did not come up:\n{banner}"
+    proc, banner = start_demo(tmp_path, walk.env, port, fake_port)
     person = re.search(r"查补贴 (\d{17}[\dX]) (\S+)", banner)
     assert person, banner
     walk.person = (person.group(1), person.group(2))  # type: ignore[attr-defined]
     try:
         yield walk
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc)
 
 
 async def sent_to(walk: Walk, user: str, holding: str, seconds: float = 60) -> str:

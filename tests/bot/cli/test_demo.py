@@ -2,39 +2,22 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from handlers.help import HELP_TEXT
+from tests.processes import free_port, start_demo, stop_group
 
 REPO = Path(__file__).resolve().parents[3]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_demo_comes_up_and_chat_gets_help(tmp_path: Path) -> None:
-    port, fake_port = _free_port(), _free_port()
+    port, fake_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(QINGFENG_VAR=str(tmp_path / "var"), PYTHONPATH=str(REPO))
-    demo = subprocess.Popen([sys.executable, "-m", "bot.cli", "demo", "--port", str(port), "--fake-port", str(fake_port)],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    demo, banner = start_demo(tmp_path, env, port, fake_port)
     try:
-        banner = ""
-        deadline = time.monotonic() + 90
-        while "Ctrl-C stops everything" not in banner:
-            line = demo.stdout.readline()  # type: ignore[union-attr]
-            assert line or demo.poll() is None, f"demo exited early:\n{banner}"
-            banner += line
-            assert time.monotonic() < deadline, f"demo did not come up:\n{banner}"
         assert f"http://127.0.0.1:{port}/wechat/mp" in banner
         chat = subprocess.run(
             [sys.executable, "-m", "bot.cli", "chat", "--url", f"http://127.0.0.1:{port}",
@@ -50,8 +33,4 @@ def test_demo_comes_up_and_chat_gets_help(tmp_path: Path) -> None:
         assert "【低保申请】" in dibao.stdout and "如果有人不按这个办，可以回复【举报】" in dibao.stdout, dibao.stdout
         assert (tmp_path / "var" / "qingfeng.sqlite3").exists()
     finally:
-        os.killpg(demo.pid, signal.SIGINT)
-        try:
-            demo.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(demo.pid, signal.SIGKILL)
+        stop_group(demo)
