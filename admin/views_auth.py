@@ -126,7 +126,8 @@ async def enroll_form(request: web.Request) -> web.Response:
         session.pending_totp = services.cipher.seal(accounts.new_totp_secret(), aad="totp-enroll")
         await security.save_session(services.redis, session)
     secret = services.cipher.open(session.pending_totp, aad="totp-enroll")
-    return render(request, "enroll.html", {"secret": secret, "uri": accounts.totp_uri(staff, secret), "error": ""})
+    uri = accounts.totp_uri(staff, secret)
+    return render(request, "enroll.html", {"secret": secret, "uri": uri, "qr": accounts.totp_qr_svg(uri), "error": ""})
 
 
 @routes.post("/login/enroll")
@@ -140,7 +141,8 @@ async def enroll(request: web.Request) -> web.Response:
     code = str((await request.post()).get("code", ""))
     if not accounts.check_totp(secret, code) or not await security.claim_totp(
             services.redis, staff.id, accounts.totp_digits(code), services.settings.session_secret):
-        return render(request, "enroll.html", {"secret": secret, "uri": accounts.totp_uri(staff, secret),
+        uri = accounts.totp_uri(staff, secret)
+        return render(request, "enroll.html", {"secret": secret, "uri": uri, "qr": accounts.totp_qr_svg(uri),
                                                "error": "动态验证码不正确，请核对手机上的时间后重试。"}, status=401)
     await accounts.set_totp_secret(staff, secret, services.cipher)
     sid, _ = await security.promote(services.redis, session)
