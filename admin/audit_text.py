@@ -32,6 +32,7 @@ DETAIL_NAMES = {
     "imported": "导入", "entries": "条数", "failures": "失败", "clues": "线索", "due_on": "到期日",
     "rule": "规则", "summary": "摘要", "skipped_bad": "跳过的错误行", "existing": "已有", "more": "更多",
     "notified": "已通知", "robot": "群机器人", "verify": "校验", "masked": "已遮盖", "identity": "身份",
+    "zones": "协作区", "townships": "乡镇", "villages": "村", "programs": "项目",
     "case": "案件", "event": "案件记录", "with": "关联案件", "data_kid": "数据密钥", "hmac_kid": "索引密钥",
 }
 HIDDEN = {"id_hash", "sha256", "event"}  # hashes and row ids say nothing to a reader
@@ -45,6 +46,7 @@ class AuditLine:
     action: str
     target: str
     detail: str
+    literal: bool  # the target is shown as written (a file name, a case number): not prose
 
 
 class AuditNames:
@@ -89,7 +91,7 @@ class AuditNames:
         if isinstance(v, bool):
             return "是" if v else "否"
         if isinstance(v, dict):
-            return "，".join(f"{DETAIL_NAMES.get(k, k)} {self.value(k, x)}" for k, x in v.items() if k not in HIDDEN)
+            return "，".join(f"{self.key(k)} {self.value(k, x)}" for k, x in v.items() if k not in HIDDEN)
         if isinstance(v, (list, tuple)):
             return "、".join(self.value(key, x) for x in v) or "无"
         s = "" if v is None else str(v)
@@ -101,13 +103,26 @@ class AuditNames:
             return STATUS_NAMES.get(s, s)  # type: ignore[call-overload]
         if key == "channel":
             return CHANNEL_NAMES.get(s, s)
+        if key == "rule":
+            from handlers.compare import RULES_BY_NAME
+
+            return RULES_BY_NAME[s].title if s in RULES_BY_NAME else s
         return self.places.get(s, s)
 
+    @staticmethod
+    def key(k: str) -> str:
+        """A detail's key: a field name, or a comparison rule (compare.run counts per rule)."""
+        from handlers.compare import RULES_BY_NAME
+
+        rule = RULES_BY_NAME.get(k)
+        return DETAIL_NAMES.get(k) or (rule.title if rule else "其他")
+
     def detail(self, detail: dict[str, Any]) -> str:
-        parts = [f"{DETAIL_NAMES.get(k, '其他')}：{self.value(k, v)}" for k, v in (detail or {}).items()
+        parts = [f"{self.key(k)}：{self.value(k, v)}" for k, v in (detail or {}).items()
                  if k not in HIDDEN]
         return "；".join(parts)
 
     def line(self, e: AuditEntry) -> AuditLine:
-        return AuditLine(e.id, e.at, self.actor(e.actor), action_name(e.action), self.target(e.target),
-                         self.detail(e.detail))
+        target = self.target(e.target)
+        return AuditLine(e.id, e.at, self.actor(e.actor), action_name(e.action), target, self.detail(e.detail),
+                         target == e.target)

@@ -5,15 +5,17 @@ error shows the plain sentence for its status. The status code stays what the pa
 """
 from __future__ import annotations
 
+import logging
 import re
 from typing import Awaitable, Callable
 
 from aiohttp import web
 
+log = logging.getLogger("qingfeng.admin")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 405: "操作方式不对",
-          413: "文件太大", 429: "操作太频繁"}
+          413: "文件太大", 429: "操作太频繁", 500: "出错了"}
 MESSAGES = {
     400: "提交的内容不完整或格式不对，请返回修改后重试。",
     401: "登录已失效，请重新登录。",
@@ -48,6 +50,9 @@ async def errors_mw(request: web.Request, handler: Handler) -> web.StreamRespons
             if name in exc.headers:
                 resp.headers[name] = exc.headers[name]
         return resp
+    except Exception:  # a bug: the trace goes to the log (path only, no query), the clerk gets a sentence
+        log.exception("panel page failed: %s %s", request.method, request.path)
+        return _page(request, 500, "")
 
 
 async def not_found(request: web.Request) -> web.Response:

@@ -28,6 +28,13 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+def program_cn(program: str) -> str:
+    """A finding's program: a subsidy program's name as imported, or a 村务公开 kind by its name."""
+    from handlers.publication.disclosures import KIND_NAMES
+
+    return KIND_NAMES.get(program, program)  # type: ignore[call-overload]
+
+
 def install(env: jinja2.Environment) -> None:
     from nlp.function_words import meaningful
     from nlp.idcard import mask_numbers_in_text
@@ -41,6 +48,7 @@ def install(env: jinja2.Environment) -> None:
     env.filters["role_cn"] = lambda r: ROLE_NAMES.get(str(r), str(r))
     env.filters["event_cn"] = lambda k: EVENT_NAMES.get(str(k), str(k))
     env.filters["level_cn"] = lambda k: LEVEL_NAMES.get(str(k), str(k))
+    env.filters["program_cn"] = program_cn
     env.filters["channel_cn"] = lambda c: CHANNEL_NAMES.get(str(c), "其他渠道")
     env.filters["rating_cn"] = lambda r: RATING_NAMES.get(str(r), "")
     env.globals["STATUS_NAMES"] = {str(k): v for k, v in STATUS_NAMES.items()}

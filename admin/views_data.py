@@ -26,6 +26,7 @@ from typing import Any, Iterator
 from aiohttp import web
 
 from admin import scope
+from admin.audit_text import AuditNames
 from admin.web import render, services_of, staff_of
 from storage.models import ImportBatch
 
@@ -129,8 +130,9 @@ async def _probes(request: web.Request) -> list[dict[str, Any]]:
 
 async def _page(request: web.Request, **ctx: Any) -> web.Response:
     batches = await ImportBatch.filter(kind="subsidies").order_by("-id").limit(20)
+    names = await AuditNames.load({}, {})
     base: dict[str, Any] = {"batches": batches, "preview": None, "summary": None, "error": "",
-                            "probes": await _probes(request)}
+                            "probes": await _probes(request), "actor_cn": names.actor}
     base.update(ctx)
     return render(request, "subsidies.html", base, status=400 if base["error"] else 200)
 

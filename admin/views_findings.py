@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from admin import scope
-from admin.filters import CST, STATUS_NAMES
+from admin.filters import CST, STATUS_NAMES, program_cn
 from admin.finding_query import (FINDING_ROLES, PAGE_SIZE, STATE_NAMES, FindingFilter, counts_by, finding_or_404,
                                  findings_for)
 from admin.views_compare_job import job_view, may_run
@@ -99,7 +99,7 @@ async def finding_export(request: web.Request) -> web.Response:
         rule = RULES_BY_NAME.get(r["rule"])
         append(ws, [r["id"], rule.title if rule else r["rule"], towns.get(r["township_id"] or "", ACROSS),
                    villages.get(r["village_id"] or "", "多个村" if not r["village_id"] else r["village_id"]),
-                   r["program"], r["period"], r["records"], float(r["amount"]), r["first_paid"], r["last_paid"],
+                   program_cn(r["program"]), r["period"], r["records"], float(r["amount"]), r["first_paid"], r["last_paid"],
                    _facts(r), STATE_NAMES.get(r["status"], r["status"]), numbers.get(r["case_id"], ""),
                    r["explained_reason"]])
     await audit.append(f"staff:{staff.id}", "findings.export", staff.scope_code,

@@ -15,7 +15,7 @@ from handlers.cases.binding import CODE_TTL_S, issue_binding_code
 from handlers.cases.scope import ActionError
 from handlers.village_groups import groups_overview
 from storage import audit
-from storage.models import County, Role, Staff, StaffBinding, Township, Village, Zone
+from storage.models import CHANNEL_NAMES, County, Role, Staff, StaffBinding, Township, Village, Zone
 
 routes = web.RouteTableDef()
 
@@ -41,8 +41,12 @@ async def _staff_page(request: web.Request, **ctx: object) -> web.Response:
     people = await Staff.all().order_by("role", "username")
     counts: dict[int, list[str]] = {}
     for sid, channel in await StaffBinding.all().values_list("staff_id", "channel"):
-        counts.setdefault(sid, []).append(channel)
+        counts.setdefault(sid, []).append(CHANNEL_NAMES.get(channel, channel))
+    reg = await services_of(request).registry()
+    scope_names = {c: v.name for c, v in reg.villages.items()} | {c: t.name for c, t in reg.townships.items()}
+    scope_names[reg.county_code] = reg.county_name
     base: dict[str, object] = {"people": people, "bindings": counts, "roles": [r.value for r in Role],
+                               "scope_names": scope_names,
                                "code": None, "code_for": None, "ttl_min": CODE_TTL_S // 60, "error": "",
                                "created": None}
     base.update(ctx)

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from storage.models import SubsidyRecord, Village, WechatGroup
 from storage.models.publication import Announcement, AnnouncementVillage
@@ -40,7 +40,7 @@ def search(*, village: str | None = None, township: str | None = None, q: str = 
     if village:
         qs = qs.filter(villages__village_id=village)
     elif township:
-        codes = Village.filter(township_id=township).values_list("code", flat=True)
+        codes = Subquery(Village.filter(township_id=township).values("code"))  # a query, not a list: one SQL
         qs = qs.filter(villages__village_id__in=codes)
     if q:
         qs = qs.filter(Q(text__icontains=q) | Q(title__icontains=q))
