@@ -150,8 +150,15 @@ async def _visit_every_page(page: Any, role: str, base: str) -> tuple[list[str],
     return problems, seen
 
 
+@pytest_asyncio.fixture
+async def clean_fake(fake_wechat: Any) -> AsyncIterator[Any]:
+    """The session's fake WeChat forgets what these pages made it do (the village QR codes): later tests count."""
+    yield fake_wechat
+    fake_wechat.state.reset()
+
+
 async def test_every_page_as_every_role_is_chinese_and_screenshotted(chromium: Any, app_server: Any,
-                                                                     services: Any) -> None:
+                                                                     services: Any, clean_fake: Any) -> None:
     from storage.models import Role
 
     passwords = await _demo_world(services)
