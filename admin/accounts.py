@@ -17,7 +17,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from storage.crypto import PersonalDataCipher
-from storage.models import COUNTY_ROLES, Role, Staff
+from storage.models import COUNTY_ROLES, ROLE_NAMES, Role, Staff
 
 MIN_PASSWORD = 10
 # argon2id with the RFC 9106 "low memory" profile: ~50 ms on one core here.
@@ -32,9 +32,9 @@ class AccountError(ValueError):
 
 def check_password_rules(password: str, username: str = "") -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"password must have at least {MIN_PASSWORD} characters")
+        raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符")
     if username and password.lower() == username.lower():
-        raise AccountError("password must not be the username")
+        raise AccountError("密码不能与用户名相同")
 
 
 def hash_password(password: str) -> str:
@@ -64,25 +64,26 @@ async def validate_scope(role: Role, scope_code: str) -> None:
     from storage.models import County, Township, Village
 
     model = {Role.TOWNSHIP_STAFF: Township, Role.MONITOR: Village}.get(role, County)
+    kind = {Township: "乡镇", Village: "村"}.get(model, "县")  # type: ignore[call-overload]
     if not scope_code:
-        raise AccountError(f"role {role} needs --scope (a {model.__name__.lower()} code)")
+        raise AccountError(f"{ROLE_NAMES[role]}须指定管辖范围：{kind}代码（命令行 --scope）")
     if not await model.exists(code=scope_code):
-        raise AccountError(f"scope {scope_code!r} is not a {model.__name__.lower()} code in the registry")
+        raise AccountError(f"管辖代码 {scope_code!r} 不是行政区划中的{kind}代码")
 
 
 async def create_user(username: str, role: str, scope_code: str, password: str, display_name: str = "") -> Staff:
     """A new active account; raises AccountError for a taken name, bad role, scope or password."""
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise AccountError("username must be 1-64 characters without spaces")
+        raise AccountError("用户名须为 1-64 个字符，不含空格")
     try:
         role_ = Role(role)
     except ValueError:
-        raise AccountError(f"unknown role {role!r}; one of: {', '.join(r.value for r in Role)}") from None
+        raise AccountError(f"没有角色 {role!r}；可选：{', '.join(r.value for r in Role)}") from None
     check_password_rules(password, username)
     await validate_scope(role_, scope_code)
     if await Staff.exists(username=username):
-        raise AccountError(f"username {username!r} is taken")
+        raise AccountError(f"用户名 {username!r} 已被使用")
     return await Staff.create(username=username, role=role_, scope_code=scope_code,
                               password_hash=hash_password(password), display_name=display_name or username,
                               password_changed_at=datetime.now(timezone.utc))

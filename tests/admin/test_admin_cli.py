@@ -40,14 +40,14 @@ def test_user_add_reads_password_from_stdin_stores_argon2id_and_refuses_bad_inpu
     # Refusals say precisely why and create nothing.
     bad_scope = qingfeng("user", "add", "x1", "--role", "township_staff", "--scope", "999", cwd=tmp_path,
                          stdin="a-long-secret-pass\n")
-    assert bad_scope.returncode == 1 and "not a township code" in bad_scope.stderr
+    assert bad_scope.returncode == 1 and "不是行政区划中的乡镇代码" in bad_scope.stderr
 
 
 async def test_create_user_refuses_short_password_taken_name_and_unknown_role(registry_loaded: Any) -> None:
     await create_user("x3", "monitor", "610798101201", "a-long-secret-pass")
-    for args, why in ((("x2", "monitor", "610798101201", "short"), "at least 10"),
-                      (("x3", "monitor", "610798101201", "a-long-secret-pass"), "taken"),
-                      (("x4", "chief", "610798", "a-long-secret-pass"), "unknown role"),
-                      (("x5", "county_admin", "610798101", "a-long-secret-pass"), "not a county code")):
+    for args, why in ((("x2", "monitor", "610798101201", "short"), "至少 10 个字符"),
+                      (("x3", "monitor", "610798101201", "a-long-secret-pass"), "已被使用"),
+                      (("x4", "chief", "610798", "a-long-secret-pass"), "没有角色"),
+                      (("x5", "county_admin", "610798101", "a-long-secret-pass"), "不是行政区划中的县代码")):
         with pytest.raises(AccountError, match=why):
             await create_user(*args)
