@@ -48,7 +48,10 @@ def install(env: jinja2.Environment) -> None:
     env.filters["role_cn"] = lambda r: ROLE_NAMES.get(str(r), str(r))
     env.filters["event_cn"] = lambda k: EVENT_NAMES.get(str(k), str(k))
     env.filters["level_cn"] = lambda k: LEVEL_NAMES.get(str(k), str(k))
+    from handlers.compare.records import period_name
+
     env.filters["program_cn"] = program_cn
+    env.filters["period_cn"] = period_name
     env.filters["channel_cn"] = lambda c: CHANNEL_NAMES.get(str(c), "其他渠道")
     env.filters["rating_cn"] = lambda r: RATING_NAMES.get(str(r), "")
     env.globals["STATUS_NAMES"] = {str(k): v for k, v in STATUS_NAMES.items()}

@@ -23,7 +23,7 @@ from admin.finding_query import (FINDING_ROLES, PAGE_SIZE, STATE_NAMES, FindingF
 from admin.views_compare_job import job_view, may_run
 from admin.web import render, services_of, staff_of
 from handlers.compare import RULES, RULES_BY_NAME, explain, job
-from handlers.compare.records import facts, finding_records
+from handlers.compare.records import facts, finding_records, period_name
 from handlers.compare.runner import NotExplainable
 from storage import audit
 from storage.models import Case, Staff, Township, Village
@@ -99,7 +99,7 @@ async def finding_export(request: web.Request) -> web.Response:
         rule = RULES_BY_NAME.get(r["rule"])
         append(ws, [r["id"], rule.title if rule else r["rule"], towns.get(r["township_id"] or "", ACROSS),
                    villages.get(r["village_id"] or "", "多个村" if not r["village_id"] else r["village_id"]),
-                   program_cn(r["program"]), r["period"], r["records"], float(r["amount"]), r["first_paid"], r["last_paid"],
+                   program_cn(r["program"]), period_name(r["period"]), r["records"], float(r["amount"]), r["first_paid"], r["last_paid"],
                    _facts(r), STATE_NAMES.get(r["status"], r["status"]), numbers.get(r["case_id"], ""),
                    r["explained_reason"]])
     await audit.append(f"staff:{staff.id}", "findings.export", staff.scope_code,

@@ -88,6 +88,21 @@ def facts(finding: Finding) -> str:
     return ""
 
 
+def period_name(period: str) -> str:
+    """A finding's period as staff read it: 一次性, 2026年单笔, 2026年全年, 2026年第1季度, 2026年3月."""
+    import re
+
+    if period == "once":
+        return "一次性发放"
+    if m := re.fullmatch(r"(\d{4}):(payment|year)", period):
+        return f"{m[1]}年{'单笔' if m[2] == 'payment' else '全年'}"
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+        return f"{m[1]}年第{m[2]}季度"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        return f"{m[1]}年{int(m[2])}月"
+    return period
+
+
 def clue_text(finding: Finding, rule: Rule, records: list[MaskedRecord], shown: int = 10) -> str:
     """What the clue says: the rule, the facts, the records masked (one WeChat message's worth)."""
     who = next((f"{r.name}（{r.id_number}）" for r in records if r.name or r.id_number), "")
@@ -97,7 +112,7 @@ def clue_text(finding: Finding, rule: Rule, records: list[MaskedRecord], shown: 
     summary = f"领取人{who}，" if who else ""
     summary += f"共{finding.records}笔，合计{finding.amount}元"
     if finding.period and finding.rule == "duplicate":
-        summary += f"，发放周期{finding.period}"
+        summary += f"，发放周期{period_name(finding.period)}"
     extra = facts(finding)
     head.append(summary + (f"，{extra}" if extra else "") + "。")
     lines = [f"{i}. {r.paid_on} {r.program} {r.amount}元 {r.village}" for i, r in enumerate(records[:shown], 1)]
