@@ -18,14 +18,16 @@ log = logging.getLogger("qingfeng.demo")
 
 DEMO_REGISTRY = Path(__file__).resolve().parents[2] / "nlp" / "data" / "registry_demo.json"
 DEMO_GROUP = "wrDemoGroupHujiazhuang"
-DEMO_STAFF = [  # username, role, scope, password, the name the panel shows
-    ("county_admin", "county_admin", "610798", "demo-county-admin", "李主任"),
-    ("county_staff", "county_staff", "610798", "demo-county-staff", "王干事"),
-    ("nanba_staff", "township_staff", "610798101", "demo-nanba-staff", "南坝镇张干事"),
-    ("dongling_staff", "township_staff", "610798102", "demo-dongling-staff", "东岭镇赵干事"),
-    ("hujia_monitor", "monitor", "610798101201", "demo-monitor", "胡家庄村监督员刘"),
-    ("auditor", "auditor", "610798", "demo-auditor", "审计员陈"),
+DEMO_STAFF = [  # username, role, scope, password
+    ("county_admin", "county_admin", "610798", "demo-county-admin"),
+    ("county_staff", "county_staff", "610798", "demo-county-staff"),
+    ("nanba_staff", "township_staff", "610798101", "demo-nanba-staff"),
+    ("dongling_staff", "township_staff", "610798102", "demo-dongling-staff"),
+    ("hujia_monitor", "monitor", "610798101201", "demo-monitor"),
+    ("auditor", "auditor", "610798", "demo-auditor"),
 ]
+DEMO_NAMES = {"county_admin": "李主任", "county_staff": "王干事", "nanba_staff": "南坝镇张干事",  # what the panel shows
+              "dongling_staff": "东岭镇赵干事", "hujia_monitor": "胡家庄村监督员刘", "auditor": "审计员陈"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,10 +59,10 @@ async def load_demo_data(services: Any) -> list[str]:
     village = await Village.get(code="610798101201")
     await WechatGroup.get_or_create(chat_id=DEMO_GROUP, defaults={"name": "胡家庄村民群", "village": village})
     done.append(f"village group {DEMO_GROUP} bound to 胡家庄村")
-    for username, role, scope, password, name in DEMO_STAFF:
+    for username, role, scope, password in DEMO_STAFF:
         if not await Staff.exists(username=username):
-            await create_user(username, role, scope, password, display_name=name)
-    done.append("panel accounts (user / password): " + ", ".join(f"{u} / {p}" for u, _, _, p, _ in DEMO_STAFF))
+            await create_user(username, role, scope, password, display_name=DEMO_NAMES[username])
+    done.append("panel accounts (user / password): " + ", ".join(f"{u} / {p}" for u, _, _, p in DEMO_STAFF))
     path = services.settings.var_dir / "demo_subsidies.csv"
     people = write_demo_csv(path, await load_registry_dict(), rows=300)
     summary = await import_path(path, services=services)

@@ -91,7 +91,7 @@ async def _demo_world(services: Any) -> dict[str, str]:
     await rate(cases[1].id, True, "", "reporter", services)
     await actions.reassign(cases[3].id, actor_staff=county, office_code="610798", reason="涉及镇干部，需回避",
                            services=services)
-    return {u: p for u, _, _, p, _ in DEMO_STAFF}
+    return {u: p for u, _, _, p in DEMO_STAFF}
 
 
 async def _sign_in(page: Any, username: str, password: str, services: Any) -> None:
