@@ -20,8 +20,8 @@ import pytest_asyncio
 
 from storage.models import Staff
 from tests.admin.conftest import file_case
+from tests.admin.test_admin_browser import CHROMIUM, browser  # noqa: F401  (one Chromium for this module)
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENS = Path(__file__).resolve().parents[1] / "artifacts" / "panel"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 
@@ -53,18 +53,6 @@ def route_of(url: str) -> str:
 
 def english_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text) if w not in ALLOWED}
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def chromium() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        b = await pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield b
-        await b.close()
 
 
 async def _demo_world(services: Any) -> dict[str, str]:
@@ -157,7 +145,7 @@ async def clean_fake(fake_wechat: Any) -> AsyncIterator[Any]:
     fake_wechat.state.reset()
 
 
-async def test_every_page_as_every_role_is_chinese_and_screenshotted(chromium: Any, app_server: Any,
+async def test_every_page_as_every_role_is_chinese_and_screenshotted(browser: Any, app_server: Any,
                                                                      services: Any, clean_fake: Any) -> None:
     from storage.models import Role
 
@@ -166,7 +154,7 @@ async def test_every_page_as_every_role_is_chinese_and_screenshotted(chromium: A
     problems: list[str] = []
     routes: dict[str, dict[str, str]] = {}
     for staff in await Staff.all().order_by("id"):
-        context = await chromium.new_context(base_url=base, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context = await browser.new_context(base_url=base, locale="zh-CN", viewport={"width": 1280, "height": 900})
         page = await context.new_page()
         page.js_errors = []
         page.on("pageerror", lambda exc, p=page: p.js_errors.append(str(exc)))
