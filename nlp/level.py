@@ -23,30 +23,42 @@ LEVELS = ("village", "township", "county", "unknown")
 TOWNSHIP_MASK = "Ⓣ"
 VILLAGE_MASK = "Ⓥ"
 
+# Every alternative begins with a literal character (a lookbehind is written after the word it
+# guards: 书记(?<![镇乡县局]书记) is (?<![镇乡县局])书记): the re engine then skips to the positions
+# where a first character occurs instead of trying each alternative at every position.
 _VILLAGE = (
     r"村(?:党支部|党总支)?(?:书记|支书|主任|长|会计|文书|委员|干部|两委|委会|监委会?|官|组干部)"
-    r"|支书|支部书记|(?<![镇乡县局])书记|(?<![镇乡县局所站])主任|会计|文书|报账员|出纳"
+    r"|支书|支部书记|书记(?<![镇乡县局]书记)|主任(?<![镇乡县局所站]主任)|会计|文书|报账员|出纳"
     r"|监委会|小组长|组长|队长|社长|网格员|村干部|两委|村委|居委会|社区书记|村里|村上"
     r"|Ⓥ(?:的)?(?:干部|领导|党支部|支部|村委|两委|人)"
 )
-_TOWNSHIP = (
-    r"[镇乡](?:党委)?(?:书记|长)|[副]?[镇乡]长|街道(?:办)?(?:主任|书记)?|[镇乡](?:政府|干部|领导|上|里)"
+# Any office named "…站/所" ("林业站的人"): the one alternative that may start at any character,
+# so it is left out of the pattern used for a text with neither 站 nor 所 (it cannot match there).
+_ANY_STATION = r"|[\u4e00-\u9fff]{1,3}[站所](?:的)?(?:人|工作人员|干部|领导|民警)"
+_TOWNSHIP_HEAD = (
+    r"镇(?:党委)?(?:书记|长)|乡(?:党委)?(?:书记|长)|副镇长|副乡长|镇长|乡长|街道(?:办)?(?:主任|书记)?"
+    r"|镇(?:政府|干部|领导|上|里)|乡(?:政府|干部|领导|上|里)"
     r"|包村干部|驻村干部|包村领导|站所|财政所|民政所|经管站|农经站|林业站|水利站|农技站|国土所"
     r"|畜牧站|司法所|派出所|交管站|扶贫办|计生办|民政办|信访办|拆迁办|征地办|建设办|拆迁指挥部"
-    r"|便民(?:服务)?中心|城管|所长|站长|分管领导|[镇乡]民政|[镇乡]扶贫|镇村干部|乡村干部"
-    r"|[\u4e00-\u9fff]{1,3}[站所](?:的)?(?:人|工作人员|干部|领导|民警)|民警|党委书记|党委委员|[镇乡]党委|[镇乡]人大|街道办事处"
+    r"|便民(?:服务)?中心|城管|所长|站长|分管领导|镇民政|乡民政|镇扶贫|乡扶贫|镇村干部|乡村干部"
+)
+_TOWNSHIP_TAIL = (
+    r"|民警|党委书记|党委委员|镇党委|乡党委|镇人大|乡人大|街道办事处"
     r"|Ⓣ(?=对|不|没|将|把|拖|推|以|强|违规|擅自|未)"
     r"|Ⓣ(?:的)?(?:长|党委|书记|干部|领导|工作人员|人|政府|办事员|[\u4e00-\u9fff]{0,3}?(?:所|站|办|中心|指挥部))"
 )
+_TOWNSHIP = _TOWNSHIP_HEAD + _ANY_STATION + _TOWNSHIP_TAIL
 _COUNTY = (
     r"县(?:里)?(?:的)?[\u4e00-\u9fff]{0,5}?(?:局|办公室|委员会|中心)|县长|县委|县政府|县领导|县直"
     r"|局长|局里|县里(?:来)?(?:的)?(?:人|干部|领导|部门)"
-    r"|(?<![饭赌牌格布结当骗僵全大邮药])局(?![面势部限])"
-    r"|(?<![社小园景])区(?:里)?(?:的)?[\u4e00-\u9fff]{0,5}?(?:局|办公室|委员会|中心|委|政府)|区长|区委|区政府"
-    r"|(?<![城超集门])市(?:里)?(?:的)?[\u4e00-\u9fff]{0,5}?(?:局|办公室|委员会|中心|委|政府)|市长|市委|市政府"
-    r"|(?:市里|区里|省里)(?:来)?(?:的)?(?:人|干部|领导|部门|检查组)"
+    r"|局(?<![饭赌牌格布结当骗僵全大邮药]局)(?![面势部限])"
+    r"|区(?<![社小园景]区)(?:里)?(?:的)?[\u4e00-\u9fff]{0,5}?(?:局|办公室|委员会|中心|委|政府)|区长|区委|区政府"
+    r"|市(?<![城超集门]市)(?:里)?(?:的)?[\u4e00-\u9fff]{0,5}?(?:局|办公室|委员会|中心|委|政府)|市长|市委|市政府"
+    r"|市里(?:来)?(?:的)?(?:人|干部|领导|部门|检查组)|区里(?:来)?(?:的)?(?:人|干部|领导|部门|检查组)"
+    r"|省里(?:来)?(?:的)?(?:人|干部|领导|部门|检查组)"
 )
 _PATTERNS = (("county", re.compile(_COUNTY)), ("township", re.compile(_TOWNSHIP)), ("village", re.compile(_VILLAGE)))
+_TOWNSHIP_NO_STATION = re.compile(_TOWNSHIP_HEAD + _TOWNSHIP_TAIL)
 
 # Seconded cadres and who sent them: "县农业局派驻的第一书记" is county, "镇上的包村干部" township.
 _SECONDED = re.compile(r"第一书记|驻村(?:工作队|干部|队员|队长)|工作队|包村(?:干部|领导)|帮扶干部|下派干部")
@@ -87,6 +99,8 @@ def detect_level(text: str) -> LevelResult:
     for level, pattern in _PATTERNS:
         if level == "county" and _COUNTY_CHARS.isdisjoint(text):
             continue  # every county pattern has one of these characters
+        if level == "township" and "站" not in text and "所" not in text:
+            pattern = _TOWNSHIP_NO_STATION
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - 5) : m.start()]
             after = text[m.end() : m.end() + 8]
