@@ -59,3 +59,19 @@ async def test_a_villager_typing_view_is_pointed_to_progress(world: World, chat:
     case = await world.file()
     reply = await chat(fake_openid("a-villager"), f"查看 {case.number}")
     assert "查询进度" in reply and "惠民惠农" not in reply
+
+
+async def test_staff_bound_in_wecom_get_the_staff_menu_and_read_a_case(world: World, app_server: Any, settings: Any,
+                                                                       http: Any) -> None:
+    from bot.wechat_sim import WeChatServerSim
+
+    from tests.handlers.cases.conftest import DONGLING, DONGLING_V
+
+    case = await world.file(township=DONGLING, village=DONGLING_V)
+    sim = WeChatServerSim(str(app_server.make_url("")).rstrip("/"), settings.wecom_token, settings.wecom_aes_key,
+                          settings.wecom_corpid, channel="work")
+    sim.clock = world.clock
+    help_reply = await sim.send(http, world.ids["dongling"], "帮助")
+    assert "工作人员指令" in "\n".join(help_reply.texts)
+    view = "\n".join((await sim.send(http, world.ids["dongling"], f"查看 {case.number}")).texts)
+    assert f"案件 {case.number}" in view and "东岭镇东岭村" in view and REPORTER_NAME not in view
