@@ -125,14 +125,14 @@ def reasons(
     """The cues that pushed most towards the chosen category: keyword phrases of that category
     first (when the model gives their feature weight), then words, then character n-grams."""
     weights = model.weights
-    words = [t for t in dict.fromkeys(tokens) if len(t) > 1] or [f for f in feats.present if len(f) > 3]
+    words = list(dict.fromkeys(t for t in tokens if len(t) > 1)) or [f for f in feats.present if len(f) > 3]
     out: list[str] = []
     kw_w = weights.get("@kw:" + CATEGORY_IDS[best])
     if kw_w is not None and kw_w[best] > 0:
-        hits = [(w, t) for t in filter(keywords.__contains__, words) for i, w in keywords[t] if i == best and w > 0]
+        hits = [(w, t) for t in words if t in keywords for i, w in keywords[t] if i == best and w > 0]
         out += [t for _, t in sorted(hits, key=lambda x: (-x[0], x[1]))]
-    ranked = sorted(((w[best], t) for t in filter(weights.__contains__, words)
-                     if (w := weights[t])[best] > 0.05 and t not in FUNCTION_WORDS), reverse=True)  # weighed, but no reason to show
+    ranked = sorted(((w[best], t) for t in words if t not in FUNCTION_WORDS  # weighed, but no reason to show
+                     and (w := weights.get(t)) is not None and w[best] > 0.05), reverse=True)
     for _, t in ranked:
         if t not in out:
             out.append(t)
