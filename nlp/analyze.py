@@ -101,8 +101,8 @@ def analyze(
     place = extract_place(tokens, registry, group_village=group_village)
     # Place names are masked so that 南坝镇上坝村 is not read as "镇上" (a township office).
     tnames = registry.township_names
-    masked = "".join(
-        (TOWNSHIP_MASK if t in tnames else VILLAGE_MASK) if t in places else t for t in tokens
+    masked = "".join(tokens) if places.isdisjoint(tokens) else "".join(
+        [(TOWNSHIP_MASK if t in tnames else VILLAGE_MASK) if t in places else t for t in tokens]
     )
     lvl = level_of_tip(masked) if cat.category != OTHER else LevelResult("unknown")
     excl = detect_exclusion(norm) if exclude_township is None else exclude_township

@@ -36,6 +36,12 @@ def extract_place(
     tokens: Sequence[str], registry: RegistryIndex, *, group_village: str | None = None
 ) -> Place:
     tnames, vnames = registry.township_names, registry.village_names
+    group = registry.villages.get(group_village or "")
+    if tnames.keys().isdisjoint(tokens) and vnames.keys().isdisjoint(tokens):
+        # No place named (most messages): what the loop below would conclude, without walking the tokens.
+        if group:
+            return Place(group.township, group.code, False, (), True)
+        return Place("", "", True, ())
     towns: list[str] = []
     village_mentions: list[tuple[str, tuple[str, ...]]] = []
     for i, tok in enumerate(tokens):
@@ -46,7 +52,6 @@ def extract_place(
         if tok in vnames:
             village_mentions.append((tok, vnames[tok]))
     mentioned = tuple(dict.fromkeys([t for t in tokens if t in tnames or t in vnames]))
-    group = registry.villages.get(group_village or "")
 
     ambiguous = False
     for _, candidates in village_mentions:

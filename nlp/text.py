@@ -18,6 +18,8 @@ MAX_CHARS = 5000
 # Zero-width spaces/joiners, direction marks, word joiner, BOM, soft hyphen, variation selectors.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f]")
 
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
 _TRAD_ONLY: frozenset[str] | None = None
 
 
@@ -45,7 +47,11 @@ def normalize(text: str | None) -> str:
     text = text[: MAX_CHARS * 2]
     text = _INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFKC", text):  # the common case skips the copy
-        text = unicodedata.normalize("NFKC", text)
+        # Full-width ASCII (，！？１２３) is most of what NFKC changes in a Chinese message; mapping it
+        # directly is NFKC's own result (each is its decomposition, all of combining class 0) and
+        # cheaper than normalize(), which runs only when something else is left.
+        half = text.translate(_FULL_WIDTH)
+        text = half if unicodedata.is_normalized("NFKC", half) else unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
     return text[:MAX_CHARS].strip().lower()
 
