@@ -3,6 +3,8 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     QINGFENG_VAR=/srv/qingfeng/var
+# Debian's ffmpeg makes the copy of a villager's voice that the panel's browser plays (storage/voice_transcode.py).
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /srv/qingfeng --create-home qingfeng
 WORKDIR /srv/qingfeng
 

@@ -88,7 +88,7 @@ async def document_values(case: Case, *, exported_by: str, revealed: Revealed | 
         "route_reason": case.route_reason or "无",
         "office": await office_title(case.office) or "未定",
         "deadlines": f"受理 {when(case.accept_due) or '—'}；办结 {when(case.resolve_due) or '—'}",
-        "attachments": f"{await Attachment.filter(case_id=case.id).count()} 个（见系统）",
+        "attachments": f"{await Attachment.filter(case_id=case.id, derived_from_id=None).count()} 个（见系统）",
         "linked": "、".join(linked) or "无",
         "findings": Listing("\n".join(findings)) if findings else "暂无",
         "disposition": DISPOSITION.get(case.status, ""),

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from admin import case_actions, scope
+from admin.case_media import attachment_views, download_name
 from admin.reveal import RevealRefused, reveal_identity
 from admin.case_query import PAGE_SIZE, CaseFilter
 from admin.case_workbench import workbench_context
@@ -20,6 +21,7 @@ from admin.filters import CST, STATUS_NAMES
 from admin.web import render, services_of, staff_of
 from handlers.cases.questions import open_questions
 from handlers.cases.routing import office_codes
+from handlers.cases.filing import open_answers
 from handlers.cases.scope import monitor_could_see
 from handlers.cases.actions import assign_monitor as assign
 from nlp.categories import CATEGORY_NAMES
@@ -120,7 +122,8 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
         "village": await Village.get_or_none(code=case.village_id) if case.village_id else None,
         "events": _events_for(staff, await CaseEvent.filter(case_id=case.id).order_by("at", "id")),
         "linked": linked,
-        "attachments": await Attachment.filter(case_id=case.id).order_by("id"),
+        "answers": open_answers(services_of(request).cipher, case),
+        "attachments": await attachment_views(case, services_of(request)),
         "actions": case_actions.available(case, staff),
         "categories": CATEGORY_NAMES,
         "offices": await Township.all().order_by("code").values("code", "name"),
@@ -246,6 +249,7 @@ async def attachment(request: web.Request) -> web.Response:
         data = await read_attachment(att, services_of(request))
     except (OSError, ValueError) as exc:
         raise web.HTTPInternalServerError(text=f"attachment {att.id} unreadable: {type(exc).__name__}") from None
+    disposition = "attachment" if request.query.get("download") else "inline"
     return web.Response(body=data, content_type=att.content_type, headers={
-        "Content-Disposition": f'inline; filename="attachment-{att.id}"',
-        "Content-Security-Policy": "sandbox; default-src 'none'"})
+        "Content-Disposition": f'{disposition}; filename="{download_name(att)}"',
+        "Content-Security-Policy": "sandbox; default-src 'none'", "X-Content-Type-Options": "nosniff"})

@@ -108,7 +108,9 @@ async def villager(i: int, sim: object, session: object, lat: dict[str, list[flo
     if not answer.startswith("您反映的是"):
         out["unexpected"] += 1
         return
-    await say("confirm", "1")
+    answer = await say("confirm", "1")
+    while "实名" not in answer and "跳过" in answer:  # the category's optional questions, skipped
+        answer = await say("confirm", "跳过")
     filed = await say("file", "2")
     out["filed" if "QF" in filed and "回执码" in filed else "unexpected"] += 1
 

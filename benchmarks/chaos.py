@@ -190,7 +190,8 @@ class Villagers:
     async def one(self, i: int) -> None:
         openid = f"oChaos{self.tag}{i:0{22 - len(self.tag)}d}"[:28]
         text = f"南坝镇胡家庄村的村支书把我家低保扣了,{self.tag}第{i}户"
-        steps = [("举报", "请"), (text, ""), ("好了", "您反映的是"), ("1", "实名"), ("2", "回执码")]
+        steps = [("举报", "请"), (text, ""), ("好了", "您反映的是"), ("1", "跳过"), ("跳过", "跳过"),
+                 ("跳过", "实名"), ("2", "回执码")]  # the 低保 report's two optional questions skipped
         answer = ""
         for _ in range(3):  # a villager whose conversation went astray starts again with 举报
             for said, expect in steps:

@@ -18,6 +18,7 @@ def routers() -> list[Router]:
     from handlers.publicity import publicity_router
     from handlers.rating import notice_router, rating_router
     from handlers.report import report_router
+    from handlers.report_details import details_router
     from handlers.shared_items import shared_router
     from handlers.staff import staff_router
     from handlers.subsidy import subsidy_router
@@ -29,8 +30,8 @@ def routers() -> list[Router]:
     # there); the answer to a notice's question (办结: 请您评价) before the flows, its question being newer than
     # theirs; locations, links and cards after the flows' own handlers; free text last.
     return [cancel_router, follow_router, publicity_router, group_router, help_router, notice_router, dispute_router,
-            subsidy_router, staff_router, report_router, shared_router, followup_router, supplement_router, rating_router,
-            myreports_router, complaint_router]
+            subsidy_router, staff_router, report_router, details_router, shared_router, followup_router,
+            supplement_router, rating_router, myreports_router, complaint_router]
 
 
 def fallback() -> Callable[..., Awaitable[Reply]]:
@@ -39,13 +40,13 @@ def fallback() -> Callable[..., Awaitable[Reply]]:
     async def call(**ctx: Any) -> Reply:
         from handlers import report_again
         from handlers.lost_drafts import LOST, lost_for
-        from handlers.report import _plain
+        from handlers.report import plain
         from handlers.subsidies.texts import LISTED_HINT
         from handlers.subsidy import SubsidyFlow
 
         msg, state = ctx["msg"], ctx["state"]
         if msg.kind == "text" and not msg.in_group and state.current is None:
-            repeated = await report_again.again(ctx["services"], state.subject, _plain(msg.content))
+            repeated = await report_again.again(ctx["services"], state.subject, plain(msg.content))
             if repeated is not None:  # the filing's answer never reached the villager: shown again, not filed again
                 return repeated
         if (msg.kind in ("text", "voice") and not msg.in_group and state.current is None

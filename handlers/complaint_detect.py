@@ -72,6 +72,6 @@ def _complaint(msg: Inbound, ctx: dict) -> bool:
 
 @complaint_router.text(_complaint)
 async def complaint(msg: Inbound, state: ConversationState) -> Reply:
-    from handlers.report import begin
+    from handlers.report import begin, voice_kept
 
-    return await begin(state, msg.content)
+    return await begin(state, msg.content, voice_kept(msg))

@@ -1,8 +1,10 @@
 """举报 / 反映问题: describe, confirm category and place, 实名 or 匿名, file.
 
     举报 | 反映问题 | menu REPORT ──> describe ◄── free text that reads like a complaint (complaint_detect)
-    describe: text / voice (recognised text) / photo / video / voice without text / link ... 好了
+    describe: text / voice (its recognised text, and the sound kept) / photo / video / voice without text / link ... 好了
+              (a voice WeChat did not recognise: kept, and the villager is asked to type a line too)
               (a location message, or a village QR code scanned before: the default place — handlers.shared_items)
+        ├─ only voices nobody could read ──> "请用文字简单写一句" (describe again; the voices stay)
         ├─ pinyin only ──> "请用汉字再说一遍" (describe again)
         ├─ greeting / thanks / policy question (nlp gate) ──> an answer; no case, nothing kept
         ├─ category `other` ──> referral (12345), kept for statistics, no case number
@@ -10,10 +12,12 @@
         │     (nlp ask_category) ──> category menu (1..10) ──> place? ──> confirm
         ├─ place unknown or ambiguous (nlp ask_place) ──> place ──> confirm
         └─> confirm "您反映的是南坝镇胡家庄村的低保问题,对吗?"
-               1 对 ──> identity     2 ──> category (1..10) ──> confirm     3 ──> place ──> confirm
-    identity: 1 实名 ──> phone (valid number | 跳过) ──> filed
+               1 对 ──> questions     2 ──> category (1..10) ──> confirm     3 ──> place ──> confirm
+    questions: the category's one or two (nlp.categories.CATEGORY_QUESTIONS), each answered or 跳过 ──> identity
+    identity: 1 实名 ──> name (或 跳过) ──> phone (valid number | 跳过) ──> filed
               2 匿名 ──> filed (no openid, phone or name stored anywhere)
     filed: case number + the 16-digit receipt, shown once
+    (questions, identity, name, phone and filing: handlers.report_details)
 
 取消 (handlers.cancel) and 帮助 work at every step; an idle flow expires (dispatcher).
 """
@@ -21,17 +25,17 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any, Coroutine
+from typing import Any
 
 from bot.dispatch import Inbound, Keyword, Reply, Router, State, StatesGroup, in_state, private_chat
 from bot.dispatch.dispatcher import Sender
 from bot.dispatch.state import ConversationState
 from bot.services import Services
 from handlers import report_texts as T
-from handlers import lost_drafts, report_again
+from handlers import lost_drafts
 from handlers.cases.numbers import new_receipt
-from handlers.follow import forget_village, scanned_village
-from handlers.report_filing import draft_from, file_with_media
+from handlers.follow import scanned_village
+from handlers.report_filing import clear_after_commit
 from handlers import vocabulary
 from nlp.text import is_pinyin_only, visible_length
 
@@ -44,8 +48,6 @@ START_WORDS = vocabulary.REPORT
 DONE_WORDS = {"好了", "好", "完成", "完了", "说完了", "没有了", "没了", "就这些", "提交", "发完了", "ok"}
 YES = {"1", "对", "是", "是的", "对的", "没错", "确认", "嗯", "对了"}
 NO = {"不对", "不是", "错了", "不"}
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}\d{7,8})$")
-SKIP = {"跳过", "不留", "不用", "不要", "算了不留", "0"}
 
 
 class Report(StatesGroup):
@@ -53,22 +55,31 @@ class Report(StatesGroup):
     place = State()
     confirm = State()
     category = State()
+    questions = State()
     identity = State()
+    name = State()
     phone = State()
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Typed numbers and words without spaces, punctuation or full-width digits."""
     text = text.translate(str.maketrans("0123456789", "0123456789"))
     return re.sub(r"[\s。.!!??,,、~\uff5e]+", "", text).lower()
 
 
-async def begin(state: ConversationState, first_text: str = "") -> Reply:
+def voice_kept(msg: Inbound) -> list[dict[str, str]]:
+    """A recognised voice is evidence too: its sound is kept beside the words WeChat heard (dialects)."""
+    if msg.kind != "voice" or not msg.media_id:
+        return []
+    return [{"kind": "voice", "media_id": msg.media_id, "transcript": msg.recognition.strip()}]
+
+
+async def begin(state: ConversationState, first_text: str = "", media: list[dict[str, str]] | None = None) -> Reply:
     await state.clear()
     # The draft's id makes its filing idempotent (handlers.cases.filing): one report, whatever the timing
     draft_id = uuid.uuid4().hex
-    await state.set(Report.describe, parts=[first_text] if first_text else [], media=[], place_asked=False,
-                    draft_id=draft_id)
+    await state.set(Report.describe, parts=[first_text] if first_text else [], media=list(media or []),
+                    place_asked=False, draft_id=draft_id)
     await lost_drafts.opened(draft_id, state.subject)
     return Reply.text(T.STARTED_WITH_TEXT if first_text else T.START)
 
@@ -84,7 +95,7 @@ async def start_click(state: ConversationState) -> Reply:
 
 
 MEDIA_KINDS = {"image", "voice", "video"}  # a video (or short video) is evidence like a photo
-KEPT = {"image": T.PHOTO_KEPT, "voice": T.VOICE_KEPT, "video": T.VIDEO_KEPT}
+KEPT = {"image": T.PHOTO_KEPT, "voice": T.VOICE_UNRECOGNISED, "video": T.VIDEO_KEPT}
 
 
 @report_router.register(MEDIA_KINDS, Report, lambda m, c: not m.content)
@@ -105,17 +116,16 @@ async def media_first(msg: Inbound, state: ConversationState) -> Reply:
     """A photo, a video (or an unrecognised voice) sent before any words: it starts a report."""
     if not msg.media_id:
         return Reply.text(T.MEDIA_MISSING)
-    await begin(state)
-    await state.update(media=[{"kind": msg.kind, "media_id": msg.media_id}])
-    return Reply.text(T.MEDIA_FIRST)
+    await begin(state, media=[{"kind": msg.kind, "media_id": msg.media_id}])
+    return Reply.text(T.VOICE_FIRST if msg.kind == "voice" else T.MEDIA_FIRST)
 
 
 # another flow's word typed alone (SPEC: they always work) is never swallowed as part of a description
-@report_router.text(Report.describe, lambda m, c: not vocabulary.another_flows_word(_plain(m.content), "report",
+@report_router.text(Report.describe, lambda m, c: not vocabulary.another_flows_word(plain(m.content), "report",
                                                                                     prefix=False))
 async def describe(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any) -> Reply:
     parts: list[str] = state.data.get("parts", [])
-    if _plain(msg.content) in DONE_WORDS:
+    if plain(msg.content) in DONE_WORDS:
         # The place a location message settled, else the village whose QR code was scanned (handlers.follow)
         home = state.data.get("home_village") or await scanned_village(user, services) or None
         return await _analyse(state, parts, msg.channel, services, registry, home)
@@ -124,8 +134,12 @@ async def describe(msg: Inbound, state: ConversationState, user: Sender, service
     room = MAX_TEXT - sum(len(p) for p in parts)
     if room <= 0:
         return Reply.text(T.TOO_LONG)
-    await state.update(parts=[*parts, msg.content[:room]])
-    return Reply.text(T.MORE if len(msg.content) <= room else T.TOO_LONG)
+    media = state.data.get("media", [])
+    kept = voice_kept(msg) if len(media) < MAX_MEDIA else []
+    await state.update(parts=[*parts, msg.content[:room]], media=[*media, *kept])
+    if len(msg.content) > room:
+        return Reply.text(T.TOO_LONG)
+    return Reply.text(T.voice_heard(msg.content) if msg.kind == "voice" else T.MORE)
 
 
 async def _analyse(state: ConversationState, parts: list[str], channel: str, services: Services,
@@ -134,7 +148,8 @@ async def _analyse(state: ConversationState, parts: list[str], channel: str, ser
 
     text = "\n".join(parts)
     if not text.strip():
-        return Reply.text(T.EMPTY)
+        voices = any(m.get("kind") == "voice" for m in state.data.get("media", []))
+        return Reply.text(T.VOICE_ONLY if voices else T.EMPTY)
     if visible_length(text) < MIN_TEXT:  # zero-width or direction-override characters are not words
         return Reply.text(T.TOO_SHORT)
     if is_pinyin_only(text):
@@ -166,7 +181,7 @@ async def _refer(state: ConversationState, data: dict[str, Any], channel: str, s
     await file_report(ReportDraft(channel=channel, text="\n".join(data.get("parts", [])), category="other",
                                   confidence=float(data.get("confidence", 0.0)),
                                   keywords=list(data.get("keywords", [])), draft_id=data.get("draft_id")), services)
-    await _clear_after_commit(state)
+    await clear_after_commit(state)
     return Reply.text(T.REFERRAL)
 
 
@@ -190,11 +205,13 @@ async def place(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
 
 @report_router.text(Report.confirm)
 async def confirm(msg: Inbound, state: ConversationState, registry: Any, cipher: Any) -> Reply:
-    said = _plain(msg.content)
+    said = plain(msg.content)
     if said in YES:
+        from handlers.report_details import confirmed
+
         # The receipt is drawn now and kept sealed with the draft: a repeated filing shows the same one
-        await state.set(Report.identity, receipt_enc=cipher.seal(new_receipt()))
-        return Reply.text(T.ASK_IDENTITY)
+        await state.update(receipt_enc=cipher.seal(new_receipt()))
+        return await confirmed(state)
     if said == "2":
         await state.set(Report.category)
         return Reply.text(T.category_menu())
@@ -210,7 +227,7 @@ async def confirm(msg: Inbound, state: ConversationState, registry: Any, cipher:
 
 @report_router.text(Report.category)
 async def category(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
-    said = _plain(msg.content)
+    said = plain(msg.content)
     if not said.isdigit() or not 1 <= int(said) <= len(T.CATEGORY_CHOICES):
         return Reply.text(T.BAD_CATEGORY + "\n" + T.category_menu())
     # The reporter's choice is certain; the keywords that named a subsidy no longer apply.
@@ -222,63 +239,6 @@ async def category(msg: Inbound, state: ConversationState, registry: Any) -> Rep
     await state.set(Report.confirm, category=chosen, confidence=1.0, keywords=[])
     data = state.data
     return Reply.text(T.confirm(data, registry.place_label(data.get("township", ""), data.get("village", ""))))
-
-
-@report_router.text(Report.identity)
-async def identity(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any) -> Reply:
-    said = _plain(msg.content)
-    if said in ("1", "实名"):
-        await state.set(Report.phone)
-        return Reply.text(T.ASK_PHONE)
-    if said in ("2", "匿名"):
-        return await _file(msg, state, user, services, registry, anonymous=True)
-    return Reply.text(T.NOT_UNDERSTOOD_IDENTITY)
-
-
-@report_router.text(Report.phone)
-async def phone(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any) -> Reply:
-    said = _plain(msg.content).replace("-", "").removeprefix("+86")
-    if said in SKIP:
-        return await _file(msg, state, user, services, registry, anonymous=False)
-    if not PHONE_RE.match(said):
-        return Reply.text(T.BAD_PHONE)
-    return await _file(msg, state, user, services, registry, anonymous=False, phone=said)
-
-
-async def _file(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any, *,
-                anonymous: bool, phone: str | None = None) -> Reply:
-    data = state.data
-    draft = draft_from(data, msg, anonymous=anonymous, phone=phone,
-                       receipt=services.cipher.open(data["receipt_enc"]) if data.get("receipt_enc") else None)
-    if (earlier := await report_again.same_report(services, state.subject, draft.text, draft.draft_id)) is not None:
-        await lost_drafts.closed(draft.draft_id)  # started over after an answer that never came: filed already
-        await _clear_after_commit(state)
-        return earlier
-    filed = await file_with_media(draft, data.get("media", []), services)
-    office = registry.commission_name(filed.case.office) or "县纪委监委"
-    reply = Reply.text(T.filed(filed.case.number or "", filed.receipt, office, anonymous))
-    # kept before the conversation is cleared: a process dying between the two still answers a repeat
-    await report_again.remember(services, state.subject, _plain(msg.content), reply.texts, report=draft.text,
-                                draft_id=draft.draft_id)
-    await _clear_after_commit(state, forget_village(user, services))  # the scanned village served this report
-    return reply
-
-
-async def _clear_after_commit(state: ConversationState, also: Coroutine[Any, Any, None] | None = None) -> None:
-    """After the commit: a failure above leaves the flow where it was, nothing lost. Redis failing
-    here must not cost the villager the receipt: the draft stays, and filing it again finds the case."""
-    try:
-        await state.clear()
-        if also is not None:
-            await also
-            also = None
-    except Exception as exc:
-        if also is not None:
-            also.close()
-        import logging
-
-        logging.getLogger("qingfeng.report").warning("filed, but the conversation not cleared: %s",
-                                                     type(exc).__name__)
 
 
 def warm_up(app: Any, services: Services) -> None:

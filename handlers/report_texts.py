@@ -13,7 +13,14 @@ MEDIA_FIRST = ("收到了,会作为举报材料一起提交。请再用文字或
                "说完了请回复【好了】;不是要举报请回复【取消】。")
 MORE = "收到。还有要补充的请接着发,说完了请回复【好了】。"
 PHOTO_KEPT = "照片收到了,会和您的反映一起提交。说完了请回复【好了】。"
-VOICE_KEPT = "语音收到了,会和您的反映一起提交。说完了请回复【好了】。"
+# WeChat sent the sound without its recognition (dialect, noise, too short, or recognition off)
+VOICE_UNRECOGNISED = ("语音收到了,已保存,会和您的反映一起提交,办理人员会听原声。但这段语音没能转成文字"
+                      "(可能是方言、声音太小或太短),系统没法判断该转给哪里。请再用文字简单写一句:哪个村、"
+                      "哪位干部、做了什么事。说完了请回复【好了】。")
+VOICE_FIRST = ("语音收到了,已保存,会作为举报材料一起提交。但这段语音没能转成文字(可能是方言、声音太小或太短)。"
+               "请用文字简单写一句:哪个村、哪位干部、做了什么事。说完了请回复【好了】;不是要举报请回复【取消】。")
+VOICE_ONLY = ("您发的语音已保存,但没能转成文字,系统没法判断该转给哪个单位。请用文字简单写一句:"
+              "哪个村、哪位干部、做了什么事(写几个字就行),然后回复【好了】。")
 MEDIA_MISSING = "这个文件没有收到,请重新发送一次。"
 VIDEO_KEPT = "视频收到了,会和您的反映一起提交。说完了请回复【好了】。"
 FILE_KEPT_LATER = "收到了,会和您的反映一起提交。请接着回答上面的问题。"
@@ -28,6 +35,9 @@ ASK_IDENTITY = ("您想实名还是匿名反映?\n"
                 "1 实名:办理单位可以联系您,您的身份加密保存,被反映的人看不到\n"
                 "2 匿名:不留任何身份信息,凭回执码查进度")
 NOT_UNDERSTOOD_IDENTITY = "请回复1(实名)或2(匿名)。"
+ASK_NAME = ("请留下您的姓名,方便办理单位核实和联系。姓名加密保存,只有县纪委监委经批准才能查看,被反映的人看不到。"
+            "不想留请回复【跳过】。")
+BAD_NAME = "姓名请用汉字(2到20个字),例如:张秀英。手机号下一步再填。不想留姓名请回复【跳过】。"
 ASK_PHONE = "请留一个手机号,方便办理单位联系您。不想留请回复【跳过】。"
 BAD_PHONE = "手机号格式不对,应该是1开头的11位数字。请重新输入,或回复【跳过】。"
 BAD_CATEGORY = "请回复列表里的数字(1到10)。"
@@ -78,6 +88,24 @@ def confirm(data: dict[str, Any], place_label: str) -> str:
     else:
         question = f"您反映的是{what}(地点没有确定,先由县纪委监委登记),对吗?"
     return f"{question}\n1 对\n2 问题类别不对\n3 地点不对"
+
+
+QUESTIONS_INTRO = "为了方便办理单位核实,再问您{n}个小问题(不清楚或不想说,回复【跳过】):"
+
+
+def ask_question(questions: tuple[Any, ...], index: int) -> str:
+    """The category's question `index` (nlp.categories.Question), numbered; the first one says why."""
+    line = f"{index + 1}/{len(questions)} {questions[index].ask}" if len(questions) > 1 else questions[index].ask
+    if index == 0:
+        return QUESTIONS_INTRO.format(n="两" if len(questions) == 2 else len(questions)) + "\n" + line
+    return line + "(不清楚回复【跳过】)"
+
+
+def voice_heard(recognised: str) -> str:
+    """A recognised voice: what WeChat heard, so a dialect mistake is caught while the villager is here."""
+    heard = recognised if len(recognised) <= 80 else recognised[:80] + "…"
+    return (f"语音收到了,原声已保存。系统听到的是:“{heard}”\n"
+            "如果听错了,可以再用文字补充。说完了请回复【好了】。")
 
 
 def category_menu() -> str:

@@ -187,7 +187,8 @@ async def media(msg: Inbound, state: ConversationState, services: Services) -> R
 def _fetch(case: Case, msg: Inbound, services: Services) -> None:
     from handlers.report_filing import fetch_media
 
-    services.spawn(fetch_media(case.id, msg.channel, [{"kind": msg.kind, "media_id": msg.media_id or ""}], services))
+    ref = {"kind": msg.kind, "media_id": msg.media_id or "", "transcript": msg.recognition.strip()}  # kept beside it
+    services.spawn(fetch_media(case.id, msg.channel, [ref], services))
 
 
 def _lost_receipt(msg: Inbound, ctx: dict) -> bool:

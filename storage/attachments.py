@@ -1,19 +1,27 @@
 """Attachments of reports (SPEC Privacy): type and size checked, metadata stripped, stored encrypted.
 
-    save_attachment(case_id, data, content_type, kind, services) -> Attachment
+    save_attachment(case_id, data, content_type, kind, services, transcript=None) -> Attachment
     read_attachment(att, services) -> bytes
+    ensure_playable(att, services) -> Attachment | None    the copy of a voice the panel's browser plays
 
 The type is decided by the bytes, not by what the sender claims. Images are
 decoded and re-encoded from their pixels alone, so EXIF (GPS, camera, time),
 ICC and text chunks do not survive; MP3 ID3 tags are cut. The plaintext's
 sha256 is kept so a read can prove the file is the one stored. Files live under
 `settings.var_dir/attachments/<case>/<random>.bin`, sealed with the data key.
+
+A voice is kept exactly as sent (with WeChat's recognition as its transcript, so a
+dialect mistake can be checked against the sound), and beside it, when it is not
+MP3, a copy the browser plays (storage.voice_transcode): another row, sealed the
+same way, whose `derived_from` is the original. Without ffmpeg the original stays
+alone, and the copy is made the first time the panel shows it on a host that can.
 """
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import io
+import logging
 import os
 import secrets
 import threading
@@ -22,8 +30,10 @@ from typing import Any, Protocol
 
 from storage.crypto import PersonalDataCipher
 from storage.models import Attachment
-from storage.mp4 import is_mp4, strip_metadata
+from storage.mp4 import is_m4a, is_mp4, strip_metadata
 from storage.voice_check import voice_problem
+
+log = logging.getLogger("qingfeng.attachments")
 
 
 class AttachmentContext(Protocol):
@@ -42,7 +52,9 @@ MAX_SIDE = 4096  # JPEGs are decoded straight at a reduced scale (draft) to at m
 # Decodes at once in this process: each may hold ~100 MB of pixels, so a burst of uploads stays bounded.
 DECODES = threading.BoundedSemaphore(2)
 KIND_OF = {"image/jpeg": "image", "image/png": "image", "audio/amr": "voice", "audio/mpeg": "voice",
-           "audio/speex": "voice", "video/mp4": "video"}
+           "audio/speex": "voice", "audio/silk": "voice", "audio/aac": "voice", "audio/mp4": "voice",
+           "video/mp4": "video"}
+MAX_TRANSCRIPT = 2000
 ALLOWED_TYPES = frozenset(KIND_OF)
 
 
@@ -63,6 +75,12 @@ def sniff(data: bytes) -> str | None:
         return "image/png"
     if data.startswith(b"#!AMR"):
         return "audio/amr"
+    if data.startswith(b"#!SILK_V3") or data.startswith(b"\x02#!SILK_V3"):
+        return "audio/silk"
+    if len(data) > 1 and data[0] == 0xFF and data[1] & 0xF6 == 0xF0:  # ADTS: MPEG sync with layer 0
+        return "audio/aac"
+    if is_m4a(data):
+        return "audio/mp4"
     if data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
         return "audio/mpeg"
     if data.startswith(b"OggS") and b"Speex   " in data[:128] or data.startswith(b"Speex   "):
@@ -133,11 +151,11 @@ def check_and_clean(data: bytes, content_type: str, kind: str) -> tuple[bytes, s
             return strip_metadata(data), real
         except ValueError as exc:
             raise AttachmentRejected("视频文件无法打开,请重新发送。", f"video refused: {exc}") from None
-    body = _strip_id3(data) if real == "audio/mpeg" else data
+    body = _strip_id3(data) if real in ("audio/mpeg", "audio/aac") else data
     problem = voice_problem(body, real)
     if problem:
         raise AttachmentRejected("语音文件无法播放,请重新录一段。", f"voice refused: {problem}")
-    return body, real
+    return (strip_metadata(body) if real == "audio/mp4" else body), real
 
 
 def _root(services: AttachmentContext) -> Path:
@@ -154,15 +172,51 @@ def _write(path: Path, blob: bytes) -> None:
     os.replace(tmp, path)
 
 
-async def save_attachment(case_id: int, data: bytes, content_type: str, kind: str, services: AttachmentContext) -> Attachment:
-    """Check, clean, encrypt and store one file of a case; raises AttachmentRejected for bad input."""
-    clean, real_type = await asyncio.to_thread(check_and_clean, data, content_type, kind)
-    digest = hashlib.sha256(clean).hexdigest()
+async def _store(case_id: int, clean: bytes, content_type: str, kind: str, services: AttachmentContext,
+                 **row: Any) -> Attachment:
     blob = services.cipher.seal_bytes(clean)
     rel = f"{case_id}/{secrets.token_hex(16)}.bin"
     await asyncio.to_thread(_write, _root(services) / rel, blob)
-    return await Attachment.create(case_id=case_id, kind=kind, content_type=real_type, size=len(clean),
-                                   path=rel, sha256=digest)
+    return await Attachment.create(case_id=case_id, kind=kind, content_type=content_type, size=len(clean),
+                                   path=rel, sha256=hashlib.sha256(clean).hexdigest(), **row)
+
+
+async def save_attachment(case_id: int, data: bytes, content_type: str, kind: str, services: AttachmentContext,
+                          transcript: str | None = None) -> Attachment:
+    """Check, clean, encrypt and store one file of a case; raises AttachmentRejected for bad input.
+    A voice gets its playable copy at once when this host can make one."""
+    clean, real_type = await asyncio.to_thread(check_and_clean, data, content_type, kind)
+    att = await _store(case_id, clean, real_type, kind, services,
+                       transcript=(transcript or "").strip()[:MAX_TRANSCRIPT] or None)
+    if kind == "voice":
+        await _make_playable(att, clean, services)
+    return att
+
+
+async def _make_playable(att: Attachment, clean: bytes, services: AttachmentContext) -> Attachment | None:
+    from storage.voice_transcode import TranscodeFailed, playable
+
+    try:
+        copy = await asyncio.to_thread(playable, clean, att.content_type)
+    except TranscodeFailed as exc:  # the original is kept and offered for download
+        log.warning("attachment %s: no playable copy: %s", att.id, exc)
+        return None
+    if copy is None:
+        return None
+    return await _store(att.case_id, copy[0], copy[1], att.kind, services, derived_from_id=att.id)
+
+
+async def ensure_playable(att: Attachment, services: AttachmentContext) -> Attachment | None:
+    """The copy of voice `att` that a browser plays: the one stored, else made now if this host can
+    (ffmpeg installed since the voice came in); None when the original plays as it is, or nothing can."""
+    from storage.voice_transcode import can_make
+
+    if att.kind != "voice" or att.derived_from_id is not None:
+        return None
+    stored = await Attachment.filter(derived_from_id=att.id).order_by("id").first()
+    if stored is not None or not can_make(att.content_type):
+        return stored
+    return await _make_playable(att, await read_attachment(att, services), services)
 
 
 async def read_attachment(att: Attachment, services: AttachmentContext) -> bytes:

@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 
 from storage.crypto import PersonalDataCipher
 from storage.key_rotation import Progress, rotator
-from storage.models import Attachment, OutboxMessage, ReporterIdentity, Staff, StaffBinding
+from storage.models import Attachment, Case, OutboxMessage, ReporterIdentity, Staff, StaffBinding
 from storage.models.subsidy_watch import SubsidySubscription
 from storage.sql import is_postgres
 from storage.subsidy_crypto import id_hash
@@ -55,6 +55,7 @@ TABLES: dict[str, Table] = {
                                                                 kid=k)),)),
     "staff chat bindings": Table(StaffBinding, {"external_enc": _none}, (
         Hashed("subject_hash", lambda c, r, o, k: c.subject_hash(r.channel, o["external_enc"], kid=k)),)),
+    "answers of cases": Table(Case, {"answers_enc": _none}),
     "TOTP secrets": Table(Staff, {"totp_secret_enc": lambda r: f"totp:{r.id}"}),
     "outbox recipients": Table(OutboxMessage, {"recipient_enc": _none}),
     "subsidy subscriptions": Table(SubsidySubscription, {"id_enc": _none, "recipient_enc": _none}, (

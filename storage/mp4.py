@@ -1,4 +1,4 @@
-"""MP4 videos as evidence: recognised by their boxes, kept without what a phone writes about the sender.
+"""MP4 videos and M4A audio as evidence: recognised by their boxes, kept without what a phone writes of the sender.
 
 Phones put the place (`©xyz`, ISO 6709), the device and the time in `udta` and `meta` boxes. Each
 such box — at the top, in `moov` and in every `trak` — becomes a `free` box of the same size with its
@@ -9,10 +9,15 @@ from __future__ import annotations
 CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"edts"}  # walked into, looking for metadata
 METADATA = {b"udta", b"meta"}
 _FTYP_BRANDS = (b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"M4V ", b"3gp4", b"3gp5", b"qt  ")
+_AUDIO_BRANDS = (b"M4A ", b"M4B ")  # the mini-program recorder's AAC on iOS comes in this box tree
 
 
 def is_mp4(data: bytes) -> bool:
     return len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in _FTYP_BRANDS
+
+
+def is_m4a(data: bytes) -> bool:
+    return len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in _AUDIO_BRANDS
 
 
 def _boxes(buf: bytearray, start: int, end: int) -> list[tuple[int, int, bytes]]:
@@ -51,8 +56,8 @@ def _scrub(buf: bytearray, start: int, end: int, depth: int = 0) -> int:
 
 
 def strip_metadata(data: bytes) -> bytes:
-    """The same video with its metadata boxes blanked; ValueError for a file that is not a sound MP4."""
-    if not is_mp4(data):
+    """The same video (or M4A audio) with its metadata boxes blanked; ValueError for a file that is not a sound MP4."""
+    if not (is_mp4(data) or is_m4a(data)):
         raise ValueError("not an MP4 file")
     buf = bytearray(data)
     _scrub(buf, 0, len(buf))

@@ -2,10 +2,11 @@
 
     voice_problem(data, content_type) -> str | None    None: every byte belongs to a valid frame
 
-AMR (RFC 4867 storage format, NB and WB), MP3 (MPEG-1/2/2.5 layer III frames) and
-Speex (Ogg pages, or a bare Speex header) are the formats WeChat and the
-mini-program record. A file that only starts like one ("#!AMR" then anything)
-is refused.
+AMR (RFC 4867 storage format, NB and WB), MP3 (MPEG-1/2/2.5 layer III frames),
+Speex (Ogg pages, or a bare Speex header), SILK (Skype's "#!SILK_V3" framing,
+with the leading 0x02 byte Tencent's clients write), AAC in ADTS frames and AAC
+in an MP4 (M4A) box tree are the formats WeChat and the mini-program record. A
+file that only starts like one ("#!AMR" then anything) is refused.
 """
 from __future__ import annotations
 
@@ -86,6 +87,46 @@ def _speex_header(data: bytes) -> str | None:
     return None if header_size == 80 and rate in (8000, 16000, 32000) else "bad Speex header"
 
 
+def _silk(data: bytes) -> str | None:
+    pos = 1 if data.startswith(b"\x02") else 0
+    if data[pos:pos + 9] != b"#!SILK_V3":
+        return "no SILK magic line"
+    pos, frames = pos + 9, 0
+    while pos + 2 <= len(data):
+        size = int.from_bytes(data[pos:pos + 2], "little", signed=True)
+        if size == -1:  # the end marker some encoders write
+            break
+        if size <= 0 or pos + 2 + size > len(data):
+            return f"bad SILK frame at byte {pos}"
+        pos += 2 + size
+        frames += 1
+    return None if frames else "SILK file without frames"
+
+
+def _adts(data: bytes) -> str | None:
+    pos, frames = 0, 0
+    while pos < len(data):
+        head = data[pos:pos + 7]
+        if len(head) < 7 or head[0] != 0xFF or head[1] & 0xF6 != 0xF0:
+            return f"no ADTS frame at byte {pos}"
+        size = (head[3] & 0x03) << 11 | head[4] << 3 | head[5] >> 5
+        if size < 7 or pos + size > len(data):
+            return f"ADTS frame cut short at byte {pos}"
+        pos += size
+        frames += 1
+    return None if frames else "AAC file without frames"
+
+
+def _m4a(data: bytes) -> str | None:
+    from storage.mp4 import strip_metadata
+
+    try:
+        strip_metadata(data)
+    except ValueError as exc:
+        return f"M4A refused: {exc}"
+    return None
+
+
 def voice_problem(data: bytes, content_type: str) -> str | None:
     if content_type == "audio/amr":
         return _amr(data)
@@ -93,4 +134,10 @@ def voice_problem(data: bytes, content_type: str) -> str | None:
         return _mp3(data)
     if content_type == "audio/speex":
         return _ogg(data) if data.startswith(b"OggS") else _speex_header(data)
+    if content_type == "audio/silk":
+        return _silk(data)
+    if content_type == "audio/aac":
+        return _adts(data)
+    if content_type == "audio/mp4":
+        return _m4a(data)
     return f"{content_type} is not a voice type"

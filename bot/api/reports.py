@@ -1,7 +1,7 @@
 """Filing a report from the mini-program, after offering similar open cases of the same village.
 
     POST /api/v1/reports         {"text", "category"?, "township"?, "village"?, "anonymous", "name"?, "phone"?,
-                                  "ignore_similar"?, "follows"?}
+                                  "answers"?, "ignore_similar"?, "follows"?}   answers: {question id: text} (GET /categories)
         -> {"filed": false, "similar_found": true, "follow_token"}   a similar open case exists: 附议 it with
                                      the token, or send again with ignore_similar (nothing else about it is told)
         -> {"filed": true, "case_number", "receipt", "upload_token", ...}   the receipt is shown this once
@@ -43,6 +43,8 @@ class ReportIn(In):
     anonymous: bool = Field(default=True, description="true 匿名:不保存任何身份信息(姓名、电话会被忽略)")
     name: str | None = Field(default=None, max_length=32, description="实名反映时必填")
     phone: str | None = Field(default=None, max_length=20, description="实名反映时可填,11 位手机号")
+    answers: dict[str, str] | None = Field(
+        default=None, description="类别的补充问题的回答({问题 id: 回答},问题见 /categories 的 questions,都可不答)")
     ignore_similar: bool = Field(default=False, description="已看过相似的反映,仍要单独提交")
     follows: str | None = Field(default=None, max_length=20,
                                 description="续报:第一次反映的案件编号(QF开头),回执码丢失时用;办理单位会合并查看")
@@ -113,6 +115,16 @@ def _place(body: ReportIn, registry: object, analysis: object) -> tuple[str, str
     return getattr(analysis, "township"), getattr(analysis, "village")
 
 
+def _answers(given: dict[str, str] | None) -> dict[str, str]:
+    """The answers kept: known question ids only, each cut to what the chat keeps; empty ones dropped."""
+    from nlp.categories import MAX_ANSWER, QUESTIONS
+
+    unknown = sorted(set(given or {}) - set(QUESTIONS))
+    if unknown:
+        raise fail("invalid_request", f"请求内容不正确:answers 中没有这个问题 {unknown[0][:32]}")
+    return {k: v.strip()[:MAX_ANSWER] for k, v in (given or {}).items() if v and v.strip()}
+
+
 async def _similar_offer(call: Call, text: str, category: str, village: str) -> ReportOut | None:
     """Issue 20 item 8: the caller learns that a similar open case exists, nothing about it (no number,
     place, status or office); a token lets them 附议 it. Rate-limited per session, and audited."""
@@ -157,6 +169,7 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
         raise fail("text_too_short")
     if body.category is not None and body.category not in CATEGORY_IDS:
         raise fail("unknown_category")
+    answers = _answers(body.answers)
     name = phone = None
     if not body.anonymous:  # 匿名: whatever was typed in these fields is dropped, never stored
         name = (body.name or "").strip() or None
@@ -185,6 +198,7 @@ async def create(call: Call, body: ReportIn) -> ReportOut:
         anonymous=body.anonymous, openid=None if body.anonymous else call.me.openid, name=name, phone=phone,
         sender=call.me.openid,
         source_ref={"follows": follows} if follows else None,
+        answers=answers,
     )
     filed = await file_report(draft, call.services)
     case = filed.case

@@ -3,9 +3,10 @@
     POST /api/v1/attachments   multipart/form-data, field "file"; header X-Upload-Token (from filing)
 
 The upload token names the case, so no session is ever tied to an anonymous
-report. The bytes decide the type (jpg, png; voice as the chat accepts); images
-are re-encoded without EXIF/GPS and everything is stored encrypted by
-storage.attachments.save_attachment.
+report. The bytes decide the type (jpg, png; mp4 video; voice as the chat accepts,
+and the mini-program recorder's AAC, M4A, MP3 and SILK); images are re-encoded
+without EXIF/GPS and everything is stored encrypted by
+storage.attachments.save_attachment, a voice with a copy the panel plays.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ async def _read_file(request: web.Request, cap: int) -> bytes:
     return bytes(data)
 
 
-@routes.post("/attachments", response=AttachmentOut, status=201, multipart={"file": "一张照片(jpg、png)、一段视频(mp4)或一段语音"},
+@routes.post("/attachments", response=AttachmentOut, status=201, multipart={"file": "一张照片(jpg、png)、一段视频(mp4)或一段语音(录音 aac、m4a、mp3,amr、silk、speex)"},
              headers={TOKEN_HEADER: "提交反映时返回的 upload_token"},
              errors=("upload_expired", "too_many_attachments", "bad_attachment"), summary="为刚提交的反映上传附件")
 async def upload(call: Call) -> AttachmentOut:
@@ -65,13 +66,13 @@ async def upload(call: Call) -> AttachmentOut:
         from bot.api.supplements import check_open
 
         await check_open(case_id)
-    count = await Attachment.filter(case_id=case_id).count()
+    count = await Attachment.filter(case_id=case_id, derived_from_id=None).count()  # playable copies not counted
     if count >= call.config.attachments_per_case:
         raise fail("too_many_attachments")
     data = await _read_file(call.request, max(MAX_BYTES.values()))
     real = sniff(data)
     if real is None:
-        raise fail("unsupported_type", "只能上传照片(jpg、png)、视频(mp4)或语音。")
+        raise fail("unsupported_type", "只能上传照片(jpg、png)、视频(mp4)或语音(aac、m4a、mp3、amr、silk)。")
     kind = KIND_OF[real]
     if len(data) > MAX_BYTES[kind]:
         raise fail("too_large", f"文件太大了(不能超过{MAX_BYTES[kind] // (1024 * 1024)}MB)。")

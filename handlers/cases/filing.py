@@ -52,6 +52,7 @@ class ReportDraft:
     name: str | None = None
     phone: str | None = None
     source_ref: dict[str, Any] | None = None
+    answers: dict[str, str] = field(default_factory=dict)  # the category's questions (nlp.categories), sealed
     actor: str = "reporter"
     draft_id: str | None = None  # the conversation's draft: filing it twice gives the first case
     receipt: str | None = None  # drawn with the draft, so a repeated filing shows the same one
@@ -105,7 +106,8 @@ async def _file_once(draft: ReportDraft, services: "Services") -> Filed:
             route_to=decision.route_to, route_reason=decision.reason, office=decision.route_to,
             status=Status.RECEIVED if accepted else Status.NOT_ACCEPTED,
             anonymous=draft.anonymous, receipt_hash=receipt_hash,
-            simhash=simhash(draft.text), source_ref=draft.source_ref, draft_id=draft.draft_id, using_db=conn,
+            simhash=simhash(draft.text), source_ref=draft.source_ref, draft_id=draft.draft_id,
+            answers_enc=seal_answers(cipher, draft.answers), using_db=conn,
         )
         case.number = case_number(case.id, case.created_at or datetime.now(timezone.utc))
         await case.save(update_fields=["number"], using_db=conn)
@@ -135,6 +137,28 @@ async def _file_once(draft: ReportDraft, services: "Services") -> Filed:
             for hook in AFTER_FILED:
                 await hook(case, conn, services)
     return Filed(case, receipt, accepted)
+
+
+def seal_answers(cipher: Any, answers: dict[str, str]) -> str | None:
+    """The answers to the category's questions, sealed: they may name a household or a relative."""
+    import json
+
+    kept = {k: v for k, v in answers.items() if v and v.strip()}
+    return cipher.seal(json.dumps(kept, ensure_ascii=False)) if kept else None
+
+
+def open_answers(cipher: Any, case: Case) -> list[tuple[str, str]]:
+    """(what staff read, the answer) of each question answered, in the order the category asks them."""
+    import json
+
+    from nlp.categories import QUESTIONS
+
+    if not case.answers_enc:
+        return []
+    answers: dict[str, str] = json.loads(cipher.open(case.answers_enc))
+    order = list(QUESTIONS)
+    ids = sorted(answers, key=lambda k: order.index(k) if k in order else len(order))
+    return [(QUESTIONS[k].label if k in QUESTIONS else k, answers[k]) for k in ids]
 
 
 def reporter_subject(services: "Services", channel: str, openid: str) -> str:

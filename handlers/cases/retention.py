@@ -5,8 +5,8 @@
 A case closed (referred, rejected, resolved, rated or not accepted) and unchanged
 for that long loses what names its reporter: the identity row (openid, name,
 phone), the recipients of its sent or failed notifications, and the ID and phone
-numbers typed into its text, its rating and its events' reasons (masked as the
-panel shows them). Everything else stays: number, category, place, office,
+numbers typed into its text, its rating, its events' reasons and the answers to its
+category's questions (masked as the panel shows them). Everything else stays: number, category, place, office,
 status, result, timeline, attachments, the receipt (a hash that names nobody).
 Each purge is an event on the case's timeline and an audit entry; a purged case
 is never purged again. Run daily by the worker and by `qingfeng retention purge`.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import Subquery
 
@@ -45,7 +45,18 @@ async def due(days: int, now: datetime) -> list[Case]:
         id__in=Subquery(purged)).order_by("updated_at", "id").limit(BATCH)
 
 
-async def _purge_one(case: Case, actor: str, result: PurgeResult) -> None:
+def _masked_answers(cipher: Any, sealed: str | None) -> str | None:
+    """The sealed answers with their ID and phone numbers masked; None when nothing changes."""
+    import json
+
+    if not sealed:
+        return None
+    answers = json.loads(cipher.open(sealed))
+    masked = {k: mask_numbers_in_text(v) for k, v in answers.items()}
+    return cipher.seal(json.dumps(masked, ensure_ascii=False)) if masked != answers else None
+
+
+async def _purge_one(case: Case, actor: str, result: PurgeResult, cipher: Any) -> None:
     from handlers.cases.transitions import record
 
     async with audit.transaction() as entries:
@@ -59,6 +70,8 @@ async def _purge_one(case: Case, actor: str, result: PurgeResult) -> None:
             updates["text"] = text
         if case.rating_reason and mask_numbers_in_text(case.rating_reason) != case.rating_reason:
             updates["rating_reason"] = mask_numbers_in_text(case.rating_reason)
+        if (answers := _masked_answers(cipher, case.answers_enc)) is not None:
+            updates["answers_enc"] = answers
         masked = int(bool(updates))
         for e in await CaseEvent.filter(case_id=case.id).using_db(conn):
             reason = mask_numbers_in_text(e.reason or "")
@@ -84,5 +97,5 @@ async def purge(services: "Services", *, days: int | None = None, now: datetime 
             result.cases += [c.number or str(c.id) for c in batch]
             break
         for case in batch:
-            await _purge_one(case, actor, result)
+            await _purge_one(case, actor, result, services.cipher)
     return result

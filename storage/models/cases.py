@@ -79,6 +79,7 @@ class Case(Model):
     overdue_level = fields.IntField(default=0)
     review_round = fields.IntField(default=0)
     source_ref = fields.JSONField(null=True)  # e.g. the subsidy record a dispute is about
+    answers_enc = fields.TextField(null=True)  # the category's questions answered (sealed JSON, nlp.categories)
     # The conversation's draft: a filing repeated (lock expired, retry, Redis lost the reply) finds this case
     draft_id = fields.CharField(max_length=32, unique=True, null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
@@ -125,6 +126,8 @@ class CaseEvent(Model):
         table = "case_event"
 
 
+# A file of a case, encrypted at rest. A voice is kept as sent, with WeChat's recognition beside it, and a
+# copy the panel's browser plays is another row whose derived_from names the original.
 class Attachment(Model):
     id = fields.IntField(primary_key=True)
     case = fields.ForeignKeyField("core.Case", related_name="attachments", on_delete=fields.CASCADE, db_index=True)
@@ -133,6 +136,9 @@ class Attachment(Model):
     size = fields.IntField()
     path = fields.CharField(max_length=255)  # relative to var/attachments, encrypted at rest
     sha256 = fields.CharField(max_length=64)
+    transcript = fields.TextField(null=True)  # WeChat's recognition of a voice, for staff to check against it
+    derived_from = fields.ForeignKeyField("core.Attachment", related_name="derived", null=True,
+                                          on_delete=fields.CASCADE, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -9,7 +9,7 @@ from typing import Any
 from bot.fake_wechat import fake_openid
 from storage.models import Case, CaseEvent, OutboxMessage, Staff, StaffBinding
 from tests.admin.conftest import file_case, signed_in
-from tests.handlers.conftest import Villager, new_openid
+from tests.handlers.conftest import Villager, new_openid, confirmed
 from tests.handlers.test_conversations_followup import file_real_name
 from tests.handlers.test_conversations_report import file_anonymous, receipt_in
 
@@ -91,7 +91,7 @@ async def test_a_follow_up_report_shows_its_reference_and_staff_link_it(
     await reporter.one(f"续报 {first.number}")
     await reporter.one("胡家庄村的会计收了我500元好处费才肯给盖章")  # another matter: not linked by likeness
     await reporter.one("好了")
-    await reporter.one("1")
+    await confirmed(reporter)
     receipt_in(await reporter.one("2"))
     second = await Case.exclude(id=first.id).get()
     assert second.linked_to_id is None and second.category != first.category

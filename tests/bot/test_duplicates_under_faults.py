@@ -30,6 +30,8 @@ pytestmark = pytest.mark.skipif(not is_postgres(os.environ.get("DATABASE_URL", "
                                 reason="the relay stands in front of PostgreSQL (DATABASE_URL)")
 
 TEXT = "南坝镇胡家庄村的村支书把我家低保扣了,给了他侄子"
+# 1 对, then the category's two optional questions skipped (handlers.report_details) before 实名 or 匿名
+PAST_QUESTIONS = (("1", "跳过"), ("跳过", "跳过"), ("跳过", "实名"))
 OPENID = "oFaultVillager00000000000001"
 
 
@@ -81,11 +83,11 @@ async def test_a_receipt_held_up_by_a_postgres_hang_and_typed_again_files_one_ca
                 return "\n".join(r.texts)
 
             async def report() -> str:
-                for text, expect in (("举报", "请"), (TEXT, "还有"), ("好了", "您反映的是"), ("1", "实名")):
+                for text, expect in (("举报", "请"), (TEXT, "还有"), ("好了", "您反映的是"), *PAST_QUESTIONS):
                     assert expect in await say(text), text
                 return await say("2")
 
-            for text, expect in (("举报", "请"), (TEXT, ""), ("好了", "您反映的是"), ("1", "实名")):
+            for text, expect in (("举报", "请"), (TEXT, ""), ("好了", "您反映的是"), *PAST_QUESTIONS):
                 assert expect in await say(text), text
             relay.set_hang(True)  # PostgreSQL stops answering as the villager chooses 匿名
             held = asyncio.ensure_future(say("2"))

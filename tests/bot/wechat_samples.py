@@ -67,7 +67,7 @@ MP: list[Sample] = [
     Sample("voice-recognised", "mp", _m("voice", ("MediaId", "voice-sample-1"), ("Format", "amr"),
                                         ("Recognition", "帮助")), ("is", HELP_TEXT)),
     Sample("voice-unrecognised", "mp", _m("voice", ("MediaId", "voice-sample-2"), ("Format", "amr")),
-           ("is", R.MEDIA_FIRST)),
+           ("is", R.VOICE_FIRST)),
     Sample("video", "mp", _m("video", ("MediaId", "video-sample-1"), ("ThumbMediaId", "media-thumb-1")),
            ("is", R.MEDIA_FIRST)),
     Sample("shortvideo", "mp", _m("shortvideo", ("MediaId", "video-sample-2"), ("ThumbMediaId", "media-thumb-2")),

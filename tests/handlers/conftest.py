@@ -79,3 +79,19 @@ async def all_redis(services: Any) -> list[bytes]:
         elif kind == "zset":
             out.extend(await r.zrange(key, 0, -1))
     return out
+
+
+async def past_questions(v: Villager, reply: str) -> str:
+    """The category's optional questions (handlers.report_details) skipped: the reply asking 实名 or 匿名."""
+    from handlers import report_texts as T
+
+    for _ in range(3):
+        if reply == T.ASK_IDENTITY:
+            return reply
+        reply = await v.one("跳过")
+    raise AssertionError(f"no 实名/匿名 question after the category's questions: {reply}")
+
+
+async def confirmed(v: Villager) -> str:
+    """1 对 at the confirmation, then the category's questions skipped: the reply asking 实名 or 匿名."""
+    return await past_questions(v, await v.one("1"))

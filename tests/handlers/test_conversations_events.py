@@ -15,7 +15,7 @@ from handlers.shared_items import CARD, LINK_KEPT, LOCATION_NO_REPORT
 from handlers.subsidies import texts as subsidy_texts
 from storage.attachments import read_attachment
 from storage.models import Attachment, Case
-from tests.handlers.conftest import Villager
+from tests.handlers.conftest import Villager, confirmed
 
 HUJIA, NANBA = "610798101201", "610798101"
 NO_PLACE = "村主任收了红包才给盖章"  # names no village
@@ -68,7 +68,7 @@ async def test_a_village_qr_code_sets_the_village_of_the_next_report(villager: V
     welcome = await villager.one(kind="event", event="subscribe", event_key=f"qrscene_{HUJIA}")
     assert welcome.startswith(WELCOME_TEXT) and SCANNED.format(place="南坝镇胡家庄村") in welcome
     assert (await _report_without_place(villager)).startswith("您反映的是南坝镇胡家庄村")
-    await villager.one("1")
+    await confirmed(villager)
     await villager.one("2")
     assert (await Case.get()).village_id == HUJIA
     assert await _report_without_place(villager) == T.ASK_PLACE  # used once: the next report asks again
@@ -84,7 +84,7 @@ async def test_a_location_settles_the_village_of_the_report_in_progress(villager
     assert await _report_without_place(villager) == T.ASK_PLACE
     confirm = await villager.one(kind="location", extra=LOCATION)
     assert confirm.startswith("您反映的是南坝镇胡家庄村")
-    await villager.one("1")
+    await confirmed(villager)
     await villager.one("2")
     assert (await Case.get()).village_id == HUJIA
 
@@ -102,7 +102,7 @@ async def test_a_video_is_kept_as_evidence_without_the_place_the_phone_wrote(
     await villager.one("胡家庄村的村支书把我家低保扣了")
     assert await villager.one(kind="shortvideo") == T.VIDEO_KEPT
     await villager.one("好了")
-    await villager.one("1")
+    await confirmed(villager)
     await villager.one("2")
     await services.drain()
     [att] = await Attachment.filter(case_id=(await Case.get()).id)
@@ -117,7 +117,7 @@ async def test_a_link_is_kept_with_the_description(villager: Villager) -> None:
     link = {"Title": "村务公开栏照片", "Description": "公开栏", "Url": "https://example.org/notice/1"}
     assert await villager.one(kind="link", extra=link) == LINK_KEPT
     await villager.one("好了")
-    await villager.one("1")
+    await confirmed(villager)
     await villager.one("2")
     assert "https://example.org/notice/1" in (await Case.get()).text
 

@@ -8,7 +8,7 @@ from handlers import rating as R
 from handlers.cases.transitions import transition
 from handlers.myreports import NONE as NO_REPORTS
 from storage.models import Case, CaseEvent, Status
-from tests.handlers.conftest import Villager
+from tests.handlers.conftest import Villager, confirmed
 from tests.handlers.test_conversations_report import LOW_INCOME, file_anonymous, receipt_in
 
 
@@ -16,9 +16,10 @@ async def file_real_name(v: Villager) -> str:
     await v.one("举报")
     await v.one(LOW_INCOME)
     await v.one("好了")
+    await confirmed(v)
     await v.one("1")
-    await v.one("1")
-    return await v.one("跳过")
+    await v.one("跳过")  # no name
+    return await v.one("跳过")  # no phone
 
 
 async def resolve(case: Case, services: Any) -> None:

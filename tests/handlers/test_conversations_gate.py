@@ -7,7 +7,7 @@ from nlp import classify_category, engine
 from nlp.category import score
 from nlp.text import normalize
 from storage.models import Case
-from tests.handlers.conftest import Villager
+from tests.handlers.conftest import Villager, confirmed
 
 # A cadre named with what he did, in words the model alone reads as a neighbours' dispute.
 LEANS_OTHER = "邻居是村会计,他家的树倒了压坏了我家的房子,他不给修"
@@ -28,7 +28,7 @@ async def test_tip_leaning_to_other_with_an_accused_is_asked_about_not_referred(
     assert await villager.one("10") == T.ASK_PLACE  # the text names no village: asked once, after the category
     confirm = await villager.one("南坝镇胡家庄村")
     assert confirm.startswith("您反映的是南坝镇胡家庄村的干部其他违纪违法问题")
-    await villager.one("1")
+    await confirmed(villager)
     await villager.one("2")
     case = await Case.get()
     assert case.category == "misconduct_other" and case.route_to == "610798101"

@@ -12,7 +12,7 @@ from bot.fake_wechat import FAKE_AMR, FAKE_CAMERA, fake_photo
 from handlers import report_texts as T
 from storage.attachments import AttachmentRejected, read_attachment, save_attachment
 from storage.models import Attachment, Case, CaseEvent
-from tests.handlers.conftest import Villager
+from tests.handlers.conftest import Villager, confirmed
 from tests.handlers.test_conversations_report import LOW_INCOME
 
 
@@ -20,9 +20,9 @@ async def report_with_media(v: Villager) -> None:
     await v.one("举报")
     await v.one(LOW_INCOME)
     assert await v.one(kind="image", media_id="media-photo-1") == T.PHOTO_KEPT
-    assert await v.one(kind="voice", media_id="voice-1") == T.VOICE_KEPT  # no recognition: kept as audio
+    assert await v.one(kind="voice", media_id="voice-1") == T.VOICE_UNRECOGNISED  # kept as audio
     await v.one("好了")
-    await v.one("1")
+    await confirmed(v)
     await v.one("2")
 
 
@@ -31,7 +31,7 @@ async def test_photo_and_voice_are_stored_encrypted_without_exif(villager: Villa
     await report_with_media(villager)
     await services.drain()
     case = await Case.get()
-    atts = {a.kind: a for a in await Attachment.filter(case_id=case.id)}
+    atts = {a.kind: a for a in await Attachment.filter(case_id=case.id, derived_from_id=None)}
     assert set(atts) == {"image", "voice"}
     photo = await read_attachment(atts["image"], services)
     assert photo.startswith(b"\xff\xd8") and FAKE_CAMERA.encode() not in photo

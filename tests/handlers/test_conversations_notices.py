@@ -86,7 +86,7 @@ async def test_a_flow_started_after_the_notice_keeps_its_own_answers(villager: V
     await villager.one("胡家庄村的会计把集体鱼塘的承包费揣进了自己腰包")
     confirm = await villager.one("好了")
     assert "对吗" in confirm
-    assert "实名还是匿名" in await villager.one("1")  # the report's 1 (对), not a rating
+    assert "集体资产" in await villager.one("1")  # the report's 1 (对): its category's first question, not a rating
     assert (await Case.get(id=case.id)).status == Status.RESOLVED
 
 

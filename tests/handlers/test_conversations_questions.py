@@ -8,7 +8,7 @@ from handlers import supplement as S
 from handlers.cases.questions import ask
 from handlers.cases.transitions import transition
 from storage.models import Attachment, Case, CaseEvent, Status
-from tests.handlers.conftest import Villager, all_rows
+from tests.handlers.conftest import Villager, all_rows, confirmed
 from tests.handlers.test_conversations_followup import file_real_name
 from tests.handlers.test_conversations_report import file_anonymous, receipt_in
 
@@ -102,7 +102,7 @@ async def test_lost_receipt_is_explained_and_a_follow_up_names_the_first_case(ma
     assert first.number in started and "续报" in started
     await first_reporter.one("胡家庄村的村支书又把我家低保扣了")
     await first_reporter.one("好了")
-    await first_reporter.one("1")
+    await confirmed(first_reporter)
     filed = await first_reporter.one("2")
     assert "回执码" in filed
     second = await Case.exclude(id=first.id).get()

@@ -13,7 +13,7 @@ from storage.receipts import hash_receipt
 from handlers.help import HELP_TEXT
 from storage import keys
 from storage.models import Case, CaseEvent, ReporterIdentity, Status
-from tests.handlers.conftest import Villager, all_redis, all_rows
+from tests.handlers.conftest import Villager, all_redis, all_rows, confirmed
 
 HUJIAZHUANG = "610798101201"
 NANBA = "610798101"
@@ -34,7 +34,7 @@ async def file_anonymous(v: Villager, description: str = LOW_INCOME) -> str:
     assert await v.one("举报") == T.START
     assert await v.one(description) == T.MORE
     assert (await v.one("好了")).startswith("您反映的是")
-    assert await v.one("1") == T.ASK_IDENTITY
+    assert await confirmed(v) == T.ASK_IDENTITY
     return await v.one("2")
 
 
@@ -43,7 +43,7 @@ async def test_anonymous_report_is_filed_with_case_number_and_receipt(villager: 
     await villager.one(LOW_INCOME)
     confirm = await villager.one("好了")
     assert confirm.splitlines()[0] == "您反映的是南坝镇胡家庄村的低保问题,对吗?"
-    await villager.one("1")
+    await confirmed(villager)
     done = await villager.one("2")
     case = await Case.get()
     assert case.number and case.number in done and "南坝镇纪委" in done
@@ -75,8 +75,9 @@ async def test_real_name_report_with_bad_then_good_phone(villager: Villager, ser
     await villager.one("举报")
     await villager.one(LOW_INCOME)
     await villager.one("好了")
-    await villager.one("1")
-    assert await villager.one("1") == T.ASK_PHONE
+    await confirmed(villager)
+    assert await villager.one("1") == T.ASK_NAME
+    assert await villager.one("跳过") == T.ASK_PHONE
     assert await villager.one("1380013") == T.BAD_PHONE
     assert await villager.one("23800138000") == T.BAD_PHONE
     done = await villager.one("138 0013 8000")
@@ -98,8 +99,9 @@ async def test_real_name_report_may_skip_the_phone(villager: Villager) -> None:
     await villager.one("举报")
     await villager.one(LOW_INCOME)
     await villager.one("好了")
-    await villager.one("1")
-    await villager.one("实名")
+    await confirmed(villager)
+    assert await villager.one("实名") == T.ASK_NAME
+    assert await villager.one("跳过") == T.ASK_PHONE
     assert "QF" in await villager.one("跳过")
     ident = await ReporterIdentity.get()
     assert ident.phone_enc is None
@@ -112,7 +114,7 @@ async def test_wrong_place_corrected_by_number_reply(villager: Villager) -> None
     assert await villager.one("3") == T.ASK_PLACE
     corrected = await villager.one("东岭镇东岭村")
     assert corrected.startswith("您反映的是东岭镇东岭村的低保问题,对吗?")
-    await villager.one("1")
+    await confirmed(villager)
     done = await villager.one("2")
     case = await Case.get()
     assert (case.township_id, case.village_id, case.route_to) == (DONGLING, DONGLING_VILLAGE, DONGLING)
@@ -125,7 +127,7 @@ async def test_ambiguous_village_asked_once_and_settled_by_township(villager: Vi
     assert await villager.one("好了") == T.ASK_PLACE
     confirm = await villager.one("东岭镇")
     assert confirm.startswith("您反映的是东岭镇石桥村的村集体资金资产问题")
-    await villager.one("1")
+    await confirmed(villager)
     await villager.one("2")
     case = await Case.get()
     assert (case.village_id, case.route_to) == (DONGLING_SHIQIAO, DONGLING)
@@ -137,7 +139,7 @@ async def test_place_still_unknown_after_asking_goes_to_county_intake(villager: 
     assert await villager.one("好了") == T.ASK_PLACE
     confirm = await villager.one("不知道")
     assert "地点没有确定" in confirm
-    await villager.one("1")
+    await confirmed(villager)
     done = await villager.one("2")
     case = await Case.get()
     assert case.route_to == COUNTY and case.township_id is None and "示例县纪委监委" in done
@@ -151,7 +153,7 @@ async def test_category_corrected_from_menu(villager: Villager) -> None:
     assert (await villager.one("12")).startswith(T.BAD_CATEGORY)
     confirm = await villager.one("5")
     assert confirm.startswith("您反映的是南坝镇胡家庄村的工程项目问题,对吗?")
-    await villager.one("1")
+    await confirmed(villager)
     await villager.one("2")
     assert (await Case.get()).category == "project_bidding"
 
@@ -169,7 +171,7 @@ async def test_complaint_typed_without_keyword_starts_the_report(villager: Villa
     assert await villager.one("危房改造补贴被胡家庄村干部克扣了一半") == T.STARTED_WITH_TEXT
     assert await villager.one("去年的事,好几户都这样") == T.MORE
     assert (await villager.one("好了")).startswith("您反映的是南坝镇胡家庄村的危房改造问题")
-    await villager.one("1")
+    await confirmed(villager)
     await villager.one("2")
     assert (await Case.get()).text == "危房改造补贴被胡家庄村干部克扣了一半\n去年的事,好几户都这样"
 
@@ -215,7 +217,7 @@ async def test_retried_message_never_files_twice(villager: Villager, services: A
     await villager.one("举报")
     await villager.one(LOW_INCOME)
     await villager.one("好了")
-    await villager.one("1")
+    await confirmed(villager)
     xml = villager.sim.message_xml(villager.openid, content="2", msg_id=777000111)
     first, second = await asyncio.gather(villager.sim.post_xml(villager.http, xml),
                                          villager.sim.post_xml(villager.http, xml))
@@ -228,9 +230,9 @@ async def test_retried_message_never_files_twice(villager: Villager, services: A
 async def test_voice_recognition_becomes_text(villager: Villager) -> None:
     await villager.one("举报")
     assert await villager.one(kind="voice", recognition="胡家庄村会计把低保名额给了自己亲戚",
-                              media_id="voice0001") == T.MORE
+                              media_id="voice0001") == T.voice_heard("胡家庄村会计把低保名额给了自己亲戚")
     await villager.one("好了")
-    await villager.one("1")
+    await confirmed(villager)
     await villager.one("2")
     case = await Case.get()
     assert case.text == "胡家庄村会计把低保名额给了自己亲戚" and case.village_id == HUJIAZHUANG
@@ -246,7 +248,7 @@ async def test_photo_first_starts_a_report_and_keeps_the_photo(villager: Village
     assert await villager.one(kind="image", media_id="media-first") == T.MEDIA_FIRST
     await villager.one(LOW_INCOME)
     await villager.one("好了")
-    await villager.one("1")
+    await confirmed(villager)
     await villager.one("2")
     await services.drain()
     case = await Case.get()

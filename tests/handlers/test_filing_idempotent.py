@@ -12,7 +12,7 @@ from bot.dispatch.state import ConversationState
 from handlers import report_again, report_texts as T
 from handlers.cases import filing
 from storage.models import Case, OutboxMessage
-from tests.handlers.conftest import Villager
+from tests.handlers.conftest import Villager, confirmed
 from tests.handlers.test_conversations_report import LOW_INCOME, receipt_in
 
 
@@ -20,7 +20,7 @@ async def _to_identity(v: Villager) -> None:
     assert await v.one("举报") == T.START
     assert await v.one(LOW_INCOME) == T.MORE
     assert (await v.one("好了")).startswith("您反映的是")
-    assert await v.one("1") == T.ASK_IDENTITY
+    assert await confirmed(v) == T.ASK_IDENTITY
 
 
 async def test_a_filing_outlasting_the_conversation_lock_files_once(villager: Villager, services: Any,
@@ -96,7 +96,7 @@ async def test_the_same_description_typed_again_is_kept_once(villager: Villager,
     assert await villager.one(LOW_INCOME) == T.MORE
     assert await villager.one(LOW_INCOME) == T.MORE  # its answer came late: the villager sent it again
     assert (await villager.one("好了")).startswith("您反映的是")
-    assert await villager.one("1") == T.ASK_IDENTITY
+    assert await confirmed(villager) == T.ASK_IDENTITY
     await villager.one("2")
     assert (await Case.get()).text == LOW_INCOME
 

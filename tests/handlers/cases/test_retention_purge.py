@@ -78,3 +78,18 @@ async def test_worker_purges_daily(world: World) -> None:
     assert await purge_retention({"services": world.services}) == "1 purged"
     assert not await ReporterIdentity.filter(case_id=case.id).exists()
     assert await AuditEntry.filter(action="retention.purge", actor="worker").count() == 1
+
+
+async def test_retention_purge_masks_numbers_in_the_answers_to_the_category_questions(world: World) -> None:
+    from handlers.cases.filing import ReportDraft, file_report, open_answers
+    from handlers.cases.retention import purge
+
+    draft = ReportDraft(channel="mp", text="胡家庄村会计把我家低保扣了一半", category="subsidy_fraud",
+                        township="610798101", village="610798101201",
+                        answers={"subsidy_household": f"王大福家,电话{PHONE}", "subsidy_year": "2024年"})
+    case = (await file_report(draft, world.services)).case
+    await actions.reject(case.id, actor_staff=world.staff["nanba"], reason="查无实据", services=world.services)
+    await _age(case, 400)
+    await purge(world.services, days=365)
+    kept = dict(open_answers(world.services.cipher, await Case.get(id=case.id)))
+    assert PHONE not in kept["涉及哪一户"] and "王大福家" in kept["涉及哪一户"] and kept["涉及年份"] == "2024年"
