@@ -29,7 +29,7 @@ CATEGORY_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-class QuestionOut(BaseModel):
+class CategoryQuestionOut(BaseModel):
     id: str = Field(description="提交反映时 answers 的键")
     text: str = Field(description="问群众的话")
     label: str = Field(description="办理人员看到的栏目名")
@@ -40,7 +40,7 @@ class CategoryOut(BaseModel):
     name: str
     description: str
     accepted: bool = Field(description="false:不属受理范围,提交后会告知其他反映渠道")
-    questions: list[QuestionOut] = Field(default_factory=list,
+    questions: list[CategoryQuestionOut] = Field(default_factory=list,
                                          description="描述之后可选回答的一两个问题(都可不答),答案随反映加密保存")
 
 
@@ -78,7 +78,7 @@ async def categories(call: Call) -> CategoriesOut:
 
     return CategoriesOut(categories=[
         CategoryOut(id=c, name=CATEGORY_NAMES[c], description=CATEGORY_DESCRIPTIONS.get(c, ""), accepted=c != "other",
-                    questions=[QuestionOut(id=q.id, text=q.ask, label=q.label) for q in CATEGORY_QUESTIONS.get(c, ())])
+                    questions=[CategoryQuestionOut(id=q.id, text=q.ask, label=q.label) for q in CATEGORY_QUESTIONS.get(c, ())])
         for c in CATEGORY_IDS
     ])
 

@@ -14,7 +14,8 @@ from tests.handlers.test_conversations_followup import file_real_name, resolve
 
 async def file_second_real_name(v: Villager) -> None:
     """Another matter (the same words again would be the first filing shown again)."""
-    for line in ("举报", "胡家庄村的会计把集体鱼塘的承包费揣进了自己腰包", "好了", "1", "1"):
+    # 1 对, the category's two questions skipped, 1 实名, no name
+    for line in ("举报", "胡家庄村的会计把集体鱼塘的承包费揣进了自己腰包", "好了", "1", "跳过", "跳过", "1", "跳过"):
         await v.one(line)
     assert "案件编号" in await v.one("跳过")
 

@@ -116,6 +116,6 @@ async def test_a_villager_who_starts_the_same_report_over_gets_the_first_case_no
     assert await villager.one("举报") == T.START  # a different report is filed as usual
     assert await villager.one("胡家庄村的会计把村里鱼塘的承包费装进了自己腰包") == T.MORE
     assert (await villager.one("好了")).startswith("您反映的是")
-    assert await villager.one("1") == T.ASK_IDENTITY
+    assert await confirmed(villager) == T.ASK_IDENTITY
     other = await villager.one("2")
     assert not other.startswith(report_again.ALREADY) and await Case.all().count() == 2

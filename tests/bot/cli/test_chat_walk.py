@@ -122,7 +122,8 @@ async def test_every_chat_flow_against_the_demo_has_no_dead_end(demo: Walk) -> N
         ("帮助", DONE, "【举报】"), ("asdf", ASK, "【帮助】"), ("你好", ASK, "【举报】"), ("谢谢", DONE, "")])
     filed = demo.script("walk-anonymous", [
         ("举报", ASK, "【好了】"), ("胡家庄村的会计把集体鱼塘的承包费揣进了自己腰包", ASK, "【好了】"),
-        ("好了", ASK, "对吗"), ("1", ASK, "实名还是匿名"), ("2", DONE, "回执码")])
+        ("好了", ASK, "对吗"), ("1", ASK, "哪项集体资产"), ("鱼塘", ASK, "多少钱"), ("跳过", ASK, "实名还是匿名"),
+        ("2", DONE, "回执码")])
     receipt = re.search(r"回执码:([\d ]{19})", filed[-1]).group(1)  # type: ignore[union-attr]
     demo.script("walk-elsewhere", [("查询进度", ASK, "回执码"), (receipt, DONE, "状态:"),
                                    (f"查询进度 {receipt}", DONE, "南坝镇纪委")])
@@ -149,7 +150,8 @@ async def test_every_chat_flow_against_the_demo_has_no_dead_end(demo: Walk) -> N
     # 实名, then staff resolve it in the panel: the 办结 notice's question is answered after another flow ran
     real = demo.script("walk-real-name", [
         ("举报", ASK, ""), ("胡家庄村的会计把村集体的承包费装进了自己口袋", ASK, ""), ("好了", ASK, "对吗"),
-        ("1", ASK, "实名还是匿名"), ("1", ASK, "手机号"), ("跳过", DONE, "【我的举报】"), ("我的举报", ASK, "查询进度")])
+        ("1", ASK, "【跳过】"), ("跳过", ASK, "【跳过】"), ("跳过", ASK, "实名还是匿名"), ("1", ASK, "姓名"),
+        ("张秀英", ASK, "手机号"), ("跳过", DONE, "【我的举报】"), ("我的举报", ASK, "查询进度")])
     number = re.search(r"QF\d{10}", real[-2]).group(0)  # type: ignore[union-attr]
     demo.script("walk-real-name", [("查补贴", ASK, "身份证号")])
     await resolve_in_panel(demo, number)
