@@ -132,7 +132,7 @@ async def test_every_chat_flow_against_the_demo_has_no_dead_end(demo: Walk) -> N
         ("补充", ASK, "回执码"), (receipt, ASK, "【好了】"), ("会计家里刚买了新车", ASK, "【好了】"),
         ("好了", DONE, "【查询进度】"), ("回执丢了", DONE, "【续报 案件编号】"), ("续报", ASK, "案件编号"),
         (f"续报 {first}", ASK, "【好了】"), ("胡家庄村的会计还把鱼塘转包给了自己的亲戚", ASK, "【好了】"), ("好了", ASK, "对吗"),
-        ("1", ASK, "实名还是匿名"), ("2", DONE, "回执码")])
+        ("1", ASK, "【跳过】"), ("跳过", ASK, "【跳过】"), ("跳过", ASK, "实名还是匿名"), ("2", DONE, "回执码")])
     demo.script("walk-cancel", [("举报", ASK, ""), ("村里的事", ASK, ""), ("取消", DONE, "已取消"),
                                 ("好了", ASK, "")])
     demo.script("walk-subsidy", [
