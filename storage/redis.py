@@ -43,6 +43,12 @@ def start_server(var_dir: Path, *, port: int = 0, unix_socket: Path | None = Non
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def running_embedded(var_dir: Path) -> str | None:
+    """The `unix://` URL of an embedded Redis some process runs now under `var_dir`, else None (none started)."""
+    sock = var_dir / "redis.sock"
+    return f"unix://{sock}" if _alive(sock) else None
+
+
 def ensure_embedded(var_dir: Path) -> str:
     """Start (or reuse) the embedded Redis; returns its `unix://` URL."""
     var_dir.mkdir(parents=True, exist_ok=True)

@@ -16,13 +16,26 @@ def with_db(fn: Callable[[Settings], Awaitable[T]], settings: Settings | None = 
 
     async def run() -> T:
         await db.init(settings.db_url)
-        audit.bind(settings.audit_key, legacy_until=settings.audit_legacy_until)  # no Redis here: the next append of a server anchors this one's
+        anchor = _anchor_redis(settings)
+        audit.bind(settings.audit_key, anchor, legacy_until=settings.audit_legacy_until)
         try:
             return await fn(settings)
         finally:
             await db.close()
+            if anchor is not None:
+                await anchor.aclose()
 
     return asyncio.run(run())
+
+
+def _anchor_redis(settings: Settings) -> Any:
+    """Where a command's audit entries anchor the head, as a server's do (else `audit verify` would find the
+    newest entries unanchored): the configured Redis, or the embedded one only if a server runs it now
+    (starting one for a head it would forget at exit is no anchor). An unreachable Redis only logs."""
+    from storage import redis as redis_conn
+
+    url = settings.redis_url or redis_conn.running_embedded(settings.var_dir)
+    return redis_conn.connect(url) if url else None
 
 
 def with_services(fn: Callable[[Any], Awaitable[T]], settings: Settings | None = None) -> T:

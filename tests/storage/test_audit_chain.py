@@ -155,3 +155,16 @@ async def test_a_log_rechained_the_old_way_does_not_pass_as_pre_upgrade(log_of_7
         prev = h
     r = verify_cli(settings, env_extra={"QINGFENG_AUDIT_LEGACY_UNTIL": str(bound)})
     assert r.returncode == 1 and f"entry {log_of_70[10].id}" in r.stdout
+
+
+async def test_an_entry_a_command_writes_is_anchored_like_a_servers(services: Any, settings: Any) -> None:
+    """`qingfeng deadlines set` audits the change; verify right after must not find its entry unanchored."""
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
+           "QINGFENG_VAR": str(settings.var_dir), "QINGFENG_ENV": "development"}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "deadlines", "set", "*", "accept", "4"], cwd=REPO,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    newest = await AuditEntry.all().order_by("-id").first()
+    assert newest is not None and await audit.anchored_head() == (newest.id, newest.hash)
+    r = verify_cli(settings)
+    assert r.returncode == 0 and "intact" in r.stdout, r.stdout + r.stderr
