@@ -66,6 +66,9 @@ _SENDER_COUNTY = re.compile(r"县|区|市|省|局|委办|单位")
 _SENDER_TOWNSHIP = re.compile(r"镇|乡|街道|Ⓣ")
 # An address the registry does not know: "李家镇王庄村", "河口乡张家湾" — not an office.
 _ADDRESS = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:镇|乡)(?=[\u4e00-\u9fff]{1,3}?(?:村|社区|组))")
+# What every _ADDRESS match contains, found fast (it starts with a character class): most texts with
+# 镇 or 乡 have no such address, and the sub is skipped.
+_MAYBE_ADDRESS = re.compile(r"[镇乡][\u4e00-\u9fff]{1,3}?(?:村|社区|组)")
 # Going to an office for a service is where the act happened, not where the reporter complained.
 _SERVICE_AFTER = re.compile(r"^(?:的)?(?:办|开|领|交|盖|申请|报销|登记)")
 
@@ -88,7 +91,7 @@ _COUNTY_CHARS = frozenset("县区市省局")
 
 
 def detect_level(text: str) -> LevelResult:
-    if "镇" in text or "乡" in text:
+    if ("镇" in text or "乡" in text) and _MAYBE_ADDRESS.search(text):
         text = _ADDRESS.sub(TOWNSHIP_MASK + "·", text)
     found: dict[str, list[str]] = {"village": [], "township": [], "county": []}
     receivers: list[str] = []
