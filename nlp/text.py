@@ -18,7 +18,12 @@ MAX_CHARS = 5000
 # Zero-width spaces/joiners, direction marks, word joiner, BOM, soft hyphen, variation selectors.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f]")
 
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+
+
+def _half(m: re.Match[str]) -> str:
+    return _HALF_WIDTH[m.group()]
 
 _TRAD_ONLY: frozenset[str] | None = None
 
@@ -50,7 +55,7 @@ def normalize(text: str | None) -> str:
         # Full-width ASCII (，！？１２３) is most of what NFKC changes in a Chinese message; mapping it
         # directly is NFKC's own result (each is its decomposition, all of combining class 0) and
         # cheaper than normalize(), which runs only when something else is left.
-        half = text.translate(_FULL_WIDTH)
+        half = _FULL_WIDTH.sub(_half, text)  # half the cost of str.translate for these texts
         text = half if unicodedata.is_normalized("NFKC", half) else unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
     return text[:MAX_CHARS].strip().lower()
