@@ -89,11 +89,13 @@ def features(
             kw[idx] = kw.get(idx, 0.0) + weight
     out = list(filter(None, map(_WORDS.__getitem__, words)))
     for piece in _CJK_RUN.findall(text):
-        # Concatenating neighbours costs a third less than slicing (no slice objects).
-        out.extend(piece)
-        bigrams = list(map(add, piece, piece[1:]))
-        out.extend(bigrams)
-        out.extend(map(add, bigrams, piece[2:]))
+        # Concatenating neighbours costs a third less than slicing (no slice objects); the
+        # characters are made into strings once and reused.
+        chars = list(piece)
+        out += chars
+        bigrams = list(map(add, chars, chars[1:]))
+        out += bigrams
+        out += map(add, bigrams, chars[2:])
     if TITLE_CUE.search(text):
         out.append("@title")
     if ASK_CUE.search(text):
