@@ -24,8 +24,9 @@ N = len(CATEGORY_IDS)
 OTHER_IDX = CATEGORY_IDS.index(OTHER)
 MAX_REASONS = 5
 FORMAT = "logreg-1"
-_SCALE, _FIELD, _OFFSET = 1000, 48, 1 << 24
-_MASK = (1 << _FIELD) - 1
+_SCALE = 1000
+# A packed field holds the summed values of up to 2^24 features: far more than a 5,000-character message gives.
+_COUNT_BITS = 24
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,15 @@ class LinearModel:
         # Each feature's eleven weights packed into one integer (fixed point, 1/1000, offset
         # so every field stays positive): a message's score is then one C-level sum of
         # integers instead of eleven sums over tuples. Exact for the file's 3-decimal weights.
-        # The field after the last category counts the features found, for the offsets.
-        self._packed = {f: sum((round(w * _SCALE) + _OFFSET) << (_FIELD * i) for i, w in enumerate(v)) + (1 << _FIELD * N)
-                        for f, v in self.weights.items()}
+        # The field after the last category counts the features found, for the offsets. The
+        # offset is the least power of two above every weight, so the integers stay short.
+        fixed = {f: [round(w * _SCALE) for w in v] for f, v in self.weights.items()}
+        top = max((abs(x) for v in fixed.values() for x in v), default=0)
+        self._offset = offset = 1 << top.bit_length()  # every x + offset lies in [1, 2·offset)
+        self._field = field = offset.bit_length() + _COUNT_BITS
+        self._mask = (1 << field) - 1
+        self._packed = {f: sum((x + offset) << (field * i) for i, x in enumerate(v)) + (1 << field * N)
+                        for f, v in fixed.items()}
 
     @classmethod
     def load(cls, path: str | Path = MODEL_PATH) -> "LinearModel":
@@ -83,8 +90,9 @@ class LinearModel:
         # keys() & list: the model's features among the present ones, deduplicated, in one C pass.
         total = sum(map(packed.__getitem__, packed.keys() & feats.present))
         if total:
-            base, unit = (total >> (_FIELD * N)) * _OFFSET, feats.scale / _SCALE
-            scores = [b + unit * (((total >> (_FIELD * i)) & _MASK) - base) for i, b in enumerate(self.bias)]
+            field, mask = self._field, self._mask
+            base, unit = (total >> (field * N)) * self._offset, feats.scale / _SCALE
+            scores = [b + unit * (((total >> (field * i)) & mask) - base) for i, b in enumerate(self.bias)]
         else:
             scores = list(self.bias)
         for f, value in feats.weighted.items():
