@@ -5,17 +5,14 @@
 """
 from __future__ import annotations
 
-from bot.dispatch import Keyword, Reply, Router
+from bot.dispatch import Flow, Keyword, Reply, on_text
 from bot.dispatch.state import ConversationState
 from handlers import vocabulary
-
-cancel_router = Router("cancel")
 
 CANCELLED = "已取消,刚才填的内容都没有保存。需要时回复【举报】或【帮助】重新开始。"
 NOTHING = "现在没有要取消的操作。回复【帮助】查看可以做什么。"
 
 
-@cancel_router.text(Keyword(*vocabulary.CANCEL))
 async def cancel(state: ConversationState) -> Reply:
     if state.current is None:
         return Reply.text(NOTHING)
@@ -24,3 +21,14 @@ async def cancel(state: ConversationState) -> Reply:
     await closed(state.data.get("draft_id"))
     await state.clear()
     return Reply.text(CANCELLED)
+
+
+FLOW = Flow(
+    "cancel",
+    entry_points=[on_text(cancel, Keyword(*vocabulary.CANCEL))],  # first of all routers: works in any state
+    states={},
+    fallbacks=[],
+    exits=(),
+    timeout=None,
+)
+cancel_router = FLOW.router()

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.dispatch import Inbound, Reply, Router
+from bot.dispatch import Flow, Inbound, Reply, on_event
 from bot.dispatch.dispatcher import Sender
 from bot.services import Services
 from handlers.help import WELCOME_TEXT
 from storage import keys
-
-follow_router = Router("follow")
 
 SCANNED_TTL_S = 7 * 24 * 3600
 STAFF_WELCOME = "欢迎使用清风工作台。有新的案件会在这里通知您;回复【帮助】查看可用的指令。"
@@ -56,28 +54,40 @@ async def forget_village(user: Sender, services: Services) -> None:
     await services.redis.delete(keys.scanned_village(user.subject))
 
 
-@follow_router.event("subscribe", _mp)
 async def welcome(msg: Inbound) -> Reply:
     return Reply.text(WELCOME_TEXT)
 
 
-@follow_router.event("subscribe_scan_product", _mp)
 async def welcome_product(msg: Inbound) -> Reply:
     return Reply.text(WELCOME_TEXT)
 
 
-@follow_router.event("subscribe_scan", _mp)
 async def welcome_scan(msg: Inbound, user: Sender, services: Services, registry: Any) -> Reply:
     place = await remember_village(msg.event_key, user, services, registry)
     return Reply.text(WELCOME_TEXT + ("\n\n" + SCANNED.format(place=place) if place else ""))
 
 
-@follow_router.event("scan", _mp)
 async def scan(msg: Inbound, user: Sender, services: Services, registry: Any) -> Reply:
     place = await remember_village(msg.event_key, user, services, registry)
     return Reply.text(SCANNED.format(place=place)) if place else Reply.empty()
 
 
-@follow_router.event("subscribe", _work)
 async def staff_welcome(msg: Inbound) -> Reply:
     return Reply.text(STAFF_WELCOME)
+
+
+FLOW = Flow(
+    "follow",
+    entry_points=[
+        on_event("subscribe", welcome, _mp),
+        on_event("subscribe_scan_product", welcome_product, _mp),
+        on_event("subscribe_scan", welcome_scan, _mp),
+        on_event("scan", scan, _mp),
+        on_event("subscribe", staff_welcome, _work),
+    ],
+    states={},
+    fallbacks=[],  # any other event: the dispatcher's fallback answers `success`
+    exits=(),
+    timeout=None,
+)
+follow_router = FLOW.router()

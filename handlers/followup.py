@@ -8,7 +8,7 @@ Receipt lookups are rate-limited per sender (a receipt is the only key to an ano
 """
 from __future__ import annotations
 
-from bot.dispatch import Inbound, Keyword, Reply, Router, State, StatesGroup
+from bot.dispatch import STATE_TTL, Flow, Inbound, Keyword, Reply, State, StatesGroup, on_click, on_text
 from bot.dispatch.dispatcher import Sender
 from bot.dispatch.state import ConversationState
 from bot.services import Services
@@ -20,8 +20,6 @@ from handlers.cases.questions import may_add
 from handlers.supplement import offer_answer
 from handlers import vocabulary
 from storage import keys
-
-followup_router = Router("followup")
 
 RECEIPT_LOOKUPS_PER_HOUR = 5
 SHOWN_EVENTS = 6
@@ -36,7 +34,6 @@ class Followup(StatesGroup):
     ask = State()
 
 
-@followup_router.text(Keyword(*vocabulary.FOLLOWUP, prefix=True))
 async def start(msg: Inbound, state: ConversationState, user: Sender, services: Services, args: str) -> Reply:
     if not args:
         await state.clear()
@@ -45,14 +42,12 @@ async def start(msg: Inbound, state: ConversationState, user: Sender, services: 
     return await _lookup(args, msg, state, user, services)
 
 
-@followup_router.click("PROGRESS")
 async def start_click(state: ConversationState) -> Reply:
     await state.clear()
     await state.set(Followup.ask)
     return Reply.text(ASK)
 
 
-@followup_router.text(Followup.ask)
 async def asked(msg: Inbound, state: ConversationState, user: Sender, services: Services) -> Reply:
     return await _lookup(msg.content, msg, state, user, services)
 
@@ -65,7 +60,6 @@ def _bare_reference(msg: Inbound, ctx: dict) -> bool:
     return bool(RECEIPT_RE.fullmatch(text) or CASE_NUMBER_RE.fullmatch(text))
 
 
-@followup_router.text(_bare_reference)
 async def bare(msg: Inbound, state: ConversationState, user: Sender, services: Services) -> Reply:
     return await _lookup(msg.content, msg, state, user, services)
 
@@ -119,3 +113,14 @@ def render(view: CaseView) -> str:
             t = local_time(e.at)
             lines.append(f"{t.month}月{t.day}日 {e.text[:200]}")
     return "\n".join(lines)
+
+
+FLOW = Flow(
+    "followup",
+    entry_points=[on_text(start, Keyword(*vocabulary.FOLLOWUP, prefix=True)), on_click("PROGRESS", start_click)],
+    states={Followup.ask: [on_text(asked)]},
+    fallbacks=[on_text(bare, _bare_reference)],  # a bare QF…/receipt, outside any flow
+    exits=vocabulary.CANCEL + vocabulary.HELP,  # taken by the routers tried before this one
+    timeout=STATE_TTL,
+)
+followup_router = FLOW.router()

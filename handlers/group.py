@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.dispatch import Inbound, Reply, Router, group_chat
+from bot.dispatch import Flow, Inbound, Reply, group_chat, on_message
 from handlers.complaint_detect import looks_like_complaint
 from handlers.help import GROUP_HELP_TEXT
 from storage.models import WechatGroup
-
-group_router = Router("group")
 
 ID_OR_PHONE = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?![\dXx])")
 PRIVACY = ("为保护您的隐私,请不要在群里发身份证号、手机号等个人信息,机器人不会处理。"
@@ -86,7 +84,6 @@ async def _deadlines_line() -> str:
             "超期会由县纪委监委督办。")
 
 
-@group_router.message(group_chat)
 async def in_group(msg: Inbound, registry: Any) -> Reply:
     text = msg.content
     if not text:
@@ -112,3 +109,13 @@ async def in_group(msg: Inbound, registry: Any) -> Reply:
         return Reply.text(REPORT_IN_GROUP)
     return Reply.empty()
 
+
+FLOW = Flow(
+    "group",
+    entry_points=[on_message(in_group, group_chat)],  # every group message: nothing personal goes further
+    states={},
+    fallbacks=[],
+    exits=(),
+    timeout=None,
+)
+group_router = FLOW.router()

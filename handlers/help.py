@@ -6,11 +6,9 @@
 """
 from __future__ import annotations
 
-from bot.dispatch import Inbound, Keyword, Reply, Router
+from bot.dispatch import Flow, Inbound, Keyword, Reply, on_click, on_text
 from bot.dispatch.dispatcher import Sender
 from handlers import vocabulary
-
-help_router = Router("help")
 
 HELP_TEXT = (
     "清风 · 群众监督平台\n"
@@ -45,12 +43,10 @@ async def _private_help(user: Sender) -> str:
     return staff_help() if await user.staff() is not None else HELP_TEXT
 
 
-@help_router.text(Keyword(*vocabulary.HELP))
 async def show_help(msg: Inbound, user: Sender) -> Reply:
     return Reply.text(GROUP_HELP_TEXT if msg.in_group else await _private_help(user))
 
 
-@help_router.click("HELP")
 async def help_click(user: Sender) -> Reply:
     return Reply.text(await _private_help(user))
 
@@ -67,3 +63,14 @@ async def fallback(msg: Inbound) -> Reply:
     if msg.kind in ("text", "voice"):
         return Reply.text(NOT_UNDERSTOOD)
     return Reply.text(CANNOT_READ)
+
+
+FLOW = Flow(
+    "help",
+    entry_points=[on_text(show_help, Keyword(*vocabulary.HELP)), on_click("HELP", help_click)],
+    states={},
+    fallbacks=[],  # `fallback` above is the dispatcher's, after every router (handlers.fallback)
+    exits=(),
+    timeout=None,
+)
+help_router = FLOW.router()

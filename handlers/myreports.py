@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from bot.dispatch import Inbound, Keyword, Reply, Router
+from bot.dispatch import Flow, Inbound, Keyword, Reply, on_click, on_text
 from bot.services import Services
 from handlers.cases.queries import STATUS_TEXT, list_for_reporter
 from handlers.cases.questions import open_questions
@@ -12,18 +12,14 @@ from handlers import vocabulary
 from nlp import CATEGORY_NAMES
 from storage.china_time import local_time
 
-myreports_router = Router("myreports")
-
 SHOWN = 10
 NONE = "您还没有实名提交过举报。匿名举报不保存身份,请回复【查询进度】并发送回执码查看。"
 
 
-@myreports_router.text(Keyword(*vocabulary.MY_REPORTS))
 async def my_reports(msg: Inbound, services: Services) -> Reply:
     return await _list(msg, services)
 
 
-@myreports_router.click("MYREPORTS")
 async def my_reports_click(msg: Inbound, services: Services) -> Reply:
     return await _list(msg, services)
 
@@ -42,3 +38,14 @@ async def _list(msg: Inbound, services: Services) -> Reply:
         lines.append(f"(只显示最近{SHOWN}件)")
     lines.append("查看某一件的进展,请回复【查询进度】加案件编号,例如:查询进度 " + (cases[0].number or ""))
     return Reply.text("\n".join(lines))
+
+
+FLOW = Flow(
+    "myreports",
+    entry_points=[on_text(my_reports, Keyword(*vocabulary.MY_REPORTS)), on_click("MYREPORTS", my_reports_click)],
+    states={},
+    fallbacks=[],
+    exits=(),
+    timeout=None,
+)
+myreports_router = FLOW.router()

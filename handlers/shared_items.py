@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.dispatch import Inbound, Reply, Router, in_state, private_chat
+from bot.dispatch import STATE_TTL, Flow, Inbound, Reply, in_state, on_media, private_chat
 from bot.dispatch.state import ConversationState
 from handlers import report_texts as T
 from handlers.report import MAX_TEXT, Report
-
-shared_router = Router("shared")
 
 LOCATION_NO_REPORT = "收到您的位置。要反映问题请回复【举报】,再发位置就能自动填上是哪个村。"
 LOCATION_KEPT = "收到位置:{place}。会作为反映的地点。说完了请回复【好了】。"
@@ -37,7 +35,6 @@ def _village_of(label: str, registry: Any) -> tuple[str, str]:
     return (found.township, found.village) if found.village else ("", "")
 
 
-@shared_router.register({"location"}, Report, private_chat)
 async def location_in_report(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
     township, village = _village_of(msg.title, registry)
     if not village:
@@ -52,12 +49,10 @@ async def location_in_report(msg: Inbound, state: ConversationState, registry: A
     return Reply.text(LOCATION_KEPT.format(place=place))
 
 
-@shared_router.register({"location"}, in_state(None), private_chat)
 async def location_alone(msg: Inbound) -> Reply:
     return Reply.text(LOCATION_NO_REPORT)
 
 
-@shared_router.register({"link"}, Report.describe, private_chat)
 async def link_in_report(msg: Inbound, state: ConversationState) -> Reply:
     url = str(msg.raw.get("Url") or "")
     parts: list[str] = state.data.get("parts", [])
@@ -68,11 +63,26 @@ async def link_in_report(msg: Inbound, state: ConversationState) -> Reply:
     return Reply.text(LINK_KEPT)
 
 
-@shared_router.register({"link"}, in_state(None), private_chat)
 async def link_alone(msg: Inbound) -> Reply:
     return Reply.text(LINK_NO_REPORT)
 
 
-@shared_router.register({"miniprogrampage"}, private_chat)
 async def card(msg: Inbound) -> Reply:
     return Reply.text(CARD)
+
+
+FLOW = Flow(
+    "shared",
+    entry_points=[  # the report flow's states, kept in place between the answers outside it
+        {Report: [on_media({"location"}, location_in_report, private_chat)]},
+        on_media({"location"}, location_alone, in_state(None), private_chat),
+        {Report.describe: [on_media({"link"}, link_in_report, private_chat)]},
+        on_media({"link"}, link_alone, in_state(None), private_chat),
+        on_media({"miniprogrampage"}, card, private_chat),
+    ],
+    states={},
+    fallbacks=[],
+    exits=(),  # a location or link is never a word: the report flow's own exits apply
+    timeout=STATE_TTL,
+)
+shared_router = FLOW.router()

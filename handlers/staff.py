@@ -13,13 +13,14 @@
 
 Refusals say why (not bound, not in scope, role, status). Replies never name the reporter, nor
 say whether the report was 实名. The commands, their usage and what they do are the table
-COMMANDS at the foot: the help text and docs/STAFF_CHAT.md follow it (a test compares them).
+COMMANDS at the foot: the help text and docs/STAFF_CHAT.md follow it (a test compares them);
+the FLOW table below it routes them.
 """
 from __future__ import annotations
 
 import re
 
-from bot.dispatch import Inbound, Keyword, Regex, Reply, Router, in_state, private_chat
+from bot.dispatch import Flow, Inbound, Keyword, Regex, Reply, in_state, on_text, private_chat
 from bot.dispatch.dispatcher import Sender
 from bot.services import Services
 from handlers.cases import actions
@@ -28,8 +29,6 @@ from handlers.cases.binding import BindingRefused, bind
 from handlers.cases.scope import in_scope
 from storage.china_time import local_time
 from storage.models import EVENT_NAMES, OPEN_STATUSES, STATUS_NAMES, Case, CaseEvent, Role, Staff
-
-staff_router = Router("staff")
 
 COMMAND = re.compile(r"(?si)^\s*(不予受理|受理|转办|反馈|办结|延期)\s*[::]?\s*(QF\d{10})\s*[,,::;;]?\s*(.*)$")
 BIND = re.compile(r"^\s*绑定\s*[::]?\s*(\d{6})\s*$")
@@ -51,7 +50,6 @@ USAGE = {
 }
 
 
-@staff_router.text(private_chat, Regex(BIND.pattern))
 async def bind_account(msg: Inbound, user: Sender, services: Services, match: re.Match[str]) -> Reply:
     try:
         staff = await bind(match.group(1), msg.channel, msg.sender, user.subject, services)
@@ -61,7 +59,6 @@ async def bind_account(msg: Inbound, user: Sender, services: Services, match: re
                       "回复【待办】查看待办案件。")
 
 
-@staff_router.text(private_chat, in_state(None), Keyword("待办", "我的待办", "待办案件"))
 async def todo(user: Sender, services: Services) -> Reply:
     staff = await user.staff()
     if staff is None:
@@ -75,7 +72,6 @@ async def todo(user: Sender, services: Services) -> Reply:
     return Reply.text("待办案件(最紧急的在前):\n" + "\n".join(lines) + more)
 
 
-@staff_router.text(private_chat, in_state(None), Regex(VIEW.pattern))
 async def view(user: Sender, services: Services, match: re.Match[str]) -> Reply:
     staff = await user.staff()
     if staff is None:
@@ -110,7 +106,6 @@ async def case_text(case: Case, staff: Staff, services: Services) -> str:
     return "\n".join(lines)
 
 
-@staff_router.text(private_chat, in_state(None), Regex(COMMAND.pattern))
 async def command(user: Sender, services: Services, match: re.Match[str]) -> Reply:
     verb, number, rest = match.group(1), match.group(2).upper(), match.group(3).strip()
     staff = await user.staff()
@@ -206,3 +201,19 @@ def staff_help() -> str:
     lines += [f"【{usage}】{what}" for _, usage, what in COMMANDS]
     lines.append("只能办理辖区内的案件;回复内容不会显示举报人身份。")
     return "\n".join(lines)
+
+
+FLOW = Flow(
+    "staff",
+    entry_points=[  # the commands work outside a villager's flow only (in_state(None)); 绑定 at any step
+        on_text(bind_account, private_chat, Regex(BIND.pattern)),
+        on_text(todo, private_chat, in_state(None), Keyword("待办", "我的待办", "待办案件")),
+        on_text(view, private_chat, in_state(None), Regex(VIEW.pattern)),
+        on_text(command, private_chat, in_state(None), Regex(COMMAND.pattern)),
+    ],
+    states={},
+    fallbacks=[],
+    exits=(),
+    timeout=None,
+)
+staff_router = FLOW.router()

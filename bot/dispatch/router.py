@@ -80,6 +80,17 @@ def group_chat(msg: Inbound, ctx: dict[str, Any]) -> FilterResult:
     return msg.in_group
 
 
+def event_is(name: str) -> Filter:
+    """An event named `name` (WeChat's Event, compared in lower case)."""
+    want = name.lower()
+    return lambda m, c: m.event == want
+
+
+def click_is(key: str) -> Filter:
+    """A custom-menu click whose EventKey is `key`."""
+    return lambda m, c: m.event == "click" and m.event_key == key
+
+
 def _as_filter(f: Any) -> Filter:
     if isinstance(f, (State,)) or (isinstance(f, type) and issubclass(f, StatesGroup)):
         return in_state(f)
@@ -142,12 +153,11 @@ class Router:
         return self.register(kinds or {"text", "voice", "image", "video", "location", "link", "file"}, *filters)
 
     def event(self, name: str, *filters: Any) -> Callable[[HandlerFn], HandlerFn]:
-        want = name.lower()
-        return self.register({"event"}, lambda m, c: m.event == want, *filters)
+        return self.register({"event"}, event_is(name), *filters)
 
     def click(self, key: str, *filters: Any) -> Callable[[HandlerFn], HandlerFn]:
         """A custom-menu click whose EventKey is `key`."""
-        return self.register({"event"}, lambda m, c: m.event == "click" and m.event_key == key, *filters)
+        return self.register({"event"}, click_is(key), *filters)
 
     def find(self, msg: Inbound, ctx: dict[str, Any]) -> tuple[Handler, dict[str, Any]] | None:
         return next(self.matches(msg, ctx), None)
