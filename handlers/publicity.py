@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.dispatch import ConversationState, Inbound, Keyword, Reply, Router, State, StatesGroup, group_chat, \
-    private_chat
+from bot.dispatch import STATE_TTL, ConversationState, Flow, Inbound, Keyword, Reply, State, StatesGroup, group_chat, \
+    on_text, private_chat
 from bot.dispatch.dispatcher import Sender
 from bot.services import Services
 from handlers.group import ID_OR_PHONE
@@ -31,7 +31,6 @@ from handlers import vocabulary
 from nlp.publication import find_village
 from storage.models import WechatGroup
 
-publicity_router = Router("publicity")
 OUTCOME_QUESTION = re.compile(r"(最近|近期|今年|最新).{0,4}(查处|处理|处分|通报)|查处(了|结果|情况|通报)|典型案例")
 SKIP = ("跳过", "不填", "不想填", "不说")
 def _own_answer(msg: Inbound, ctx: dict[str, Any]) -> bool:
@@ -47,7 +46,6 @@ class PublicityFlow(StatesGroup):
 
 # ---- 小微权力清单 ----
 
-@publicity_router.text(Keyword(*vocabulary.POWERS, prefix=True), private_chat)
 async def power_list(args: str, services: Services) -> Reply:
     listed = await powers.current(services)
     if not args:
@@ -66,7 +64,6 @@ def _question(msg: Inbound, ctx: dict[str, Any]) -> dict[str, Any] | bool:
     return {"power": item} if item else False
 
 
-@publicity_router.text(_question)
 async def power_question(power: powers.Power) -> Reply:
     return Reply.text(powers.answer_text(power))
 
@@ -116,17 +113,14 @@ def _keyword(*words: str) -> Any:
     return check
 
 
-@publicity_router.text(_keyword(*vocabulary.DISCLOSURES), private_chat)
 async def village_affairs(args: str, state: ConversationState, services: Services, registry: Any) -> Reply:
     return await _ask_or_answer("disclosures", args, state, services, registry)
 
 
-@publicity_router.text(_keyword(*vocabulary.ANNOUNCEMENTS), private_chat)
 async def notices(args: str, state: ConversationState, services: Services, registry: Any) -> Reply:
     return await _ask_or_answer("announcements", args, state, services, registry)
 
 
-@publicity_router.text(PublicityFlow.ask_village, private_chat, _own_answer)
 async def village_named(msg: Inbound, state: ConversationState, services: Services, registry: Any) -> Reply:
     choice = find_village(msg.content, registry)
     if choice.ambiguous:
@@ -140,7 +134,6 @@ async def village_named(msg: Inbound, state: ConversationState, services: Servic
 
 # ---- 群众点题 ----
 
-@publicity_router.text(Keyword(*vocabulary.TOPICS), private_chat)
 async def topic_round(state: ConversationState, user: Sender) -> Reply:
     r = await topics.open_round()
     if r is None:
@@ -159,7 +152,6 @@ async def _round(state: ConversationState) -> Any:
     return await TopicRound.get_or_none(id=state.data.get("round", 0))
 
 
-@publicity_router.text(PublicityFlow.pick, private_chat, _own_answer)
 async def topic_picked(msg: Inbound, state: ConversationState) -> Reply:
     r = await _round(state)
     if r is None:
@@ -176,7 +168,6 @@ async def topic_picked(msg: Inbound, state: ConversationState) -> Reply:
     return Reply.text(T.ASK_VOTER_VILLAGE.format(topic=picked.title))
 
 
-@publicity_router.text(PublicityFlow.voter_village, private_chat, _own_answer)
 async def voter_village(msg: Inbound, state: ConversationState, user: Sender, registry: Any) -> Reply:
     township = ""
     if msg.content.strip() not in SKIP:
@@ -203,7 +194,6 @@ def _outcome_question(msg: Inbound, ctx: dict[str, Any]) -> bool:
     return bool(OUTCOME_QUESTION.search(msg.content)) and not ID_OR_PHONE.search(msg.content)
 
 
-@publicity_router.text(group_chat, _outcome_question)
 async def group_outcomes(msg: Inbound, registry: Any) -> Reply:
     group = await WechatGroup.get_or_none(chat_id=msg.chat_id)
     village = registry.villages.get(group.village_id) if group else None  # type: ignore[attr-defined]
@@ -228,3 +218,24 @@ async def group_outcomes(msg: Inbound, registry: Any) -> Reply:
 #   pick            编号 -> voter_village · anything else -> pick
 #   voter_village   村名 / 跳过 -> (none) (vote counted once per round) · unknown -> voter_village
 #   any             取消 -> (none) (handlers.cancel)
+
+
+FLOW = Flow(
+    "publicity",
+    entry_points=[
+        on_text(power_list, Keyword(*vocabulary.POWERS, prefix=True), private_chat),
+        on_text(power_question, _question),  # free text: "低保怎么申请" (private, no flow; or a group)
+        on_text(village_affairs, _keyword(*vocabulary.DISCLOSURES), private_chat),
+        on_text(notices, _keyword(*vocabulary.ANNOUNCEMENTS), private_chat),
+        {PublicityFlow.ask_village: [on_text(village_named, private_chat, _own_answer)]},  # kept before 点题
+        on_text(topic_round, Keyword(*vocabulary.TOPICS), private_chat),
+    ],
+    states={
+        PublicityFlow.pick: [on_text(topic_picked, private_chat, _own_answer)],
+        PublicityFlow.voter_village: [on_text(voter_village, private_chat, _own_answer)],
+    },
+    fallbacks=[on_text(group_outcomes, group_chat, _outcome_question)],  # groups: 最近查处了什么
+    exits=vocabulary.words_of_other_flows(""),  # `_own_answer`: every flow's start word, this one's too
+    timeout=STATE_TTL,
+)
+publicity_router = FLOW.router()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.dispatch import ConversationState, Inbound, Reply, Router, private_chat
+from bot.dispatch import STATE_TTL, ConversationState, Flow, Inbound, Reply, on_text, private_chat
 from bot.services import Services
 from handlers import vocabulary
 from handlers.report_texts import filed as filed_text
@@ -24,8 +24,6 @@ from handlers.subsidies import texts
 from handlers.subsidies.actions import DISPUTE_KINDS, file_dispute, received_answer
 from handlers.subsidy import SubsidyFlow
 from storage.models import SubsidyRecord
-
-dispute_router = Router("subsidy-dispute")
 
 DISPUTE = re.compile(r"^\s*(?:我)?(没收到|未收到|没有收到|金额不对|钱数不对|少了)\s*(?:第)?\s*(\d{1,3})?\s*(?:条|号)?\s*$")
 YES = {"1", "对", "是", "是的", "对的", "没错", "确认"}
@@ -52,7 +50,6 @@ async def _line(record_id: int) -> str:
     return f"{rec.paid_on:%Y-%m-%d} {rec.program} {rec.amount:.2f}元({rec.village.name})"
 
 
-@dispute_router.text(SubsidyFlow.listed, private_chat, _dispute)
 async def dispute(state: ConversationState, dispute: re.Match[str]) -> Reply:
     records: list[int] = state.data.get("records", [])
     no = int(dispute.group(2)) if dispute.group(2) else (1 if len(records) == 1 else 0)
@@ -71,12 +68,10 @@ async def dispute(state: ConversationState, dispute: re.Match[str]) -> Reply:
                                                    line=await _line(records[no - 1])))
 
 
-@dispute_router.text(_dispute, private_chat, lambda m, c: c["state"].current in (None, SubsidyFlow.ask.id))
 async def dispute_without_list() -> Reply:
     return Reply.text(texts.NEED_LOOKUP.format(word="我没收到 编号"))
 
 
-@dispute_router.text(SubsidyFlow.dispute_confirm, private_chat, _not_other_keyword)
 async def confirm(msg: Inbound, state: ConversationState) -> Reply:
     said = _said(msg)
     if said in YES:
@@ -88,7 +83,6 @@ async def confirm(msg: Inbound, state: ConversationState) -> Reply:
     return Reply.text(texts.NOT_UNDERSTOOD_CONFIRM)
 
 
-@dispute_router.text(SubsidyFlow.dispute_identity, private_chat, _not_other_keyword)
 async def identity(msg: Inbound, state: ConversationState) -> Reply:
     said = _said(msg)
     if said not in REAL_NAME | ANONYMOUS:
@@ -97,7 +91,6 @@ async def identity(msg: Inbound, state: ConversationState) -> Reply:
     return Reply.text(texts.ASK_RECEIVED[state.data["dispute_kind"]])
 
 
-@dispute_router.text(SubsidyFlow.dispute_received, private_chat, _not_other_keyword)
 async def received(msg: Inbound, state: ConversationState, services: Services, registry: Any) -> Reply:
     answer = received_answer(msg.content)
     if answer is None:
@@ -112,3 +105,22 @@ async def received(msg: Inbound, state: ConversationState, services: Services, r
     await state.set(SubsidyFlow.listed, disputed=disputed, dispute_no=0, dispute_kind="", dispute_anonymous=False)
     office = registry.commission_name(filed.case.route_to)
     return Reply.text(filed_text(number, filed.receipt, office, anonymous=anonymous))
+
+
+FLOW = Flow(
+    "subsidy-dispute",
+    entry_points=[
+        {SubsidyFlow.listed: [on_text(dispute, private_chat, _dispute)]},  # the list shown: 我没收到 N starts it
+        on_text(dispute_without_list, _dispute, private_chat,
+                lambda m, c: c["state"].current in (None, SubsidyFlow.ask.id)),
+    ],
+    states={
+        SubsidyFlow.dispute_confirm: [on_text(confirm, private_chat, _not_other_keyword)],
+        SubsidyFlow.dispute_identity: [on_text(identity, private_chat, _not_other_keyword)],
+        SubsidyFlow.dispute_received: [on_text(received, private_chat, _not_other_keyword)],
+    },
+    fallbacks=[],
+    exits=vocabulary.words_of_other_flows("subsidy"),  # `_not_other_keyword`: 谁查过我, 举报 … leave it
+    timeout=STATE_TTL,
+)
+dispute_router = FLOW.router()

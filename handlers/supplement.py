@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dispatch import Inbound, Keyword, Reply, Router, State, StatesGroup, private_chat
+from bot.dispatch import STATE_TTL, Flow, Inbound, Keyword, Reply, State, StatesGroup, on_media, on_text, private_chat
 from bot.dispatch.dispatcher import Sender
 from bot.dispatch.state import ConversationState
 from bot.services import Services
@@ -23,8 +23,6 @@ from handlers.cases.numbers import find_case_number, find_receipt
 from handlers.cases.questions import CannotAdd, Question, answer, may_add, open_questions, supplement
 from handlers.cases.queries import find_by_receipt, find_for_reporter
 from storage.models import Case
-
-supplement_router = Router("supplement")
 
 START_WORDS = ("补充", "补充材料", "补充情况", "我要补充", "追加材料")
 # 回执丢了, 我的回执码忘记了怎么办, 找不到回执码了, 没记下回执码…: a short message about a lost receipt
@@ -99,7 +97,6 @@ def _rest(text: str) -> str:
     return text.strip(" ::,,。")
 
 
-@supplement_router.text(Keyword(*START_WORDS, prefix=True), private_chat)
 async def start(msg: Inbound, state: ConversationState, user: Sender, services: Services, args: str) -> Reply:
     found = await _find(args, msg, user, services) if args else None
     if isinstance(found, str):
@@ -113,7 +110,6 @@ async def start(msg: Inbound, state: ConversationState, user: Sender, services: 
     return await _begin_adding(found, _rest(args), msg, state, services)
 
 
-@supplement_router.text(Supplement.which, _own_text)
 async def which(msg: Inbound, state: ConversationState, user: Sender, services: Services) -> Reply:
     found = await _find(msg.content, msg, user, services)
     if isinstance(found, str):
@@ -140,8 +136,6 @@ async def _begin_adding(case: Case, text: str, msg: Inbound, state: Conversation
     return Reply.text(ADDED if text else READY)
 
 
-@supplement_router.text(Supplement.answer, _own_text)
-@supplement_router.text(Supplement.add, _own_text)
 async def written(msg: Inbound, state: ConversationState, services: Services) -> Reply:
     if _plain(msg.content) in DONE_WORDS:
         await state.clear()
@@ -166,7 +160,6 @@ async def written(msg: Inbound, state: ConversationState, services: Services) ->
     return Reply.text(ANSWERED if answering else ADDED)
 
 
-@supplement_router.register(MEDIA_KINDS, Supplement, lambda m, c: not m.content)
 async def media(msg: Inbound, state: ConversationState, services: Services) -> Reply:
     if not msg.media_id or state.current == Supplement.which.id:
         return Reply.text(MEDIA_MISSING if not msg.media_id else ASK_WHICH)
@@ -195,13 +188,11 @@ def _lost_receipt(msg: Inbound, ctx: dict) -> bool:
     return bool(LOST_RE.match(_plain(msg.content)))
 
 
-@supplement_router.text(_lost_receipt, private_chat)
 async def lost(state: ConversationState) -> Reply:
     await state.clear()
     return Reply.text(LOST)
 
 
-@supplement_router.text(Keyword(*FOLLOW_UP_WORDS, prefix=True), private_chat)
 async def follow_up(msg: Inbound, state: ConversationState, args: str) -> Reply:
     """A new report naming the first by its number; nothing tells whether that number exists."""
     from handlers.report import begin
@@ -212,3 +203,22 @@ async def follow_up(msg: Inbound, state: ConversationState, args: str) -> Reply:
     started = await begin(state)
     await state.update(follows=number)
     return Reply.text(FOLLOW_UP_STARTED.format(number=number) + "".join(started.texts))
+
+
+FLOW = Flow(
+    "supplement",
+    entry_points=[on_text(start, Keyword(*START_WORDS, prefix=True), private_chat)],
+    states={
+        Supplement.which: [on_text(which, _own_text)],
+        Supplement.add: [on_text(written, _own_text)],
+        Supplement.answer: [on_text(written, _own_text)],
+        Supplement: [on_media(MEDIA_KINDS, media, lambda m, c: not m.content)],  # a file, in any of its states
+    },
+    fallbacks=[  # tried after the states: 回执丢了 and 续报 QF… answer at any step
+        on_text(lost, _lost_receipt, private_chat),
+        on_text(follow_up, Keyword(*FOLLOW_UP_WORDS, prefix=True), private_chat),
+    ],
+    exits=vocabulary.words_of_other_flows("supplement"),  # `_own_text`: another flow's word is not an answer
+    timeout=STATE_TTL,
+)
+supplement_router = FLOW.router()
