@@ -37,22 +37,24 @@ def extract_place(
 ) -> Place:
     tnames, vnames = registry.township_names, registry.village_names
     group = registry.villages.get(group_village or "")
-    if tnames.keys().isdisjoint(tokens) and vnames.keys().isdisjoint(tokens):
+    named = tnames.keys() & tokens | vnames.keys() & tokens  # found in C; the loop visits only these
+    if not named:
         # No place named (most messages): what the loop below would conclude, without walking the tokens.
         if group:
             return Place(group.township, group.code, False, (), True)
         return Place("", "", True, ())
+    at = [i for i, tok in enumerate(tokens) if tok in named]
     towns: list[str] = []
     village_mentions: list[tuple[str, tuple[str, ...]]] = []
-    for i, tok in enumerate(tokens):
+    for i in at:
+        tok = tokens[i]
         if tok in tnames and not _PASSING.match("".join(tokens[i + 1 : i + 4])):
             for code in tnames[tok]:
                 if code not in towns:
                     towns.append(code)
         if tok in vnames:
             village_mentions.append((tok, vnames[tok]))
-    mentioned = tuple(dict.fromkeys([t for t in tokens if t in tnames or t in vnames]))
-
+    mentioned = tuple(dict.fromkeys([tokens[i] for i in at]))
     ambiguous = False
     for _, candidates in village_mentions:
         chosen = _resolve(candidates, towns, group, registry)
