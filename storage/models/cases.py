@@ -114,7 +114,7 @@ class CaseEvent(Model):
     case = fields.ForeignKeyField("core.Case", related_name="events", on_delete=fields.CASCADE, db_index=True)
     at = fields.DatetimeField(auto_now_add=True, db_index=True)
     actor = fields.CharField(max_length=64)  # "staff:12", "reporter", "system", "worker"
-    kind = fields.CharField(max_length=32)
+    kind = fields.CharField(max_length=32, db_index=True)  # the worklist and the sweep read events by kind
     from_status = fields.CharField(max_length=16, default="")
     to_status = fields.CharField(max_length=16, default="")
     reason = fields.TextField(default="")
