@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.bot.cli.test_demo import REPO, _free_port
+from tests.bot.cli.test_demo import REPO
+from tests.processes import free_port as _free_port
 
 PHONE, ID_NUMBER = "13912345678", "610798195603120010"
 
