@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 
-from bot.dispatch import Inbound, Reply, Router
+from bot.dispatch import Flow, Inbound, Reply, on_text
 from bot.dispatch.state import ConversationState
-
-complaint_router = Router("complaint")
 
 MIN_CHARS = 6
 MIN_CONFIDENCE = 0.6
@@ -46,7 +44,6 @@ def _not_a_tip(msg: Inbound, ctx: dict) -> dict | bool:
     return {"kind": kind} if kind in ("greeting", "thanks", "question") else False
 
 
-@complaint_router.text(_not_a_tip)
 async def answer(kind: str) -> Reply:
     from handlers import report_texts as T
 
@@ -59,7 +56,6 @@ def _pinyin(msg: Inbound, ctx: dict) -> bool:
     return ctx["state"].resting and not msg.in_group and is_pinyin_only(msg.content or "")
 
 
-@complaint_router.text(_pinyin)
 async def pinyin() -> Reply:
     from handlers import report_texts as T
 
@@ -70,8 +66,18 @@ def _complaint(msg: Inbound, ctx: dict) -> bool:
     return ctx["state"].resting and not msg.in_group and looks_like_complaint(msg.content)
 
 
-@complaint_router.text(_complaint)
 async def complaint(msg: Inbound, state: ConversationState) -> Reply:
     from handlers.report import begin, voice_kept
 
     return await begin(state, msg.content, voice_kept(msg))
+
+
+FLOW = Flow(
+    "complaint",
+    entry_points=[on_text(answer, _not_a_tip), on_text(pinyin, _pinyin), on_text(complaint, _complaint)],
+    states={},  # a complaint goes on in the report flow's describe (handlers.report)
+    fallbacks=[],
+    exits=(),
+    timeout=None,
+)
+complaint_router = FLOW.router()

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.dispatch import Inbound, Keyword, Reply, Router, SkipHandler, State, StatesGroup, private_chat
+from bot.dispatch import STATE_TTL, Flow, Inbound, Keyword, Reply, SkipHandler, State, StatesGroup, on_text, \
+    private_chat
 from bot.dispatch.dispatcher import Sender
 from bot.dispatch.state import ConversationState
 from bot.services import Services
@@ -24,9 +25,6 @@ from handlers.cases.queries import find_for_reporter, list_for_reporter, rate
 from handlers.cases.transitions import IllegalTransition
 from handlers import vocabulary
 from storage.models import Case, Status
-
-rating_router = Router("rating")
-notice_router = Router("rating-notice")  # answers to a notice's question: tried before the flows
 
 ASK = "请回复数字评价办理结果:\n1 满意\n2 不满意"
 ASK_REASON = "请简单说说哪里不满意(会转给复查的单位)。不想说请回复【跳过】。"
@@ -66,7 +64,6 @@ def _reads_like_an_answer(msg: Inbound, ctx: dict[str, Any]) -> dict[str, Any] |
     return {"said": said}
 
 
-@notice_router.text(private_chat, _reads_like_an_answer)
 async def notice_answer(state: ConversationState, user: Sender, services: Services, said: str) -> Reply:
     """The 办结 notice asked "满意请回复1": its answer, unless a flow asked something since (a flow that only
     shows its result, like the 查补贴 list, asked nothing)."""
@@ -107,7 +104,6 @@ async def _verdict_on(state: ConversationState, case: Case, verdict: str, servic
     return Reply.text(f"案件 {case.number}\n" + await offer(state, case.id))
 
 
-@rating_router.text(Rating.pick)
 async def pick(msg: Inbound, state: ConversationState, services: Services) -> Reply:
     ids: list[int] = state.data["cases"]
     said = msg.normalised
@@ -117,7 +113,6 @@ async def pick(msg: Inbound, state: ConversationState, services: Services) -> Re
     return await _verdict_on(state, case, state.data.get("verdict", ""), services)
 
 
-@rating_router.text(Rating.choose)
 async def choose(msg: Inbound, state: ConversationState, services: Services) -> Reply:
     said = msg.content.strip().strip("。.!!")
     case_id = int(state.data["case_id"])
@@ -129,14 +124,12 @@ async def choose(msg: Inbound, state: ConversationState, services: Services) -> 
     return Reply.text(ASK)
 
 
-@rating_router.text(Rating.reason)
 async def reason(msg: Inbound, state: ConversationState, services: Services) -> Reply:
     said = msg.content.strip()
     why = "" if said in SKIP else said[:MAX_REASON]
     return await _rate(state, int(state.data["case_id"]), False, why, services)
 
 
-@rating_router.text(Keyword(*SATISFIED - {"1"}, *UNSATISFIED - {"2"}), lambda m, c: c["state"].current is None)
 async def rate_typed(msg: Inbound, state: ConversationState, services: Services, keyword: str) -> Reply:
     resolved = [c for c in await list_for_reporter(msg.channel, msg.sender, services) if c.status == Status.RESOLVED]
     if not resolved:
@@ -146,7 +139,6 @@ async def rate_typed(msg: Inbound, state: ConversationState, services: Services,
     return await _verdict_on(state, resolved[0], _verdict(keyword), services)
 
 
-@rating_router.text(Keyword(*vocabulary.RATING, prefix=True))
 async def rate_number(msg: Inbound, state: ConversationState, services: Services, args: str) -> Reply:
     number = find_case_number(args)
     case = await find_for_reporter(number, msg.channel, msg.sender, services) if number else None
@@ -171,3 +163,28 @@ async def _rate(state: ConversationState, case_id: int, satisfied: bool, why: st
     if not keep_flow:
         await state.clear()
     return Reply.text(THANKS if satisfied else REOPENED)
+
+
+NOTICE_FLOW = Flow(
+    "rating-notice",
+    entry_points=[on_text(notice_answer, private_chat, _reads_like_an_answer)],  # tried before the flows
+    states={},
+    fallbacks=[],
+    exits=(),
+    timeout=None,
+)
+FLOW = Flow(
+    "rating",
+    entry_points=[
+        {Rating.pick: [on_text(pick)], Rating.choose: [on_text(choose)], Rating.reason: [on_text(reason)]},  # first
+        on_text(rate_typed, Keyword(*SATISFIED - {"1"}, *UNSATISFIED - {"2"}), lambda m, c: c["state"].current is None),
+        on_text(rate_number, Keyword(*vocabulary.RATING, prefix=True)),
+    ],
+    states={},
+    fallbacks=[],
+    exits=(vocabulary.CANCEL + vocabulary.HELP + vocabulary.SUBSIDY + vocabulary.WHO_LOOKED + vocabulary.POWERS
+           + vocabulary.DISCLOSURES + vocabulary.ANNOUNCEMENTS + vocabulary.TOPICS + vocabulary.FOLLOWUP),
+    timeout=STATE_TTL,
+)
+notice_router = NOTICE_FLOW.router()
+rating_router = FLOW.router()

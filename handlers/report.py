@@ -27,7 +27,8 @@ import re
 import uuid
 from typing import Any
 
-from bot.dispatch import Inbound, Keyword, Reply, Router, State, StatesGroup, in_state, private_chat
+from bot.dispatch import STATE_TTL, Flow, Inbound, Keyword, Reply, State, StatesGroup, in_state, on_click, on_media, \
+    on_text, private_chat
 from bot.dispatch.dispatcher import Sender
 from bot.dispatch.state import ConversationState
 from bot.services import Services
@@ -38,8 +39,6 @@ from handlers.follow import scanned_village
 from handlers.report_filing import clear_after_commit
 from handlers import vocabulary
 from nlp.text import is_pinyin_only, visible_length
-
-report_router = Router("report")
 
 MAX_TEXT = 3000  # characters of description kept
 MAX_MEDIA = 9
@@ -84,12 +83,10 @@ async def begin(state: ConversationState, first_text: str = "", media: list[dict
     return Reply.text(T.STARTED_WITH_TEXT if first_text else T.START)
 
 
-@report_router.text(Keyword(*START_WORDS))
 async def start(state: ConversationState) -> Reply:
     return await begin(state)
 
 
-@report_router.click("REPORT")
 async def start_click(state: ConversationState) -> Reply:
     return await begin(state)
 
@@ -98,7 +95,6 @@ MEDIA_KINDS = {"image", "voice", "video"}  # a video (or short video) is evidenc
 KEPT = {"image": T.PHOTO_KEPT, "voice": T.VOICE_UNRECOGNISED, "video": T.VIDEO_KEPT}
 
 
-@report_router.register(MEDIA_KINDS, Report, lambda m, c: not m.content)
 async def media(msg: Inbound, state: ConversationState) -> Reply:
     kept = state.data.get("media", [])
     if not msg.media_id:
@@ -111,7 +107,6 @@ async def media(msg: Inbound, state: ConversationState) -> Reply:
     return Reply.text(KEPT[msg.kind])
 
 
-@report_router.register(MEDIA_KINDS, in_state(None), private_chat, lambda m, c: not m.content)
 async def media_first(msg: Inbound, state: ConversationState) -> Reply:
     """A photo, a video (or an unrecognised voice) sent before any words: it starts a report."""
     if not msg.media_id:
@@ -120,9 +115,11 @@ async def media_first(msg: Inbound, state: ConversationState) -> Reply:
     return Reply.text(T.VOICE_FIRST if msg.kind == "voice" else T.MEDIA_FIRST)
 
 
-# another flow's word typed alone (SPEC: they always work) is never swallowed as part of a description
-@report_router.text(Report.describe, lambda m, c: not vocabulary.another_flows_word(plain(m.content), "report",
-                                                                                    prefix=False))
+def _not_another_flow(msg: Inbound, ctx: dict[str, Any]) -> bool:
+    """Another flow's word typed alone (SPEC: they always work) is never swallowed as part of a description."""
+    return not vocabulary.another_flows_word(plain(msg.content), "report", prefix=False)
+
+
 async def describe(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any) -> Reply:
     parts: list[str] = state.data.get("parts", [])
     if plain(msg.content) in DONE_WORDS:
@@ -185,7 +182,6 @@ async def _refer(state: ConversationState, data: dict[str, Any], channel: str, s
     return Reply.text(T.REFERRAL)
 
 
-@report_router.text(Report.place)
 async def place(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
     from nlp import analyze
 
@@ -203,7 +199,6 @@ async def place(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
     return Reply.text(T.confirm(state.data, registry.place_label(township, village)))
 
 
-@report_router.text(Report.confirm)
 async def confirm(msg: Inbound, state: ConversationState, registry: Any, cipher: Any) -> Reply:
     said = plain(msg.content)
     if said in YES:
@@ -225,7 +220,6 @@ async def confirm(msg: Inbound, state: ConversationState, registry: Any, cipher:
                       T.confirm(data, registry.place_label(data.get("township", ""), data.get("village", ""))))
 
 
-@report_router.text(Report.category)
 async def category(msg: Inbound, state: ConversationState, registry: Any) -> Reply:
     said = plain(msg.content)
     if not said.isdigit() or not 1 <= int(said) <= len(T.CATEGORY_CHOICES):
@@ -256,3 +250,24 @@ def warm_up(app: Any, services: Services) -> None:
             logging.getLogger("qingfeng.report").info("registry not preloaded: %s", type(exc).__name__)
 
     app.on_startup.append(load)
+
+
+FLOW = Flow(
+    "report",
+    entry_points=[  # also started by free text (handlers.complaint_detect) and 续报 (handlers.supplement)
+        on_text(start, Keyword(*START_WORDS)),
+        on_click("REPORT", start_click),
+        {Report: [on_media(MEDIA_KINDS, media, lambda m, c: not m.content)]},  # a file, at any step
+        on_media(MEDIA_KINDS, media_first, in_state(None), private_chat, lambda m, c: not m.content),
+    ],
+    states={  # questions, identity, name, phone: handlers.report_details
+        Report.describe: [on_text(describe, _not_another_flow)],
+        Report.place: [on_text(place)],
+        Report.confirm: [on_text(confirm)],
+        Report.category: [on_text(category)],
+    },
+    fallbacks=[],
+    exits=(vocabulary.CANCEL + vocabulary.HELP + vocabulary.SUBSIDY + vocabulary.WHO_LOOKED + vocabulary.POWERS + vocabulary.DISCLOSURES + vocabulary.ANNOUNCEMENTS + vocabulary.TOPICS),  # taken by the routers tried before this one
+    timeout=STATE_TTL,
+)
+report_router = FLOW.router()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.dispatch import Inbound, Reply, Router
+from bot.dispatch import STATE_TTL, Flow, Inbound, Reply, on_text
 from bot.dispatch.dispatcher import Sender
 from bot.dispatch.state import ConversationState
 from bot.services import Services
@@ -22,8 +22,6 @@ from handlers.follow import forget_village
 from handlers.report import Report, plain
 from handlers.report_filing import clear_after_commit, draft_from, file_with_media
 from nlp.categories import CATEGORY_QUESTIONS, MAX_ANSWER
-
-details_router = Router("report_details")
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}\d{7,8})$")
 NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z·・• ]{2,20}$")  # Han or Latin letters; 买买提·艾力 keeps its dot
@@ -44,7 +42,6 @@ async def confirmed(state: ConversationState) -> Reply:
     return Reply.text(T.ask_question(questions, 0))
 
 
-@details_router.text(Report.questions, _not_another_flow)
 async def answer(msg: Inbound, state: ConversationState) -> Reply:
     questions = CATEGORY_QUESTIONS.get(state.data.get("category", ""), ())
     index = int(state.data.get("question", 0))
@@ -59,7 +56,6 @@ async def answer(msg: Inbound, state: ConversationState) -> Reply:
     return Reply.text(T.ASK_IDENTITY)
 
 
-@details_router.text(Report.identity)
 async def identity(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any) -> Reply:
     said = plain(msg.content)
     if said in ("1", "实名"):
@@ -70,7 +66,6 @@ async def identity(msg: Inbound, state: ConversationState, user: Sender, service
     return Reply.text(T.NOT_UNDERSTOOD_IDENTITY)
 
 
-@details_router.text(Report.name)
 async def name(msg: Inbound, state: ConversationState) -> Reply:
     said = re.sub(r"\s+", " ", msg.content).strip().removeprefix("我叫").removeprefix("姓名")
     if plain(said) in SKIP:
@@ -82,7 +77,6 @@ async def name(msg: Inbound, state: ConversationState) -> Reply:
     return Reply.text(T.ASK_PHONE)
 
 
-@details_router.text(Report.phone)
 async def phone(msg: Inbound, state: ConversationState, user: Sender, services: Services, registry: Any) -> Reply:
     said = plain(msg.content).replace("-", "").removeprefix("+86")
     if said in SKIP:
@@ -109,3 +103,19 @@ async def _file(msg: Inbound, state: ConversationState, user: Sender, services: 
                                 draft_id=draft.draft_id)
     await clear_after_commit(state, forget_village(user, services))  # the scanned village served this report
     return reply
+
+
+FLOW = Flow(
+    "report_details",
+    entry_points=[],  # entered from handlers.report's confirm (1 对): `confirmed`
+    states={
+        Report.questions: [on_text(answer, _not_another_flow)],
+        Report.identity: [on_text(identity)],
+        Report.name: [on_text(name)],
+        Report.phone: [on_text(phone)],
+    },
+    fallbacks=[],
+    exits=(vocabulary.CANCEL + vocabulary.HELP + vocabulary.SUBSIDY + vocabulary.WHO_LOOKED + vocabulary.POWERS + vocabulary.DISCLOSURES + vocabulary.ANNOUNCEMENTS + vocabulary.TOPICS),  # taken by the routers tried before this one
+    timeout=STATE_TTL,
+)
+details_router = FLOW.router()

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.dispatch import ConversationState, Inbound, Keyword, Reply, Router, State, StatesGroup, private_chat
+from bot.dispatch import STATE_TTL, ConversationState, Flow, Inbound, Keyword, Reply, State, StatesGroup, on_click, \
+    on_text, private_chat
 from bot.dispatch.dispatcher import Sender
 from bot.services import Services
 from handlers.cases.numbers import CASE_NUMBER_RE, RECEIPT_RE
@@ -32,8 +33,6 @@ from handlers.subsidies.actions import subscribe, unsubscribe
 from handlers.subsidies.lookup import Outcome, lookup, lookups_by
 from handlers import vocabulary
 from nlp.idcard import check_id, extract_name, find_id_number, looks_like_id_attempt
-
-subsidy_router = Router("subsidy")
 
 SEAL_AAD = "subsidy-flow"
 NOT_NAMES = frozenset({"好的", "谢谢", "你好", "您好", "什么", "怎么", "为什么", "不知道", "知道了", "是的", "没有", "可以",
@@ -53,7 +52,6 @@ def _not_other_keyword(msg: Inbound, ctx: dict[str, Any]) -> bool:
     return not vocabulary.another_flows_word(msg.content, "subsidy")
 
 
-@subsidy_router.text(Keyword(*vocabulary.SUBSIDY, prefix=True), private_chat)
 async def start(msg: Inbound, state: ConversationState, user: Sender, services: Services, args: str) -> Reply:
     await state.clear()
     await state.set(SubsidyFlow.ask, id_enc="", name_enc="")
@@ -62,7 +60,6 @@ async def start(msg: Inbound, state: ConversationState, user: Sender, services: 
     return Reply.text(texts.START)
 
 
-@subsidy_router.click("SUBSIDY")
 async def start_click(state: ConversationState) -> Reply:
     """The menu's 查补贴 (qingfeng menu create)."""
     await state.clear()
@@ -70,14 +67,12 @@ async def start_click(state: ConversationState) -> Reply:
     return Reply.text(texts.START)
 
 
-@subsidy_router.text(Keyword(*vocabulary.WHO_LOOKED), private_chat)
 async def who_looked(state: ConversationState, registry: Any) -> Reply:
     if not state.is_in(SubsidyFlow) or not state.data.get("id_hash"):
         return Reply.text(texts.NEED_LOOKUP.format(word="谁查过我"))
     return Reply.text(texts.lookups_text(await lookups_by(state.data["id_hash"], registry)))
 
 
-@subsidy_router.text(Keyword("订阅", "订阅提醒"), private_chat)
 async def subscribe_new(state: ConversationState, user: Sender, services: Services) -> Reply:
     data = state.data
     if not state.is_in(SubsidyFlow) or not data.get("id_hash"):
@@ -87,7 +82,6 @@ async def subscribe_new(state: ConversationState, user: Sender, services: Servic
     return Reply.text(texts.SUBSCRIBED if created else texts.ALREADY_SUBSCRIBED)
 
 
-@subsidy_router.text(Keyword("取消订阅", "退订"), private_chat)
 async def unsubscribe_all(user: Sender, services: Services) -> Reply:
     # every key's subject: subscriptions made before a new key was put first still go
     subjects = services.cipher.all_subject_hashes(user.channel, user.openid)
@@ -105,7 +99,6 @@ def _collecting(msg: Inbound, ctx: dict[str, Any]) -> bool:
     return bool(re.search(r"[0-9０-９]", msg.content))
 
 
-@subsidy_router.text(SubsidyFlow, private_chat, _not_other_keyword, _collecting)
 async def collect(msg: Inbound, state: ConversationState, user: Sender, services: Services) -> Reply:
     """An ID, a name, or both: look up as soon as both are known."""
     return await _collect(msg.content, msg.channel, state, user, services)
@@ -149,3 +142,22 @@ async def _collect(text: str, channel: str, state: ConversationState, user: Send
         await state.clear()
         await state.set(SubsidyFlow.ask, id_enc="", name_enc="")
     return Reply.text(result.message())
+
+
+FLOW = Flow(
+    "subsidy",
+    entry_points=[
+        on_text(start, Keyword(*vocabulary.SUBSIDY, prefix=True), private_chat),
+        on_click("SUBSIDY", start_click),
+        on_text(who_looked, Keyword(*vocabulary.WHO_LOOKED), private_chat),
+        on_text(subscribe_new, Keyword("订阅", "订阅提醒"), private_chat),
+        on_text(unsubscribe_all, Keyword("取消订阅", "退订"), private_chat),
+    ],
+    states={  # the dispute's steps are SubsidyFlow's too: handlers.subsidy_dispute, tried before this router
+        SubsidyFlow: [on_text(collect, private_chat, _not_other_keyword, _collecting)],
+    },
+    fallbacks=[],
+    exits=vocabulary.words_of_other_flows("subsidy"),  # `_not_other_keyword`
+    timeout=STATE_TTL,
+)
+subsidy_router = FLOW.router()
