@@ -2,7 +2,7 @@
 
 WeChat allows 3 top buttons of up to 4 Chinese characters and 5 sub-buttons each. The four entries
 villagers need (举报, 查询进度, 查补贴, 帮助) fit as 举报 · 查询 ▸ (查询进度, 我的举报, 查补贴) · 帮助. Every
-`key` is a click that a handler answers (`Router.click`): REPORT handlers.report, PROGRESS
+`key` is a click that a flow's table answers (`on_click` in its FLOW): REPORT handlers.report, PROGRESS
 handlers.followup, MYREPORTS handlers.myreports, SUBSIDY handlers.subsidy, HELP handlers.help.
 """
 from __future__ import annotations
