@@ -120,7 +120,7 @@ FLOW = Flow(
     entry_points=[on_text(start, Keyword(*vocabulary.FOLLOWUP, prefix=True)), on_click("PROGRESS", start_click)],
     states={Followup.ask: [on_text(asked)]},
     fallbacks=[on_text(bare, _bare_reference)],  # a bare QF…/receipt, outside any flow
-    exits=vocabulary.CANCEL + vocabulary.HELP,  # taken by the routers tried before this one
+    exits=vocabulary.ANY_STEP,
     timeout=STATE_TTL,
 )
 followup_router = FLOW.router()

@@ -182,8 +182,7 @@ FLOW = Flow(
     ],
     states={},
     fallbacks=[],
-    exits=(vocabulary.CANCEL + vocabulary.HELP + vocabulary.SUBSIDY + vocabulary.WHO_LOOKED + vocabulary.POWERS
-           + vocabulary.DISCLOSURES + vocabulary.ANNOUNCEMENTS + vocabulary.TOPICS + vocabulary.FOLLOWUP),
+    exits=vocabulary.ANY_STEP + vocabulary.FOLLOWUP,  # 查询进度's router is tried before this one
     timeout=STATE_TTL,
 )
 notice_router = NOTICE_FLOW.router()

@@ -267,7 +267,7 @@ FLOW = Flow(
         Report.category: [on_text(category)],
     },
     fallbacks=[],
-    exits=(vocabulary.CANCEL + vocabulary.HELP + vocabulary.SUBSIDY + vocabulary.WHO_LOOKED + vocabulary.POWERS + vocabulary.DISCLOSURES + vocabulary.ANNOUNCEMENTS + vocabulary.TOPICS),  # taken by the routers tried before this one
+    exits=vocabulary.ANY_STEP,
     timeout=STATE_TTL,
 )
 report_router = FLOW.router()

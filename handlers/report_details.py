@@ -115,7 +115,7 @@ FLOW = Flow(
         Report.phone: [on_text(phone)],
     },
     fallbacks=[],
-    exits=(vocabulary.CANCEL + vocabulary.HELP + vocabulary.SUBSIDY + vocabulary.WHO_LOOKED + vocabulary.POWERS + vocabulary.DISCLOSURES + vocabulary.ANNOUNCEMENTS + vocabulary.TOPICS),  # taken by the routers tried before this one
+    exits=vocabulary.ANY_STEP,
     timeout=STATE_TTL,
 )
 details_router = FLOW.router()
