@@ -19,8 +19,8 @@ DISCLOSURES = ("村务公开", "财务公开", "三资公开", "查村务公开"
 ANNOUNCEMENTS = ("公示", "看公示", "公示公告", "查公示")
 TOPICS = ("点题", "群众点题", "我要点题")
 
-# Words that work at any step of every flow: their routers (cancel, publicity, help, subsidy) are tried before the flows'
-# states (handlers.routers()); a flow's FLOW table names them among its exits.
+# Words that work at any step of every flow: their routers (cancel, publicity, help, subsidy) are tried before
+# the flows' states (handlers.routers()); a flow's FLOW table names them among its exits.
 ANY_STEP = CANCEL + HELP + SUBSIDY + WHO_LOOKED + POWERS + DISCLOSURES + ANNOUNCEMENTS + TOPICS
 
 FLOWS: dict[str, tuple[str, ...]] = {
