@@ -21,7 +21,7 @@ import asyncio
 import itertools
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, NamedTuple, Protocol
 
 from redis.exceptions import RedisError
@@ -100,7 +100,6 @@ class Turn:
     user: Sender | None = None
     hold_lock: bool = False  # set by Conversation: the lock is ours and Leases releases it at the end
     store_reply: bool = False  # set by Dedup: Leases stores the sealed reply for WeChat's retries
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 Next = Callable[[Inbound, Turn], Awaitable[Reply | None]]
