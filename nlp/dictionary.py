@@ -13,6 +13,7 @@ from typing import Iterable
 
 import jieba
 
+from nlp import segment
 from nlp.keywords import Keyword
 from nlp.registry import RegistryIndex
 
@@ -71,8 +72,13 @@ class Segmenter:
     def places(self) -> frozenset[str]:
         return self._places
 
+    @property
+    def tokenizer(self) -> jieba.Tokenizer:
+        """The private jieba tokenizer (its `cut(text, HMM=False)` is what `cut` reproduces)."""
+        return self._tk
+
     def cut(self, text: str) -> list[str]:
-        return list(self._tk.cut(text, HMM=False))
+        return segment.cut(text, self._tk.FREQ, self._tk.total)  # = list(self._tk.cut(text, HMM=False))
 
     def add_words(self, words: Iterable[str], freq: int = KEYWORD_FREQ) -> None:
         for w in words:
