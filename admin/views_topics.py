@@ -19,7 +19,7 @@ from storage.models import Township
 from storage.models.publication import RoundStatus, TopicRound
 
 routes = web.RouteTableDef()
-STATUS_NAMES = {"draft": "未开始", "open": "投票中", "closed": "已截止"}
+TOPIC_STATUS_NAMES = {"draft": "未开始", "open": "投票中", "closed": "已截止"}
 
 
 async def _page(request: web.Request, **ctx: Any) -> web.Response:
@@ -37,7 +37,7 @@ async def _page(request: web.Request, **ctx: Any) -> web.Response:
         results = await T.by_township(current, town)
         totals = await T.tally(current, township=town)
     base = {"rounds": rounds, "current": current, "items": items, "results": results, "totals": totals,
-            "towns": {t.code: t.name for t in await Township.all()}, "status_names": STATUS_NAMES,
+            "towns": {t.code: t.name for t in await Township.all()}, "status_names": TOPIC_STATUS_NAMES,
             "error": "", "today": date.today()}
     base.update(ctx)
     return render(request, "topics.html", base, status=400 if base["error"] else 200)

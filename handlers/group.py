@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from bot.dispatch import Flow, Inbound, Reply, group_chat, on_message
+from handlers import vocabulary
 from handlers.complaint_detect import looks_like_complaint
 from handlers.help import GROUP_HELP_TEXT
 from storage.models import WechatGroup
@@ -24,8 +25,8 @@ PRIVACY = ("为保护您的隐私,请不要在群里发身份证号、手机号�
 INVITE = "这件事涉及个人信息,请私聊本公众号办理(回复【举报】【查补贴】或【查询进度】),群里不处理。"
 REPORT_IN_GROUP = ("反映问题请私聊本公众号,回复【举报】,可以匿名。群里说的不会被登记,"
                    "为保护您自己,请不要在群里说具体的人和事。")
-PRIVATE_WORDS = ("举报", "查补贴", "查询进度", "查进度", "我的举报", "反映问题", "评价")
-HELP_WORDS = ("帮助", "菜单", "help", "?", "?", "怎么用")
+# The private flows' start words (handlers/vocabulary.py) get the invitation; the help words the group's help.
+PRIVATE_WORDS = vocabulary.REPORT + vocabulary.SUBSIDY + vocabulary.FOLLOWUP + vocabulary.MY_REPORTS + vocabulary.RATING
 DEADLINES = "{deadlines}"  # filled from the county's settings (handlers.cases.deadlines): they can change
 
 FAQ: list[tuple[re.Pattern[str], str]] = [
@@ -91,7 +92,7 @@ async def in_group(msg: Inbound, registry: Any) -> Reply:
     compact = re.sub(r"[\s-]", "", text)
     if ID_OR_PHONE.search(compact):
         return Reply.text(PRIVACY)
-    if compact.lower() in HELP_WORDS:
+    if compact.lower() in vocabulary.HELP:
         return Reply.text(GROUP_HELP_TEXT)
     if compact in PRIVATE_WORDS:
         return Reply.text(INVITE)

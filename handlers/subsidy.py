@@ -69,7 +69,7 @@ async def start_click(state: ConversationState) -> Reply:
 
 async def who_looked(state: ConversationState, registry: Any) -> Reply:
     if not state.is_in(SubsidyFlow) or not state.data.get("id_hash"):
-        return Reply.text(texts.NEED_LOOKUP.format(word="谁查过我"))
+        return Reply.text(texts.NEED_LOOKUP.format(word=vocabulary.WHO_LOOKED[0]))
     return Reply.text(texts.lookups_text(await lookups_by(state.data["id_hash"], registry)))
 
 

@@ -1,6 +1,6 @@
 """Rotating the keys of the comparison tables, so rules still join after an HMAC rotation.
 
-Runs after the subsidy rotator (ROTATOR_MODULES order). Reference rows (deaths,
+Runs after the subsidy rotator (key_rotation.ROTATORS order). Reference rows (deaths,
 officials, relatives, registrations) are opened and re-hashed under the current
 HMAC key, and re-sealed under the current data key. Findings keep no sealed ID,
 so their id_hash is mapped old -> new through every ID we can open (reference
@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from storage.crypto import PersonalDataCipher
-from storage.key_rotation import Progress, rotator
+from storage.key_rotation import Progress
 from storage.models import SubsidyRecord
 from storage.models.compare import (DeathRecord, Finding, Official, Registration, Relative,
                                     finding_fingerprint)
@@ -74,7 +74,6 @@ async def _subsidy_remap(cipher: PersonalDataCipher, wanted: set[str], remap: di
                 wanted -= hit
 
 
-@rotator("compare")
 async def rotate_compare(cipher: PersonalDataCipher, progress: Progress | None = None) -> dict[str, int]:
     remap: dict[str, str] = {}
     counts = {name: await _rehash_people(model, cipher, remap)

@@ -21,7 +21,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from storage.crypto import PersonalDataCipher
-from storage.key_rotation import Progress, rotator
+from storage.key_rotation import Progress
 from storage.models import Attachment, Case, OutboxMessage, ReporterIdentity, Staff, StaffBinding
 from storage.models.subsidy_watch import SubsidySubscription
 from storage.sql import is_postgres
@@ -142,7 +142,6 @@ async def _attachments() -> Any:
         last = rows[-1].id
 
 
-@rotator("core")
 async def rotate_core(cipher: PersonalDataCipher, progress: Progress | None = None) -> dict[str, int]:
     """The rows; the attachment files follow in `key_rotation.rotate_all`, which is told where they are."""
     return {name: await rotate_table(name, cipher, progress) for name in TABLES if name != SUBSCRIPTIONS}

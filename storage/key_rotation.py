@@ -6,8 +6,8 @@ Lookups use every key of the ring meanwhile, so nothing is unreachable
 halfway. Each rotator is idempotent and commits in chunks: a stopped run is
 simply run again.
 
-An area adds its rotator by naming its module in ROTATOR_MODULES; the module
-registers `async def fn(cipher, progress) -> dict[str, int]` with `@rotator("name")`.
+An area adds its rotator as one row of ROTATORS: its name, its module and its
+`async def fn(cipher, progress) -> dict[str, int]` (importing a module registers nothing).
 """
 from __future__ import annotations
 
@@ -21,21 +21,17 @@ from storage.sql import placeholders  # noqa: F401  (rotators import it from her
 Progress = Callable[[str, int], None]
 Rotator = Callable[[PersonalDataCipher, Progress | None], Awaitable[dict[str, int]]]
 
-ROTATOR_MODULES = [
-    "storage.subsidy_keys",
-    "storage.compare_keys",  # after subsidies: it maps findings through the re-hashed records
-    "storage.operator_keys",
-    "storage.core_keys",  # identities, bindings, TOTP secrets, outbox, subscriptions, attachment files
+# (name, module, function), run in this order
+ROTATORS: list[tuple[str, str, str]] = [
+    ("subsidies", "storage.subsidy_keys", "rotate_subsidies"),
+    ("compare", "storage.compare_keys", "rotate_compare"),  # after subsidies: it maps findings through the re-hashed records
+    ("operator", "storage.operator_keys", "rotate_operator"),
+    ("core", "storage.core_keys", "rotate_core"),  # identities, bindings, TOTP secrets, outbox, subscriptions, attachment files
 ]
-ROTATORS: dict[str, Rotator] = {}
 
 
-def rotator(name: str) -> Callable[[Rotator], Rotator]:
-    def deco(fn: Rotator) -> Rotator:
-        ROTATORS[name] = fn
-        return fn
-
-    return deco
+def rotator_functions() -> dict[str, Rotator]:
+    return {name: getattr(importlib.import_module(module), fn) for name, module, fn in ROTATORS}
 
 
 async def rotate_all(cipher: PersonalDataCipher, progress: Progress | None = None, *,
@@ -43,8 +39,6 @@ async def rotate_all(cipher: PersonalDataCipher, progress: Progress | None = Non
     """Every area's rows, then the attachment files under `var_dir` (the caller's settings say where)."""
     from storage.core_keys import rotate_attachments
 
-    for module in ROTATOR_MODULES:
-        importlib.import_module(module)
-    results = {name: await fn(cipher, progress) for name, fn in ROTATORS.items()}
+    results = {name: await fn(cipher, progress) for name, fn in rotator_functions().items()}
     results["core"]["attachment files"] = await rotate_attachments(cipher, var_dir, progress)
     return results

@@ -8,7 +8,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from storage.crypto import PersonalDataCipher
-from storage.key_rotation import Progress, rotator
+from storage.key_rotation import Progress
 from storage.models import WechatGroup
 from storage.models.operator import GroupRobot
 
@@ -18,7 +18,6 @@ def robot_aad(chat_id: str) -> str:
     return f"group-robot:{chat_id}"
 
 
-@rotator("operator")
 async def rotate_operator(cipher: PersonalDataCipher, progress: Progress | None = None) -> dict[str, int]:
     resealed = sealed_legacy = 0
     async with in_transaction() as conn:

@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from storage.crypto import PersonalDataCipher
-from storage.key_rotation import Progress, placeholders, rotator
+from storage.key_rotation import Progress, placeholders
 from storage.core_keys import SUBSCRIPTIONS, rotate_table
 from storage.models import SubsidyRecord
 from storage.subsidy_crypto import fingerprint, id_hash, name_hash
@@ -26,7 +26,6 @@ log = logging.getLogger("qingfeng.subsidies.keys")
 CHUNK = 2000
 
 
-@rotator("subsidies")
 async def rotate_subsidies(cipher: PersonalDataCipher, progress: Progress | None = None) -> dict[str, int]:
     counts = {"records": 0, "records_changed": 0, "lookups_changed": 0, "subscriptions_changed": 0}
     last = 0
