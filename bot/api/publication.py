@@ -294,8 +294,7 @@ async def topic_vote(call: Call, id: str, body: VoteIn) -> VoteOut:
     township = ""
     if body.village:
         township = (await _village(call, body.village)).township  # type: ignore[attr-defined]
-    subject = call.services.cipher.subject_hash(CHANNEL, call.me.openid)
-    result = await vote(topic.round, topic.id, subject, township=township, channel=CHANNEL)
+    result = await vote(topic.round, topic.id, call.account, township=township, channel=CHANNEL)
     if result is VoteOutcome.ALREADY:
         raise fail("already_voted")
     if result is VoteOutcome.CLOSED:

@@ -12,14 +12,13 @@ rest is handlers.cases.filing.file_report, as in the chat (channel "miniapp").
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 
 from pydantic import BaseModel, Field
 
 from bot.api.errors import fail
-from bot.api.routing import ApiRoutes, Call, In
+from bot.api.routing import ApiRoutes, Call, In, token_hash
 from bot.api.session import CHANNEL
 from bot.api.views import PublicCase, public_case
 from nlp.text import visible_length
@@ -141,7 +140,7 @@ async def _similar_offer(call: Call, text: str, category: str, village: str) -> 
     if not similar:
         return None
     token = secrets.token_urlsafe(24)
-    key = keys.api_similar(hashlib.sha256(f"{call.me.subject}:{token}".encode()).hexdigest())
+    key = keys.api_similar(call.own_token(token))
     await call.services.redis.set(key, str(similar[0].id), ex=call.config.upload_ttl_s)
     return ReportOut(filed=False, similar_found=True, follow_token=token,
                      message="同村已有相似的反映正在办理,您可以附议(办理单位会一并处理),也可以仍然单独提交。")
@@ -150,7 +149,7 @@ async def _similar_offer(call: Call, text: str, category: str, village: str) -> 
 async def new_upload_token(case_id: int, call: Call, purpose: str = "") -> str:
     """`purpose` "supplement": files added after filing, each one an event (bot.api.supplements)."""
     token = secrets.token_urlsafe(24)
-    key = keys.api_upload(hashlib.sha256(token.encode()).hexdigest())
+    key = keys.api_upload(token_hash(token))
     await call.services.redis.set(key, f"{case_id}:{purpose}" if purpose else str(case_id), ex=call.config.upload_ttl_s)
     return token
 
@@ -222,7 +221,7 @@ async def follow(call: Call, body: FollowIn) -> FollowOut:
     if by_token == (body.number is not None):
         raise fail("invalid_request", "请求内容不正确:number 或 token 二选一")
     if by_token:
-        key = keys.api_similar(hashlib.sha256(f"{call.me.subject}:{body.token}".encode()).hexdigest())
+        key = keys.api_similar(call.own_token(body.token))
         raw = await call.services.redis.get(key)
         case = await Case.get_or_none(id=int(raw)) if raw else None
     else:

@@ -12,6 +12,7 @@ turns the same table into the document, so the two cannot drift apart.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -53,6 +54,23 @@ class Call:
     def me(self) -> "ApiSession":
         assert self.session is not None  # auth=True endpoints only
         return self.session
+
+    @property
+    def account(self) -> str:
+        """The logged-in account's keyed hash, the same across sessions (its lookup limits, consent, votes)."""
+        return self.services.cipher.subject_hash(MINIAPP, self.me.openid)
+
+    def own_token(self, token: str) -> str:
+        """A token this session was handed, as a digest for its Redis key: it works for this session only."""
+        return token_hash(f"{self.me.subject}:{token}")
+
+
+MINIAPP = "miniapp"  # the mini-program's channel (bot.api.session.CHANNEL)
+
+
+def token_hash(token: str) -> str:
+    """What a Redis key holds of a token (sessions, upload and one-use tokens): never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse]]

@@ -8,7 +8,6 @@ the openid sealed inside the value and a TTL. The openid never leaves the server
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -18,14 +17,14 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from bot.api.errors import fail
-from bot.api.routing import ApiRoutes, Call, In
+from bot.api.routing import MINIAPP, ApiRoutes, Call, In, token_hash
 from storage import keys
 
 if TYPE_CHECKING:
     from bot.api.config import ApiConfig
     from bot.services import Services
 
-CHANNEL = "miniapp"
+CHANNEL = MINIAPP
 routes = ApiRoutes("session")
 
 
@@ -38,10 +37,6 @@ class ApiSession:
     def subject(self) -> str:
         """Rate limits and dedup keys: derived from the token, so it names nobody."""
         return self.token_hash[:32]
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class LoginIn(In):

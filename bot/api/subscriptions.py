@@ -74,7 +74,7 @@ async def record_answers(call: Call, body: SubscriptionsIn) -> SubscriptionsOut:
     bad = [k for k, v in answers.items() if v not in ANSWERS]
     if bad:
         raise fail("invalid_request", "请求内容不正确:results")
-    subject = call.services.cipher.subject_hash(CHANNEL, call.me.openid)
+    subject = call.account
     for template_id, status in answers.items():
         await SubscribeConsent.update_or_create(defaults={"status": status}, subject_hash=subject,
                                                 template_id=template_id)

@@ -12,7 +12,6 @@ and "name does not match" are the same 200 answer, as in the chat.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from datetime import datetime
@@ -66,8 +65,7 @@ async def lookup(call: Call, body: SubsidyIn) -> SubsidyOut:
     from handlers.subsidies.lookup import lookup as run
 
     # The lookup limits per sender: a keyed hash of the account, the same across sessions.
-    subject = call.services.cipher.subject_hash(CHANNEL, call.me.openid)
-    result = await run(body.id_number, body.name, channel=CHANNEL, actor=f"{CHANNEL}:{subject}",
+    result = await run(body.id_number, body.name, channel=CHANNEL, actor=f"{CHANNEL}:{call.account}",
                        services=call.services)
     if result.outcome is Outcome.INVALID_ID:
         raise fail("invalid_id_number", result.message())
@@ -89,7 +87,7 @@ async def lookup(call: Call, body: SubsidyIn) -> SubsidyOut:
 
 
 def _token_key(call: Call, token: str) -> str:
-    return keys.api_dispute(hashlib.sha256(f"{call.me.subject}:{token}".encode()).hexdigest())
+    return keys.api_dispute(call.own_token(token))
 
 
 async def _dispute_token(call: Call, record_id: int) -> str:

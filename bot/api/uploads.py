@@ -10,13 +10,12 @@ storage.attachments.save_attachment, a voice with a copy the panel plays.
 """
 from __future__ import annotations
 
-import hashlib
 
 from aiohttp import BodyPartReader, web
 from pydantic import BaseModel
 
 from bot.api.errors import fail
-from bot.api.routing import ApiRoutes, Call
+from bot.api.routing import ApiRoutes, Call, token_hash
 from storage import keys
 from storage.models import Attachment
 
@@ -57,7 +56,7 @@ async def upload(call: Call) -> AttachmentOut:
     from storage.attachments import KIND_OF, MAX_BYTES, AttachmentRejected, save_attachment, sniff
 
     token = call.request.headers.get(TOKEN_HEADER, "").strip()
-    raw = await call.services.redis.get(keys.api_upload(hashlib.sha256(token.encode()).hexdigest())) if token else None
+    raw = await call.services.redis.get(keys.api_upload(token_hash(token))) if token else None
     if raw is None:
         raise fail("upload_expired")
     case_ref, _, purpose = raw.decode().partition(":")
