@@ -32,7 +32,7 @@ DETAIL_NAMES = {
     "imported": "导入", "entries": "条数", "failures": "失败", "clues": "线索", "due_on": "到期日",
     "rule": "规则", "summary": "摘要", "skipped_bad": "跳过的错误行", "existing": "已有", "more": "更多",
     "notified": "已通知", "robot": "群机器人", "verify": "校验", "masked": "已遮盖", "identity": "身份",
-    "zones": "协作区", "townships": "乡镇", "villages": "村", "programs": "项目",
+    "into": "并入", "moved": "随之并入的件数", "root": "原所在组的主件", "zones": "协作区", "townships": "乡镇", "villages": "村", "programs": "项目",
     "case": "案件", "event": "案件记录", "with": "关联案件", "data_kid": "数据密钥", "hmac_kid": "索引密钥",
 }
 HIDDEN = {"id_hash", "sha256", "event"}  # hashes and row ids say nothing to a reader

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from storage import keys
+from nlp.idcard import mask_numbers_in_text
+from storage import audit, keys
 from storage.models import OPEN_STATUSES, Case, CaseEvent, ReporterIdentity, SubsidyRecord
 
 if TYPE_CHECKING:
@@ -180,11 +181,12 @@ async def _cluster_size(root_id: int, conn: Any) -> int:
 async def merge_into(case_id: int, target_id: int, *, actor: str, reason: str) -> Case:
     """手动并案: staff judge `case_id` a duplicate of `target_id`'s cluster; it (and any reports linked to it)
     joins that cluster's root, whose priority rises by one per report, the one rule (`raise_priority`).
-    Events on both cases (and on each report that moves with it) say who and why."""
+    Events on both cases (and on each report that moves with it) say who and why; the audit entry `case.merge`
+    is written in the same transaction."""
     from handlers.cases.scope import BadInput
     from handlers.cases.transitions import record
-
-    async with in_transaction() as conn:
+    async with audit.transaction() as entries:
+        conn = entries.conn
         case = await Case.select_for_update().using_db(conn).get(id=case_id)
         target = await Case.select_for_update().using_db(conn).get(id=target_id)
         root_id = target.linked_to_id or target.id
@@ -209,16 +211,18 @@ async def merge_into(case_id: int, target_id: int, *, actor: str, reason: str) -
                      updates={"linked_to_id": root_id, "priority": priority})
         await record(root.id, "merged", actor=actor, reason=f"{case.number} 并入本件：{reason}",
                      data={"case": case.number, "size": size}, conn=conn)
+        await entries.append(actor, "case.merge", case.number or str(case.id),  # numbers typed in are masked
+                             {"into": root.number, "moved": len(moving), "reason": mask_numbers_in_text(reason)})
     return await Case.get(id=case_id)
 
 
 async def unlink(case_id: int, *, actor: str, reason: str) -> Case:
     """解除关联: staff judge a linked report not a duplicate after all; it leaves the cluster, the root's
-    priority falls by the one this report added, and the report keeps only its own 附议."""
+    priority falls by the one this report added, and the report keeps only its own 附议 (audited: `case.unlink`)."""
     from handlers.cases.scope import BadInput
     from handlers.cases.transitions import record
-
-    async with in_transaction() as conn:
+    async with audit.transaction() as entries:
+        conn = entries.conn
         case = await Case.select_for_update().using_db(conn).get(id=case_id)
         if not case.linked_to_id:
             raise BadInput(f"案件 {case.number} 没有关联到其他案件")
@@ -228,4 +232,6 @@ async def unlink(case_id: int, *, actor: str, reason: str) -> Case:
                      data={"root": root.number}, conn=conn, updates={"linked_to_id": None, "priority": own})
         await record(root.id, "unlinked", actor=actor, reason=f"{case.number} 解除关联：{reason}",
                      data={"case": case.number}, conn=conn, updates={"priority": max(0, root.priority - 1)})
+        await entries.append(actor, "case.unlink", case.number or str(case.id),
+                             {"root": root.number, "reason": mask_numbers_in_text(reason)})
     return await Case.get(id=case_id)

@@ -25,7 +25,7 @@ ACTION_NAMES: dict[str, str] = {
     "auth.login": "登录", "auth.locked": "账户因多次输错被锁定", "auth.password_changed": "修改密码",
     "auth.totp_enrolled": "绑定身份验证器", "audit.verify": "校验审计日志", "outbox.resend": "重发被拒收的消息",
     "reporter.reveal": "查看举报人身份", "case.reassign": "改派案件", "case.recategorise": "更正案件类别",
-    "case.monitor_assigned": "交办作风监督员", "case.linked": "关联续报", "cases.export": "导出案件表", "statistics.export": "导出统计报表",
+    "case.monitor_assigned": "交办作风监督员", "case.merge": "合并重复案件", "case.unlink": "解除案件关联", "cases.export": "导出案件表", "statistics.export": "导出统计报表",
     "findings.export": "导出比对线索", "findings.view": "查看比对线索", "compare.run": "运行大数据比对", "compare.start": "从工作台启动大数据比对",
     "compare.explain": "说明比对线索", "compare.import.": "导入比对数据",
     "staff.create": "新建账户", "staff.activate": "启用账户", "staff.deactivate": "停用账户",

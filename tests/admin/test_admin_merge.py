@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.models import Case, CaseEvent, Staff
+from storage.models import AuditEntry, Case, CaseEvent, Staff
 from tests.admin.conftest import file_case, signed_in
 
 
@@ -32,6 +32,9 @@ async def test_merge_then_unlink_writes_events_on_both_with_who_and_why(accounts
     for case_id, words in ((dup.id, f"并入 {root.number}"), (root.id, f"{dup.number} 并入本件")):
         event = await CaseEvent.get(case_id=case_id, kind="merged")
         assert event.actor == f"staff:{staff.id}" and words in event.reason and "同一户同一笔低保款" in event.reason
+    merged = await AuditEntry.get(action="case.merge")
+    assert (merged.actor, merged.target) == (f"staff:{staff.id}", dup.number)
+    assert merged.detail == {"into": root.number, "moved": 0, "reason": "同一户同一笔低保款"}
     _, page = await clerk.get(f"/admin/cases/{dup.id}")
     assert 'value="unlink"' in page and 'value="merge"' not in page and root.number in page
     _, page = await clerk.get(f"/admin/cases/{root.id}")
@@ -39,6 +42,7 @@ async def test_merge_then_unlink_writes_events_on_both_with_who_and_why(accounts
 
     status, _ = await clerk.post(f"/admin/cases/{dup.id}/action", {"action": "unlink", "reason": ""})
     assert status == 400 and (await Case.get(id=dup.id)).linked_to_id == root.id
+    assert not await AuditEntry.filter(action="case.unlink").exists()
     status, _ = await clerk.post(f"/admin/cases/{dup.id}/action", {"action": "unlink", "reason": "核实后是两户"})
     assert status == 200
     dup_after, root_after = await Case.get(id=dup.id), await Case.get(id=root.id)
@@ -46,6 +50,12 @@ async def test_merge_then_unlink_writes_events_on_both_with_who_and_why(accounts
     for case_id in (dup.id, root.id):
         event = await CaseEvent.get(case_id=case_id, kind="unlinked")
         assert event.actor == f"staff:{staff.id}" and "核实后是两户" in event.reason
+    unlinked = await AuditEntry.get(action="case.unlink")
+    assert (unlinked.actor, unlinked.target) == (f"staff:{staff.id}", dup.number)
+    assert unlinked.detail == {"root": root.number, "reason": "核实后是两户"}
+    admin = await signed_in(panel_factory, services, "county_admin")  # the audit page names both in words
+    _, page = await admin.get("/admin/audit")
+    assert "合并重复案件" in page and "解除案件关联" in page
 
 
 async def test_merge_needs_a_reason_and_a_case_in_the_same_office(accounts: Any, panel_factory: Any,
@@ -70,6 +80,7 @@ async def test_merge_needs_a_reason_and_a_case_in_the_same_office(accounts: Any,
                                                                        "reason": "同一问题"})
     assert status == 400 and "不同单位承办" in body
     assert not await CaseEvent.filter(kind="merged").exists()
+    assert not await AuditEntry.filter(action="case.merge").exists()  # a refused merge is neither done nor audited
     assert (await Case.get(id=dup.id)).linked_to_id is None
 
 
