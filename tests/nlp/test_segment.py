@@ -1,11 +1,14 @@
-"""nlp.segment.cut gives exactly the tokens of jieba's own `Tokenizer.cut(text, HMM=False)`."""
+"""nlp.segment.cut gives exactly the tokens of jieba's own `Tokenizer.cut(text, HMM=False)`, over the
+dictionary jieba itself would load."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
+import jieba
 import pytest
 
-from nlp import RegistryIndex
+from nlp import RegistryIndex, dictionary
 from nlp import corpus as labelled
 from nlp.dictionary import Segmenter
 from nlp.keywords import load_keywords
@@ -53,3 +56,20 @@ def test_edge_cases(seg: Segmenter) -> None:
     assert cut("", tk.FREQ, tk.total) == []
     assert cut("a1b2 c3", tk.FREQ, tk.total) == ["a1b2", " ", "c3"]
     assert _differences(seg, ["\r\n\r\n", "  ", "——", "村", "ab村cd", "12.5%的低保"]) == []
+
+
+def test_dictionary_loaded_from_jiebas_cache_is_jiebas() -> None:
+    ours, theirs = jieba.Tokenizer(), jieba.Tokenizer()
+    dictionary._initialize(ours)
+    theirs.initialize()
+    assert ours.initialized and (ours.total, ours.FREQ) == (theirs.total, theirs.FREQ)
+
+
+def test_an_unreadable_cache_is_left_to_jieba(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "jieba.cache").write_bytes(b"not marshal")
+    monkeypatch.setattr(dictionary.tempfile, "gettempdir", lambda: str(tmp_path))
+    tk = jieba.Tokenizer()
+    called: list[bool] = []
+    monkeypatch.setattr(tk, "initialize", lambda: called.append(True))
+    dictionary._initialize(tk)
+    assert called == [True]
