@@ -4,10 +4,12 @@
 nlp/data/matter_concepts.tsv with their synonyms: 村支书/支书/书记 are one post), the accused's name
 as short digests only (a name is personal data: it is compared, never kept or shown), the objects
 (低保/最低生活保障 are one, 危房改造/危改 another), the acts (克扣/截留/少发; 优亲厚友/照顾亲戚), the
-years and dates it names, and its remaining content words (jieba tokens, place names dropped: the
-caller compares reports of one village). Concepts are matched on the normalised text (traditional
-characters converted, full-width folded), so a retelling in other words, in traditional characters or
-with a dialect word listed in the table reads the same.
+years and dates it names, and what else it says: its character pairs and characters (names, place
+names and posts masked, function characters dropped; the caller compares reports of one village),
+which `nlp.salience` weighs so that a rare word both reports say counts more than a common one.
+Concepts are matched on the normalised text (traditional characters converted, full-width folded), so
+a retelling in other words, in traditional characters or with a dialect word listed in the table
+reads the same.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from nlp.salience import Salience
 from nlp.text import normalize
 
 CONCEPTS_PATH = Path(__file__).parent / "data" / "matter_concepts.tsv"
@@ -30,13 +33,14 @@ _S = f"[{SURNAMES}]"
 # What ends a given name after a post: "会计王建国把…", "书记李某某说…" (and never starts one)
 _ENDS = ",。!?、;:的把将让给在对从说不没就也还又是跟和与私吃拿收要扣用经带"
 _NAME_END = f"(?=$|[{_ENDS}])"
-_STOP = frozenset("我们 他们 你们 自己 我家 我们家 他家 村里 村上 一个 什么 就是 说是 这个 那个 还是 没有 已经 现在 "
-                  "时候 真正 根本 一直 全都 都是 这样 怎么 为什么 一下 一些 好几 别人 人家 大家 希望 请求 领导 反映 "
-                  "举报 情况 问题 调查 一查 查查".split())
-_PLACE_TAIL = re.compile(r".+(?:村|镇|乡|社区|街道|县)$")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _DATE = re.compile(r"20\d\d-\d\d-\d\d")
-_WORD = re.compile(r"[\u4e00-\u9fffa-z]{2,}")
+# A place name before 村/镇/乡/社区 (the caller compares one village's reports: its name says nothing); a run of
+# characters that holds a function character is no place ("去问村主任").
+_PLACE = re.compile(r"[^\W\d_的了着过在去问到把被给从向跟和与我你他们这那是个各全本外]{2,4}(?:村|镇|乡|社区|街道)"
+                    r"(?![民委里干部务账集])")
+_FUNCTION_CHARS = frozenset("的了着过吗呢吧啊呀么我你他她它们这那是在和与跟就才都也还又再很太把被让叫对向从往于为说")
+_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,11 @@ class Matter:
     acts: frozenset[str]
     years: frozenset[str]
     dates: frozenset[str]
-    words: frozenset[str]  # content tokens outside the concepts
+    # What else it says (posts, places and names masked; nlp.salience weighs them): character pairs and characters
+    # outside the concepts (a retelling in other words still shares some: 校舍 / 学校), and the concepts' forms
+    pairs: frozenset[str]
+    chars: frozenset[str]
+    forms: frozenset[tuple[str, str]]  # ("object:低保", "低保钱"), ("act:克扣", "扣了")
     # The report's category and the second row its text fits (SPEC: many messages fit two rows, an act
     # and a domain): two retellings filed under different rows still share one of them.
     categories: frozenset[str] = frozenset()
@@ -91,7 +99,7 @@ def _names(text: str) -> tuple[frozenset[tuple[str, str]], str]:
         given = m.group(2)
         found.add((m.group(1), "" if given.startswith("某") or given in ("的", "家") else m.group(1) + given))
         spans.append((m.start(1), m.end(2)))
-    for m in re.finditer(f"({_S})(?:某某|某|xx|x)|姓({_S})|老({_S})|({_S})(?={title})", text):
+    for m in re.finditer(f"({_S})(?:某某|某|xx|x)|姓({_S})|(?<!养)老({_S})|({_S})(?={title})", text):
         found.add((next(g for g in m.groups() if g), ""))
         spans.append(m.span())
     for start, end in spans:
@@ -99,15 +107,43 @@ def _names(text: str) -> tuple[frozenset[tuple[str, str]], str]:
     return frozenset((_digest(s), _digest(full) if full else "") for s, full in found), text
 
 
-def _words(text: str) -> frozenset[str]:
-    from nlp import engine
+def _pieces(runs: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Character pairs and characters of runs of text, those holding a function character dropped."""
+    pairs = {r[i : i + 2] for r in runs for i in range(len(r) - 1) if not _FUNCTION_CHARS & set(r[i : i + 2])}
+    return frozenset(pairs), frozenset(c for r in runs for c in r if c not in _FUNCTION_CHARS)
 
-    patterns, _ = _table()
-    rest = text
-    for kind in KINDS:
+
+def _content(unnamed: str) -> tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]]:
+    """What a report says beyond whom it accuses and where: the pieces outside the concepts, and each concept's
+    surface forms as ("kind:concept", form) (a concept both reports share is counted once, as the concept)."""
+    patterns, forms = _table()
+    rest = patterns["title"].sub(" ", _PLACE.sub(" ", unnamed))
+    found: set[tuple[str, str]] = set()
+    for kind in ("object", "act"):
+        found.update((f"{kind}:{forms[kind][m.group(0)]}", m.group(0)) for m in patterns[kind].finditer(rest))
         rest = patterns[kind].sub(" ", rest)
-    tokens = engine.get().segmenter.cut(rest)
-    return frozenset(t for t in tokens if _WORD.fullmatch(t) and t not in _STOP and not _PLACE_TAIL.fullmatch(t))
+    pairs, chars = _pieces(_RUN.findall(rest))
+    return pairs, chars, frozenset(found)
+
+
+def _with_forms(pairs: frozenset[str], chars: frozenset[str], forms: frozenset[tuple[str, str]],
+                counted: frozenset[str] = frozenset()) -> tuple[frozenset[str], frozenset[str]]:
+    extra_pairs, extra_chars = _pieces([form for concept, form in forms if concept not in counted])
+    return pairs | extra_pairs, chars | extra_chars
+
+
+def pieces(m: "Matter", counted: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The report's pairs and characters with the forms of its concepts, but those in `counted` ("object:低保" …)."""
+    return _with_forms(m.pairs, m.chars, m.forms, counted)
+
+
+@lru_cache(maxsize=1)
+def salience() -> tuple[Salience, Salience]:
+    """Weights of character pairs and of characters over the category model's messages (built once, ~0.3 s)."""
+    from nlp.corpus import training_split
+
+    docs = [_with_forms(*_content(_names(normalize(m.text))[1])) for m in training_split(include_validation=True)]
+    return Salience(p for p, _ in docs), Salience(c for _, c in docs)
 
 
 def _categories(text: str, category: str) -> frozenset[str]:
@@ -127,6 +163,8 @@ def matter(text: str, category: str = "") -> Matter:
     """`category`: the case's (filed or corrected by staff); "" compares the texts alone."""
     norm = normalize(text)
     names, unnamed = _names(norm)
+    pairs, chars, forms = _content(unnamed)
     return Matter(titles=concepts(norm, "title"), names=names, objects=concepts(norm, "object"),
                   acts=concepts(norm, "act"), years=frozenset(_YEAR.findall(norm)),
-                  dates=frozenset(_DATE.findall(norm)), words=_words(unnamed), categories=_categories(text, category))
+                  dates=frozenset(_DATE.findall(norm)), pairs=pairs, chars=chars, forms=forms,
+                  categories=_categories(text, category))

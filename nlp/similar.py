@@ -13,8 +13,9 @@ compares texts.
 
 Linking (handlers/cases/linking.py) asks a different question: `same_matter(a, b)` over two
 `nlp.matter.Matter` readings — the same accused (post, or name digest) and the same matter (fund or
-asset, act, period), by meaning rather than shared characters. See docs/BENCHMARKS-nlp.md for its
-precision and recall on nlp/data/linking_pairs.jsonl beside `similarity`.
+asset, act, period), by meaning rather than shared characters: hard refusals (another post, name, fund or
+date) and then a weighted score of the evidence. See docs/BENCHMARKS-linking.md for its precision and recall
+on nlp/data/linking_pairs*.jsonl beside `similarity`.
 """
 from __future__ import annotations
 
@@ -68,7 +69,12 @@ def hamming(a: int, b: int) -> int:
     return ((a ^ b) & _MASK64).bit_count()
 
 
-SAME_MATTER_THRESHOLD = 0.6
+# same_matter's evidence, each 0–1, and its weight: chosen on the development pairs (nlp/data/linking_pairs.jsonl and
+# held-out 1–4), where no pair of two matters that the refusals let through scored above 0.09, and 4 of 201
+# retellings of one matter scored below the threshold (docs/BENCHMARKS-linking.md).
+SAME_MATTER_THRESHOLD = 0.3
+WEIGHTS = {"object": 0.2, "act": 0.15, "other_act": -0.15, "category": 0.1, "pairs": 0.3, "chars": 0.25}
+PAIRS_FULL, CHARS_FULL = 0.2, 0.3  # the weighted cosine at which shared pairs / characters count in full
 
 
 @dataclass(frozen=True)
@@ -78,14 +84,6 @@ class MatterMatch:
     reason: str  # one line, Chinese, names no one (shown to staff beside the link)
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
-
-
-def _grams(words: frozenset[str]) -> frozenset[str]:
-    return frozenset(w[i : i + 2] for w in words for i in range(len(w) - 1))
-
-
 def _names_agree(a: Matter, b: Matter) -> bool | None:
     """True: a name in common; False: both name someone, never the same person; None: not both named."""
     if not a.names or not b.names:
@@ -93,31 +91,48 @@ def _names_agree(a: Matter, b: Matter) -> bool | None:
     return any(sa == sb and (not fa or not fb or fa == fb) for sa, fa in a.names for sb, fb in b.names)
 
 
-def same_matter(a: Matter, b: Matter, threshold: float = SAME_MATTER_THRESHOLD) -> MatterMatch:
-    """Whether two reports of one village accuse the same cadre of the same thing."""
+def _refusal(a: Matter, b: Matter) -> str:
+    """Why two reports cannot be one matter whatever their words share ("" when nothing forbids it)."""
     names = _names_agree(a, b)
     ta, tb = a.specific_titles, b.specific_titles
     if names is False:
-        return MatterMatch(0.0, False, "被反映人姓名不同")
+        return "被反映人姓名不同"
     if ta and tb and not ta & tb and not names:
-        return MatterMatch(0.0, False, "被反映人职务不同")
+        return "被反映人职务不同"
     if a.objects and b.objects and not a.objects & b.objects:
-        return MatterMatch(0.0, False, "反映的事项不同")
+        return "反映的事项不同"
     if (a.dates and b.dates and not a.dates & b.dates) or (a.years and b.years and not a.years & b.years):
-        return MatterMatch(0.0, False, "时间不同")
-    if a.categories and b.categories and not a.categories & b.categories:
-        # SPEC: same village and category. The classifier often files two retellings of one matter under two
-        # rows (an act and a domain); the category yields only to the matter itself: the same accused, fund
-        # or asset, and act, each read from the concept table.
-        if not (a.objects & b.objects and a.acts & b.acts and (ta & tb or names)):
-            return MatterMatch(0.0, False, "类别不同")
-    accused = 1.0 if (ta & tb or names) else 0.5 if not (ta and tb) else 0.0
-    # What the concept table does not know (a fund or a post it has no row for) is read from the remaining
-    # content words: their character pairs, so 公益性岗位 and 公益岗 still meet.
-    rest = _overlap(_grams(a.words), _grams(b.words))
-    obj = _overlap(a.objects, b.objects) if a.objects and b.objects else rest
-    act = _overlap(a.acts, b.acts) if a.acts and b.acts else rest
-    score = round(0.35 * accused + 0.35 * obj + 0.2 * act + 0.1 * rest, 4)
+        return "时间不同"
+    return ""
+
+
+def evidence(a: Matter, b: Matter) -> dict[str, float]:
+    """What speaks for one matter, each 0–1 (WEIGHTS says how much)."""
+    from nlp.matter import pieces, salience
+
+    pair_weights, char_weights = salience()
+    # A concept both share is counted once, as the concept: its words do not count again as shared text.
+    counted = frozenset({"object:" + o for o in a.objects & b.objects} | {"act:" + x for x in a.acts & b.acts})
+    (pa, ca), (pb, cb) = pieces(a, counted), pieces(b, counted)
+    return {"object": float(bool(a.objects & b.objects)), "act": float(bool(a.acts & b.acts)),
+            "other_act": float(bool(a.acts and b.acts and not a.acts & b.acts)),
+            # SPEC: the same category, the second row the text fits counting; a matter the classifier filed under
+            # two rows still meets when what the two reports say agrees enough.
+            "category": float(bool(a.categories & b.categories)),
+            "pairs": min(1.0, pair_weights.cosine(pa, pb) / PAIRS_FULL),
+            "chars": min(1.0, char_weights.cosine(ca, cb) / CHARS_FULL)}
+
+
+def same_matter(a: Matter, b: Matter, threshold: float = SAME_MATTER_THRESHOLD) -> MatterMatch:
+    """Whether two reports of one village accuse the same cadre of the same thing.
+
+    Another accused (post or name), another fund the concept table knows, or another date or year: never. Else a
+    score: the same fund and act by the table, a shared category, and what the two texts share weighed by how rare
+    it is among villagers' messages (`nlp.salience`)."""
+    refused = _refusal(a, b)
+    if refused:
+        return MatterMatch(0.0, False, refused)
+    score = round(max(0.0, sum(WEIGHTS[k] * v for k, v in evidence(a, b).items())), 4)
     same = score >= threshold
     return MatterMatch(score, same, _reason(a, b) if same else "相似程度不够")
 

@@ -3,9 +3,10 @@
 The first open case of a cluster is its root; every later report of the same matter points to
 the root (Case.linked_to) and raises the root's priority by one, so the office sees the cluster
 together (`cluster()`) and the biggest first. Candidates are the open cases of the same village and
-office (never across an avoidance); the matter decides (nlp.same_matter: the same category, the same
-accused, post or name, and the same fund, asset, act and period, by meaning rather than shared
-characters; a matter the classifier filed under two rows still meets when accused, fund and act agree).
+office (never across an avoidance); the matter decides (nlp.same_matter: never another accused, post or
+name, another fund or another period; then a score of the same fund and act, the same category and the rare
+words both reports say, by meaning rather than shared characters, so a matter the classifier filed under two
+rows still meets when what the reports say agrees).
 
 One person's reports never make a cluster by themselves: a case whose cluster already holds a report
 of the same filer is no candidate. The filer is known by keyed digests only — the 实名 identity's
@@ -89,8 +90,8 @@ async def find_similar(case: Case, conn: Any, services: "Services") -> tuple[Cas
         return None  # comparison clues about different people read alike: they are not one complaint
     # Only cases of the same office: a cluster is handled together and every event and notification of it
     # names its members, so a township case never joins (or learns of) a case routed away from the township.
-    # Every category of the village: same_matter keeps SPEC's same-category rule, but lets one matter filed
-    # under two rows (the classifier's act/domain split) meet when accused, fund and act all agree.
+    # Every category of the village: same_matter counts a shared category, but lets one matter filed under two
+    # rows (the classifier's act/domain split) meet when what the two reports say agrees.
     candidates = await Case.filter(village_id=case.village_id, status__in=OPEN_STATUSES, office=case.office,
                                    id__lt=case.id).exclude(channel="compare").exclude(category="other") \
         .using_db(conn).order_by("-id").limit(MAX_CANDIDATES)

@@ -1,5 +1,5 @@
 """The linking benchmark's labelled pairs load, cover every kind the issue names, and name known villages;
-same_matter reads meaning (synonyms, traditional characters, posts) and keeps no accused's name."""
+same_matter reads meaning (synonyms, traditional characters, posts, rare words shared) and keeps no accused's name."""
 from __future__ import annotations
 
 import json
@@ -7,6 +7,7 @@ from collections import Counter
 
 from nlp import matter, same_matter
 from nlp.linking_pairs import DEV_PATH, HELDOUT2_PATH, HELDOUT3_PATH, HELDOUT4_PATH, HELDOUT_PATH, KINDS, load_pairs
+from nlp.matter import salience
 
 
 def test_benchmark_pairs_load_and_cover_every_kind() -> None:
@@ -40,3 +41,21 @@ def test_the_accused_name_is_kept_only_as_a_digest() -> None:
     m = matter("村会计王建国把低保给了亲戚", "favoritism")
     assert m.names and "王" not in repr(m) and "建国" not in repr(m)
     assert same_matter(m, matter("王会计把低保给了他家亲戚", "favoritism")).same
+
+
+def test_a_matter_the_concept_table_lacks_meets_on_the_rare_words_both_say() -> None:
+    a = matter("会计把村里竹林卖竹笋的收入私下分了", "collective_assets")
+    b = matter("卖竹笋的钱会计没入账,自己分掉了", "collective_assets")
+    assert same_matter(a, b).same
+
+
+def test_the_same_fund_with_another_act_or_only_common_words_is_another_matter() -> None:
+    deduction = matter("会计把我家的低保钱扣了一半", "subsidy_fraud")
+    assert not same_matter(deduction, matter("会计把低保名额给了他自己的亲戚", "favoritism")).same
+    books = matter("会计把村里的账本锁起来不让看", "collective_assets")
+    assert not same_matter(books, matter("会计报的差旅费比去的地方还多", "collective_assets")).same
+
+
+def test_rare_words_weigh_more_than_common_ones() -> None:
+    pairs, _ = salience()
+    assert pairs.weight("竹笋") > pairs.weight("补贴") > pairs.weight("村里")
