@@ -25,6 +25,7 @@ SUPPLEMENT_PURPOSE = "supplement"  # the upload token's purpose: its files are e
 ANSWERED = "已收到您的回答,已转给办理单位。"
 ADDED = "已收到您补充的情况,已转给办理单位。"
 READY = "请上传要补充的照片、语音或视频。"
+CLOSED = "这件反映已经办结或不在办理中,不能再补充。"
 
 
 class SupplementIn(In):
@@ -46,10 +47,9 @@ class SupplementOut(BaseModel):
 
 async def _supplement(call: Call, case: Case, body: SupplementIn) -> SupplementOut:
     from bot.api.reports import new_upload_token
-    from handlers.cases.questions import CannotAdd, answer, may_add, open_questions, supplement
+    from handlers.cases.questions import CannotAdd, answer, open_questions, supplement
 
-    if not may_add(case):
-        raise fail("case_closed", "这件反映已经办结或不在办理中,不能再补充。")
+    require_open(case)
     text = body.text.strip()
     answered = False
     try:
@@ -63,7 +63,7 @@ async def _supplement(call: Call, case: Case, body: SupplementIn) -> SupplementO
         elif text:
             await supplement(case, text, channel=CHANNEL, services=call.services)
     except CannotAdd:
-        raise fail("case_closed", "这件反映已经办结或不在办理中,不能再补充。") from None
+        raise fail("case_closed", CLOSED) from None
     token = await new_upload_token(case.id, call, purpose=SUPPLEMENT_PURPOSE)
     return SupplementOut(case=await case_out(await Case.get(id=case.id)), answered=answered, upload_token=token,
                          upload_expires_in=call.config.upload_ttl_s,
@@ -82,13 +82,17 @@ async def supplement_own(call: Call, number: str, body: SupplementIn) -> Supplem
     return await _supplement(call, await _own(call, number), body)
 
 
-async def check_open(case_id: int) -> None:
-    """An upload token for a supplement is refused once the case has closed."""
+def require_open(case: Case | None) -> None:
+    """Answers, additions and their files only while the case is open (handlers.cases.questions.may_add)."""
     from handlers.cases.questions import may_add
 
-    case = await Case.get_or_none(id=case_id)
     if case is None or not may_add(case):
-        raise fail("case_closed", "这件反映已经办结或不在办理中,不能再补充。")
+        raise fail("case_closed", CLOSED)
+
+
+async def check_open(case_id: int) -> None:
+    """An upload token for a supplement is refused once the case has closed."""
+    require_open(await Case.get_or_none(id=case_id))
 
 
 async def attached(case_id: int, kind: str, call: Call) -> None:
