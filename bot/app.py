@@ -47,10 +47,8 @@ async def build_services(settings: Settings) -> Services:
     from handlers.cases.delivery import enqueue_replies
     from handlers.model_files import sync
 
-    services = await connect_services(settings)
-    services.before_registry = sync  # callers of registry() classify next: the files must be current
-    services.outbox = enqueue_replies  # texts that do not fit a passive reply
-    return services
+    # callers of registry() classify next: the files must be current; texts that do not fit a passive reply
+    return await connect_services(settings, before_registry=sync, outbox=enqueue_replies)
 
 
 def make_dispatcher(services: Services) -> Dispatcher:

@@ -1,8 +1,15 @@
-"""What the running process shares: settings, Redis, the cipher, outbound clients, the registry.
+"""What the running process shares, in four parts; `Services` composes them for the app.
 
-Built once by the composition root (`bot.app.build_services`, which also plugs in the two domain
-hooks below: the classifier-file sync and the outbox) and handed to handlers by the dispatcher.
-Stateless apart from caches, so any number of processes can run.
+- `Runtime`: settings, Redis, the cipher, the HTTP session, the clock, and the background tasks the process
+  owns. Most functions need nothing else: they ask for a `Runtime` (a `Services` is one) or for the one
+  piece they use (`cipher`, `redis`, `settings`).
+- `WeChatClients`: the official account's, the mini-program's and WeCom's API clients, made on first use.
+- `RegistryCache`: the registry as an `nlp.RegistryIndex`, reloaded when an import bumps its version.
+- `ReplyPath`: texts that missed the passive reply, handed to the durable outbox.
+
+Built once by the composition root (`bot.app.build_services`, which also plugs in the two domain hooks: the
+classifier-file sync before a registry read and the outbox for late replies) and handed to handlers by the
+dispatcher. Stateless apart from caches, so any number of processes can run.
 """
 from __future__ import annotations
 
@@ -26,93 +33,16 @@ log = logging.getLogger("qingfeng.services")
 
 REGISTRY_CHECK_S = 5.0
 
-# Plugged in by the composition root, so this runtime layer imports no flow or domain module.
-RegistryHook = Callable[["Services"], Awaitable[None]]
-ReplyLater = Callable[[str, str, list[str], "Services"], Awaitable[None]]
-
 
 @dataclass
-class Services:
+class Runtime:
+    """Settings, Redis, the cipher, the HTTP session, the clock; the background tasks the process owns."""
     settings: Settings
     redis: aioredis.Redis
     cipher: PersonalDataCipher
     http: aiohttp.ClientSession
     clock: Callable[[], float] = time.time
-    _registry: Any = field(default=None, repr=False)
-    _registry_version: bytes | None = field(default=None, repr=False)
-    _registry_checked: float = field(default=0.0, repr=False)
-    _registry_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
-    _clients: dict[str, Any] = field(default_factory=dict, repr=False)
     background: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
-    before_registry: RegistryHook | None = field(default=None, repr=False)  # the classifier's files follow
-    outbox: ReplyLater | None = field(default=None, repr=False)  # durable late replies
-
-    @property
-    def mp(self) -> "MpClient":
-        if "mp" not in self._clients:
-            from bot.wechat_api import MpClient
-
-            s = self.settings
-            self._clients["mp"] = MpClient(self.http, self.redis, s.wechat_api_base, s.wechat_appid, s.wechat_secret)
-        return self._clients["mp"]  # type: ignore[no-any-return]
-
-    @property
-    def miniapp(self) -> "MiniProgramClient":
-        if "miniapp" not in self._clients:
-            from bot.wechat_api import MiniProgramClient
-
-            s = self.settings
-            self._clients["miniapp"] = MiniProgramClient(self.http, self.redis, s.wechat_api_base, s.miniapp_appid,
-                                                         s.miniapp_secret)
-        return self._clients["miniapp"]  # type: ignore[no-any-return]
-
-    @property
-    def wecom(self) -> "WeComClient":
-        if "wecom" not in self._clients:
-            from bot.wechat_api import WeComClient
-
-            s = self.settings
-            self._clients["wecom"] = WeComClient(
-                self.http, self.redis, s.wecom_api_base, s.wecom_corpid, s.wecom_secret, s.wecom_agentid
-            )
-        return self._clients["wecom"]  # type: ignore[no-any-return]
-
-    async def registry(self) -> Any:
-        """The registry as an `nlp.RegistryIndex`, reloaded when an import bumps its version.
-
-        Callers classify next, so the classifier's files are brought up to date here too."""
-        if self.before_registry is not None:
-            await self.before_registry(self)
-        now = time.monotonic()
-        if self._registry is not None and now - self._registry_checked < REGISTRY_CHECK_S:
-            return self._registry
-        async with self._registry_lock:
-            version = await self.redis.get(keys.registry_version())
-            self._registry_checked = time.monotonic()
-            if self._registry is None or version != self._registry_version:
-                from nlp.registry import RegistryIndex
-                from storage.registry import load_registry_dict
-
-                self._registry = RegistryIndex.from_dict(await load_registry_dict())
-                self._registry_version = version
-                try:
-                    from nlp import reload_registry
-
-                    reload_registry(self._registry)
-                except ImportError:
-                    pass
-        return self._registry
-
-    async def registry_changed(self) -> None:
-        await self.redis.incr(keys.registry_version())
-        self._registry_checked = 0.0
-
-    async def reply_later(self, channel: str, openid: str, texts: list[str]) -> None:
-        """Texts that could not go in the passive reply: durable outbox rows the worker sends
-        (customer-service / WeCom app messages, a template when the 48 h window or quota is closed)."""
-        if self.outbox is None:  # never drop a reply silently
-            raise RuntimeError("these services have no outbox: build them with bot.app.build_services")
-        await self.outbox(channel, openid, texts, self)
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Background work owned by the process, kept referenced until it ends."""
@@ -126,12 +56,153 @@ class Services:
             await asyncio.wait(set(self.background), timeout=timeout)
 
 
+# Plugged in by the composition root, so this runtime layer imports no flow or domain module.
+RegistryHook = Callable[[Runtime], Awaitable[None]]
+ReplyLater = Callable[[str, str, list[str], Runtime], Awaitable[None]]
+
+
+class WeChatClients:
+    """The API clients, each made on first use from the runtime's settings, HTTP session and Redis (tokens)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._made: dict[str, Any] = {}
+
+    @property
+    def mp(self) -> "MpClient":
+        if "mp" not in self._made:
+            from bot.wechat_api import MpClient
+
+            r, s = self._runtime, self._runtime.settings
+            self._made["mp"] = MpClient(r.http, r.redis, s.wechat_api_base, s.wechat_appid, s.wechat_secret)
+        return self._made["mp"]  # type: ignore[no-any-return]
+
+    @property
+    def miniapp(self) -> "MiniProgramClient":
+        if "miniapp" not in self._made:
+            from bot.wechat_api import MiniProgramClient
+
+            r, s = self._runtime, self._runtime.settings
+            self._made["miniapp"] = MiniProgramClient(r.http, r.redis, s.wechat_api_base, s.miniapp_appid,
+                                                      s.miniapp_secret)
+        return self._made["miniapp"]  # type: ignore[no-any-return]
+
+    @property
+    def wecom(self) -> "WeComClient":
+        if "wecom" not in self._made:
+            from bot.wechat_api import WeComClient
+
+            r, s = self._runtime, self._runtime.settings
+            self._made["wecom"] = WeComClient(r.http, r.redis, s.wecom_api_base, s.wecom_corpid, s.wecom_secret,
+                                              s.wecom_agentid)
+        return self._made["wecom"]  # type: ignore[no-any-return]
+
+
+class RegistryCache:
+    """The registry, checked against its version key at most every REGISTRY_CHECK_S seconds."""
+
+    def __init__(self, runtime: Runtime, before: RegistryHook | None = None) -> None:
+        self._runtime = runtime
+        self._before = before  # the classifier's files follow
+        self._index: Any = None
+        self._version: bytes | None = None
+        self._checked = 0.0
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> Any:
+        """The registry as an `nlp.RegistryIndex`, reloaded when an import bumps its version.
+
+        Callers classify next, so the classifier's files are brought up to date here too."""
+        if self._before is not None:
+            await self._before(self._runtime)
+        now = time.monotonic()
+        if self._index is not None and now - self._checked < REGISTRY_CHECK_S:
+            return self._index
+        async with self._lock:
+            version = await self._runtime.redis.get(keys.registry_version())
+            self._checked = time.monotonic()
+            if self._index is None or version != self._version:
+                from nlp.registry import RegistryIndex
+                from storage.registry import load_registry_dict
+
+                self._index = RegistryIndex.from_dict(await load_registry_dict())
+                self._version = version
+                try:
+                    from nlp import reload_registry
+
+                    reload_registry(self._index)
+                except ImportError:
+                    pass
+        return self._index
+
+    async def changed(self) -> None:
+        """After an import: every process reloads (this one at its next read)."""
+        await self._runtime.redis.incr(keys.registry_version())
+        self._checked = 0.0
+
+    def forget(self) -> None:
+        """Read the registry again at the next call (tests that change it under the cache)."""
+        self._index = None
+
+
+class ReplyPath:
+    """Texts that could not go in the passive reply: durable outbox rows the worker sends
+    (customer-service / WeCom app messages, a template when the 48 h window or quota is closed)."""
+
+    def __init__(self, runtime: Runtime, outbox: ReplyLater | None = None) -> None:
+        self._runtime = runtime
+        self._outbox = outbox
+
+    async def reply_later(self, channel: str, openid: str, texts: list[str]) -> None:
+        if self._outbox is None:  # never drop a reply silently
+            raise RuntimeError("these services have no outbox: build them with bot.app.build_services")
+        await self._outbox(channel, openid, texts, self._runtime)
+
+
+@dataclass
+class Services(Runtime):
+    """The runtime with the other three parts; the hooks are given when it is built (`bot.app.build_services`)."""
+    before_registry: RegistryHook | None = field(default=None, repr=False)
+    outbox: ReplyLater | None = field(default=None, repr=False)
+    clients: WeChatClients = field(init=False, repr=False)
+    registry_cache: RegistryCache = field(init=False, repr=False)
+    replies: ReplyPath = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.clients = WeChatClients(self)
+        self.registry_cache = RegistryCache(self, self.before_registry)
+        self.replies = ReplyPath(self, self.outbox)
+
+    # Shorthands for the parts' most used members (the dispatcher and inbound path read these).
+    @property
+    def mp(self) -> "MpClient":
+        return self.clients.mp
+
+    @property
+    def miniapp(self) -> "MiniProgramClient":
+        return self.clients.miniapp
+
+    @property
+    def wecom(self) -> "WeComClient":
+        return self.clients.wecom
+
+    async def registry(self) -> Any:
+        return await self.registry_cache.get()
+
+    async def registry_changed(self) -> None:
+        await self.registry_cache.changed()
+
+    async def reply_later(self, channel: str, openid: str, texts: list[str]) -> None:
+        await self.replies.reply_later(channel, openid, texts)
+
+
 def make_cipher(settings: Settings) -> PersonalDataCipher:
     return PersonalDataCipher(hmac_keys=settings.hmac_keys, data_keys=settings.data_keys)
 
 
-async def connect_services(settings: Settings) -> Services:
-    """Connect the database, Redis and an HTTP session (no domain hooks: `bot.app.build_services` adds them)."""
+async def connect_services(settings: Settings, *, before_registry: RegistryHook | None = None,
+                           outbox: ReplyLater | None = None) -> Services:
+    """Connect the database, Redis and an HTTP session (the domain hooks: `bot.app.build_services` gives them)."""
     from storage import audit, db
     from storage import redis as redis_conn
 
@@ -140,7 +211,8 @@ async def connect_services(settings: Settings) -> Services:
     await redis_conn.wait_ready(redis)
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
     audit.bind(settings.audit_key, redis, legacy_until=settings.audit_legacy_until)  # the chain's key and where its head is anchored
-    return Services(settings=settings, redis=redis, cipher=make_cipher(settings), http=http)
+    return Services(settings=settings, redis=redis, cipher=make_cipher(settings), http=http,
+                    before_registry=before_registry, outbox=outbox)
 
 
 async def close_services(services: Services) -> None:

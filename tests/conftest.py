@@ -122,7 +122,7 @@ async def services(services_session: Any) -> AsyncIterator[Any]:
     """Database and Redis emptied before each test."""
     await truncate_all()
     await services_session.redis.flushdb()
-    services_session._registry = None
+    services_session.registry_cache.forget()
     yield services_session
     await services_session.drain()
 

@@ -23,7 +23,7 @@ async def plain_wechat(services: Any, settings: Any) -> AsyncIterator[WeChatServ
     from bot import wechat_mp
     from bot.app import make_dispatcher
 
-    plain = dataclasses.replace(services, settings=settings.with_(wechat_aes_key="none"), _clients={})
+    plain = dataclasses.replace(services, settings=settings.with_(wechat_aes_key="none"))
     dispatcher = make_dispatcher(plain)
     app = web.Application(client_max_size=settings.max_body_bytes)
     app.add_routes(wechat_mp.routes(plain, dispatcher))

@@ -120,7 +120,7 @@ async def world(services: Any, fake_wechat: Any) -> AsyncIterator[World]:
 
     await import_registry(registry_with_third_township())
     await services.registry_changed()
-    services._registry = None
+    services.registry_cache.forget()
     fake_wechat.state.reset()
     clock = Clock()
     clock.set(date(2026, 11, 23))  # a Monday
