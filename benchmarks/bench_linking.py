@@ -3,13 +3,14 @@
     .venv/bin/python benchmarks/bench_linking.py [--errors]
 
 For each pair of nlp/data/linking_pairs.jsonl (written beside the concept table),
-nlp/data/linking_pairs_heldout{,2,3}.jsonl (each written after a freeze, measured once, seen since)
-and nlp/data/linking_pairs_heldout4.jsonl (written after the last change, unseen), both methods answer "would
-linking join these two reports?" with the gates handlers/cases/linking.py applies:
+nlp/data/linking_pairs_heldout{,2,3,4}.jsonl (each written after a freeze, measured once, seen since)
+and nlp/data/linking_pairs_heldout5.jsonl (written after the scored method froze, unseen), both methods answer
+"would linking join these two reports?" with the gates handlers/cases/linking.py applies:
 - today (before issue 17): same village, same category, `nlp.similarity` ≥ SIMILARITY_THRESHOLD
   (0.3); it never knew who filed;
 - new: same village, not the same reporter (handlers/cases/linking.py's filer digests), and
-  `same_matter(matter(a, category), matter(b, category))` (category shared, SPEC's second row included).
+  `same_matter(matter(a, category), matter(b, category))`: refusals (another post, name, known fund or date),
+  then a score of the evidence (fund, act, category, rare words shared) against SAME_MATTER_THRESHOLD.
 Each text's category comes from the real classifier (`nlp.classify_category`), as a filing gets it.
 Prints precision, recall, F1 per set and method, accuracy per kind of pair, and the cost of one
 comparison (µs, matter readings cached as linking's lru_cache keeps them).
@@ -26,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nlp import SIMILARITY_THRESHOLD, classify_category, matter, same_matter, similarity  # noqa: E402
-from nlp.linking_pairs import (DEV_PATH, HELDOUT2_PATH, HELDOUT3_PATH, HELDOUT4_PATH, HELDOUT_PATH, Pair,  # noqa: E402
-                               load_pairs)  # noqa: E402
+from nlp.linking_pairs import (DEV_PATH, HELDOUT2_PATH, HELDOUT3_PATH, HELDOUT4_PATH, HELDOUT5_PATH,  # noqa: E402
+                               HELDOUT_PATH, Pair, load_pairs)
 
 
 def today(p: Pair, cat: dict[str, str]) -> bool:
@@ -56,7 +57,7 @@ def main() -> None:
     args = ap.parse_args()
     sets = {"dev": load_pairs(DEV_PATH), "held-out 1 (seen)": load_pairs(HELDOUT_PATH),
             "held-out 2 (seen)": load_pairs(HELDOUT2_PATH), "held-out 3 (seen)": load_pairs(HELDOUT3_PATH),
-            "held-out 4": load_pairs(HELDOUT4_PATH)}
+            "held-out 4 (seen)": load_pairs(HELDOUT4_PATH), "held-out 5 (unseen)": load_pairs(HELDOUT5_PATH)}
     texts = {t for ps in sets.values() for p in ps for t in (p.a.text, p.b.text)}
     cat = {t: classify_category(t).category for t in texts}
     print("| set | pairs (same/different) | method | precision | recall | F1 | tp/fp/fn |")

@@ -8,7 +8,8 @@ the table was frozen (measured once; its misses were then read, and one general 
 it is no longer unseen); `linking_pairs_heldout2.jsonl` was written after that change (measured once,
 then its misses read and the table grown); `linking_pairs_heldout3.jsonl` was written after that (measured
 once, seen since; nothing of it was added to the table); `linking_pairs_heldout4.jsonl` was written
-after the last change (the cross-category rule) and is the unseen one.
+after the cross-category rule (measured once, seen since); `linking_pairs_heldout5.jsonl` was written after
+the scored method froze (a1c8051) and measured once: the unseen one.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ HELDOUT_PATH = DATA / "linking_pairs_heldout.jsonl"
 HELDOUT2_PATH = DATA / "linking_pairs_heldout2.jsonl"
 HELDOUT3_PATH = DATA / "linking_pairs_heldout3.jsonl"
 HELDOUT4_PATH = DATA / "linking_pairs_heldout4.jsonl"
+HELDOUT5_PATH = DATA / "linking_pairs_heldout5.jsonl"
 LABELS = ("same", "different")
 KINDS = ("same_matter_different_wording", "same_village_different_accused", "same_accused_different_matter",
          "different_villages_same_wording", "dialect_traditional", "short", "same_reporter")

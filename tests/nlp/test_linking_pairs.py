@@ -6,13 +6,14 @@ import json
 from collections import Counter
 
 from nlp import matter, same_matter
-from nlp.linking_pairs import DEV_PATH, HELDOUT2_PATH, HELDOUT3_PATH, HELDOUT4_PATH, HELDOUT_PATH, KINDS, load_pairs
+from nlp.linking_pairs import (DEV_PATH, HELDOUT2_PATH, HELDOUT3_PATH, HELDOUT4_PATH, HELDOUT5_PATH, HELDOUT_PATH, KINDS,
+                               load_pairs)
 from nlp.matter import salience
 
 
 def test_benchmark_pairs_load_and_cover_every_kind() -> None:
     dev, held = load_pairs(DEV_PATH), load_pairs(HELDOUT_PATH) + load_pairs(HELDOUT2_PATH) + load_pairs(HELDOUT3_PATH) \
-        + load_pairs(HELDOUT4_PATH)
+        + load_pairs(HELDOUT4_PATH) + load_pairs(HELDOUT5_PATH)
     assert len(dev) >= 200 and len(held) >= 200
     kinds = Counter(p.kind for p in dev)
     assert set(kinds) == set(KINDS), kinds
