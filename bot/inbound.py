@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
-from bot.dispatch import Dispatcher, Inbound, Reply
+from bot.dispatch import Dispatcher, Inbound, QueueBehind, Reply
 from bot.dispatch.dispatcher import DEDUP_TTL_S, FAILED, PENDING
 from bot.dispatch.message import from_wechatpy
 from bot.inbound_queue import QUEUED, SHED, backlog_of
@@ -208,11 +208,8 @@ class InboundEndpoint:
             spent = time.monotonic() - arrival if arrival is not None else 0.0
             return max(self.services.settings.reply_deadline_s - spent, 0.05)
 
-        if await self.backlog.must_queue(subject):
-            try:
-                queued = await self.backlog.enqueue(msg, key, subject)
-            except RedisError:  # cannot queue: dispatched now, where a Redis failure meets its apology
-                queued = None
+        if self.backlog.full():
+            queued = await self._queue(msg, key, subject)
             if queued is not None:
                 return queued
         deadline = left()
@@ -239,10 +236,23 @@ class InboundEndpoint:
     def _seal(self, reply: Reply) -> bytes:
         return self.services.cipher.seal(json.dumps(reply.texts, ensure_ascii=False)).encode()
 
+    async def _queue(self, msg: Inbound, key: str, subject: str) -> Reply | None:
+        """Queued (its passive reply SHED); None when Redis cannot queue it, or it was seen before."""
+        try:
+            return await self.backlog.enqueue(msg, key, subject)
+        except RedisError:  # cannot queue: dispatched now, where a Redis failure meets its apology
+            return None
+
     async def _dispatch(self, msg: Inbound, key: str, subject: str) -> Reply | None:
         try:
             return await self.backlog.counted(
-                self.dispatcher.handle(msg, dedup_key=key, seal_reply=self._seal, subject=subject))
+                self.dispatcher.handle(msg, dedup_key=key, seal_reply=self._seal, subject=subject,
+                                       queue_key=keys.inbound_waiting(subject)))
+        except QueueBehind:  # an earlier message of this sender waits in the queue: in order, behind it
+            try:
+                return await self.backlog.enqueue(msg, key, subject)  # None: seen before, the replay answers
+            except RedisError:
+                return Reply.text(FAILED)
         except Exception:
             log.exception("handler failed on a %s %s message", msg.channel, msg.kind)
             return Reply.text(FAILED)

@@ -1,7 +1,8 @@
 """Load shedding: past the in-flight limit a message is queued, answered "正在处理，请稍候" at once (issue 14 item 9).
 
-    POST /wechat/mp|work ──(in flight < QINGFENG_INFLIGHT_LIMIT, nothing of this sender queued)──> dispatch as usual
-         └─ else: claim the dedup key ("queued"), XADD the sealed message to a Redis stream, passive reply SHED
+    POST /wechat/mp|work ──(in flight < QINGFENG_INFLIGHT_LIMIT)──> dispatch as usual
+         │     └─ the dispatcher's first round trip finds this sender's mark (a message waiting): QueueBehind
+         └─ else, or on QueueBehind: claim the dedup key ("queued"), XADD the sealed message to a Redis stream, passive reply SHED
     consumer (every server process, a consumer group): XREADGROUP while there is room under the limit,
          one sender's messages in order ──> Dispatcher.handle ──> answer sealed for WeChat's retries
          ──> services.reply_later (the durable outbox: a customer-service message) ──> XACK
@@ -59,15 +60,10 @@ class Backlog:
     def limit(self) -> int:
         return self.services.settings.inflight_limit
 
-    async def must_queue(self, subject: str) -> bool:
-        """Past the limit, or behind a message of the same sender still queued (by any process): order holds.
-        Redis away: False, so the message meets the dispatcher's own answer to that (an apology, nothing kept)."""
-        if self.in_flight >= self.limit:
-            return True
-        try:
-            return bool(await self.services.redis.exists(keys.inbound_waiting(subject)))
-        except RedisError:
-            return False
+    def full(self) -> bool:
+        """Past this process's in-flight limit. (A sender whose earlier message still waits in the queue, by
+        any process, is found by the dispatcher's first round trip: `QueueBehind`, and queued too.)"""
+        return self.in_flight >= self.limit
 
     def counted(self, coro: Any) -> Any:
         """Run `coro` counted as in flight (a message being dispatched, on time or late)."""

@@ -14,6 +14,12 @@ def registry_version() -> str:
     return f"{PREFIX}:registry:version"
 
 
+def staff_bindings_version() -> str:
+    """Bumped by every new staff binding: each process reloads its list of bound staff when it changes
+    (bot.dispatch.sender.StaffDirectory), so a villager's message needs no database look-up to say "not staff"."""
+    return f"{PREFIX}:staff:bindings-version"
+
+
 def nlp_files_version() -> str:
     """The newest saved classifier file (operator_model_file id): each process reloads when it grows."""
     return f"{PREFIX}:nlp:files-version"

@@ -43,6 +43,7 @@ def run_rotate(args: argparse.Namespace) -> int:
 
         results = await rotate_all(cipher, progress, var_dir=settings.var_dir)
         print(file=sys.stderr)
+        await _staff_bindings_changed(settings)
         await audit.append("cli", "keys.rotate", "", {"hmac_kid": cipher.current_hmac_kid,
                                                      "data_kid": cipher.current_data_kid,
                                                      **{f"{a}.{k}": v for a, c in results.items() for k, v in c.items()}})
@@ -52,6 +53,26 @@ def run_rotate(args: argparse.Namespace) -> int:
         return 0
 
     return with_db(go)
+
+
+async def _staff_bindings_changed(settings: Settings) -> None:
+    """The bindings were re-hashed: running servers reload their list of bound staff on their next message
+    (else within bot.dispatch.sender.DIRECTORY_MAX_AGE_S)."""
+    from redis.exceptions import RedisError
+
+    from bot.cli._common import _anchor_redis
+    from storage import keys
+
+    redis = _anchor_redis(settings)
+    if redis is None:
+        return
+    try:
+        await redis.incr(keys.staff_bindings_version())
+    except RedisError as exc:
+        print(f"note: servers could not be told of the re-hashed staff bindings ({type(exc).__name__}); "
+              "they reload them within 30 s", file=sys.stderr)
+    finally:
+        await redis.aclose()
 
 
 def run_check(args: argparse.Namespace) -> int:

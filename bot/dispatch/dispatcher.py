@@ -60,8 +60,10 @@ class Dispatcher:
         return self.services.cipher.subject_hash(channel, sender)
 
     async def handle(self, msg: Inbound, *, dedup_key: str | None = None,
-                     seal_reply: Callable[[Reply], bytes] | None = None, subject: str | None = None) -> Reply | None:
+                     seal_reply: Callable[[Reply], bytes] | None = None, subject: str | None = None,
+                     queue_key: str = "") -> Reply | None:
         """Run the middlewares and the handler. With `dedup_key`, return None when the message was seen before.
+        With `queue_key` (the sender's backlog mark), raise QueueBehind when a message of theirs waits there.
 
         Redis work is batched: one round trip claims the dedup key, counts the sender, takes the
         conversation lock and reads the state; one more releases the lock and stores the reply.
@@ -70,7 +72,7 @@ class Dispatcher:
         subject = subject or self.subject_of(msg.channel, msg.sender)
         state = ConversationState(self.services.redis, msg.channel, msg.chat_id or "private", subject, s.state_ttl_s,
                                   cipher=self.services.cipher)
-        return await self._chain(msg, Turn(subject, state, dedup_key or "", seal_reply))
+        return await self._chain(msg, Turn(subject, state, dedup_key or "", queue_key, seal_reply))
 
     async def _route(self, msg: Inbound, turn: Turn) -> Reply:
         services, state = self.services, turn.state

@@ -14,6 +14,9 @@ end (release the lock, store the sealed reply for WeChat's retries) `Leases` wri
     Conversation  the conversation lock (waits for it a little) and the sealed state
     RateLimit     a sender over QINGFENG_SENDER_RATE gets RATE_LIMITED, not the handler
     User          who wrote: `Sender` (subject hash; the openid only to reply; the bound staff account lazily)
+
+A sender with a message still waiting in the inbound backlog (bot.inbound_queue) is found by the same
+script: `Leases` raises `QueueBehind` before claiming anything, and the endpoint queues this one too.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from redis.exceptions import RedisError
 
 from bot.dispatch.message import Inbound
 from bot.dispatch.reply import Reply
-from bot.dispatch.sender import Sender
+from bot.dispatch.sender import Sender, StaffDirectory
 from bot.dispatch.state import ConversationState
 from storage import keys
 from storage.script_batch import ScriptBatch
@@ -49,10 +52,14 @@ DEDUP_TTL_S = 600  # the answer, kept for WeChat's retries (within ~15 s); well 
 LEASE_S = 6
 LOCK_TTL_MS = LEASE_S * 1000
 RENEW_S = 2.0
-# One round trip before the handler: claim the dedup key (KEYS[1], may be ""), count the sender
-# (KEYS[2]), try the conversation lock (KEYS[3]), read the state and its marker (KEYS[4], KEYS[5]),
-# and note when the sender last wrote (KEYS[6]): WeChat's 48 h customer-service window.
+# One round trip before the handler. A sender with a message waiting in the inbound backlog (KEYS[7],
+# "" when the caller does not queue) gets {-1} and nothing else happens: their next message queues behind
+# it, in order. Else: claim the dedup key (KEYS[1], may be ""), count the sender (KEYS[2]), try the
+# conversation lock (KEYS[3]), read the state and its marker (KEYS[4], KEYS[5]), note when the sender
+# last wrote (KEYS[6]: WeChat's 48 h customer-service window) and read the staff bindings' version
+# (KEYS[8]: whether this process's list of bound staff is still current).
 BEGIN_LUA = """
+if KEYS[7] ~= '' and redis.call('exists', KEYS[7]) == 1 then return {-1} end
 local first = 1
 if KEYS[1] ~= '' then
   if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then first = 0 end
@@ -64,7 +71,7 @@ if redis.call('set', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then locked = 1 end
 local state = redis.call('get', KEYS[4]) or ''
 local marker = redis.call('get', KEYS[5]) or ''
 redis.call('set', KEYS[6], ARGV[5], 'EX', 172800)
-return {first, count, locked, state, marker}
+return {first, count, locked, state, marker, redis.call('get', KEYS[8]) or ''}
 """
 # Only for a handler running past RENEW_S: extend the lock if still ours, the claim if still pending.
 RENEW_LUA = """
@@ -85,6 +92,11 @@ class Begin(NamedTuple):
     count: int  # the sender's messages this minute
     locked: bool  # the conversation lock was free and is now ours
     state: list[bytes | None]  # the state and its marker, as read
+    staff_version: bytes  # the staff bindings' version (b"" before the first binding)
+
+
+class QueueBehind(Exception):
+    """The sender has a message waiting in the inbound backlog: this one must queue behind it (nothing claimed)."""
 
 
 @dataclass
@@ -94,6 +106,7 @@ class Turn:
     subject: str
     state: ConversationState
     dedup_key: str = ""
+    queue_key: str = ""  # the sender's backlog mark, when the caller queues messages behind it (bot.inbound)
     seal_reply: Callable[[Reply], bytes] | None = None
     token: str = ""
     begin: Begin | None = None
@@ -130,11 +143,14 @@ class Leases:
     async def __call__(self, handler: Next, msg: Inbound, turn: Turn) -> Reply | None:
         turn.token = f"{self._token_prefix}{next(self._token_seq):x}"
         now = int(self.services.clock())
-        first, count, locked, raw, marker = await self.scripts.run(
+        answer = await self.scripts.run(
             self._begin, [turn.dedup_key, keys.rate("inbound", turn.subject, now // 60), turn.state.lock_key,
-                          *turn.state.keys, keys.last_seen(turn.subject)],
+                          *turn.state.keys, keys.last_seen(turn.subject), turn.queue_key, keys.staff_bindings_version()],
             [PENDING, LEASE_S, turn.token, LOCK_TTL_MS, now])
-        turn.begin = Begin(bool(first), int(count), bool(locked), [raw or None, marker or None])
+        if answer[0] == -1:
+            raise QueueBehind
+        first, count, locked, raw, marker, staff_version = answer
+        turn.begin = Begin(bool(first), int(count), bool(locked), [raw or None, marker or None], staff_version or b"")
         turn.hold_lock = bool(locked)
         heartbeat = asyncio.ensure_future(self._keep_leases(turn))
         try:
@@ -230,13 +246,17 @@ class RateLimit:
 
 
 class User:
-    """Who wrote, for the handlers: `user` (a Sender; the bound staff account loaded only when asked)."""
+    """Who wrote, for the handlers: `user` (a Sender; the bound staff account loaded only when asked, and only
+    from the database when this process's list of bound staff says the sender may be one)."""
 
     def __init__(self, services: "Services") -> None:
         self.services = services
+        self.directory = StaffDirectory()
 
     async def __call__(self, handler: Next, msg: Inbound, turn: Turn) -> Reply | None:
-        turn.user = Sender(msg.channel, msg.sender, turn.subject, msg.chat_id, self.services)
+        assert turn.begin is not None
+        self.directory.seen_version(turn.begin.staff_version)
+        turn.user = Sender(msg.channel, msg.sender, turn.subject, msg.chat_id, self.services, directory=self.directory)
         return await handler(msg, turn)
 
 

@@ -1,12 +1,50 @@
-"""Who wrote a message, as handlers see them."""
+"""Who wrote a message, as handlers see them, and which senders may be bound staff."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.services import Services
     from storage.models import Staff
+
+# A binding written outside `handlers.cases.binding.bind` (a script, a restore) is seen at most this late.
+DIRECTORY_MAX_AGE_S = 30.0
+
+
+async def _select(sql: str, params: list[Any]) -> list[Any]:
+    from tortoise import Tortoise
+
+    _, rows = await Tortoise.get_connection("default").execute_query(sql, params)
+    return list(rows)
+
+
+class StaffDirectory:
+    """This process's list of the subject hashes bound to staff accounts. Most senders are villagers: a
+    subject not in it is not staff without a database look-up (a 帮助 spent most of its time on that
+    look-up). It reloads when the bindings' version in Redis (read by the dispatcher's first round trip)
+    changes, when a binding is saved in this process, and at least every DIRECTORY_MAX_AGE_S."""
+
+    def __init__(self) -> None:
+        self._subjects: frozenset[str] | None = None
+        self._version = b""
+        self._loaded_at = 0.0
+        self._generation = -1
+
+    def seen_version(self, version: bytes) -> None:
+        if version != self._version:
+            self._version, self._subjects = version, None
+
+    async def may_be_staff(self, subjects: list[str]) -> bool:
+        from storage.models.accounts import bindings_generation
+
+        if (self._subjects is None or self._generation != bindings_generation()
+                or time.monotonic() - self._loaded_at > DIRECTORY_MAX_AGE_S):
+            self._generation = bindings_generation()
+            self._loaded_at = time.monotonic()
+            self._subjects = frozenset(row[0] for row in await _select("SELECT subject_hash FROM staff_binding", []))
+        return not self._subjects.isdisjoint(subjects)
 
 
 @dataclass
@@ -19,6 +57,7 @@ class Sender:
     chat_id: str = ""
     _services: "Services | None" = field(default=None, repr=False)
     _staff: Any = field(default=False, repr=False)
+    directory: StaffDirectory | None = field(default=None, repr=False)
 
     async def staff(self) -> "Staff | None":
         """The staff account bound to this WeChat identity, if any (loaded once)."""
@@ -26,17 +65,19 @@ class Sender:
             subjects = [self.subject]
             if self._services is not None and len(self._services.cipher.hmac_keys) > 1:  # a rotation under way
                 subjects = self._services.cipher.all_subject_hashes(self.channel, self.openid)
-            # Most senders are villagers: one plain indexed SELECT says "not staff" (the ORM's query building
-            # cost more than the rest of a 帮助); the account is loaded only for a bound sender.
-            from tortoise import Tortoise
-
-            from storage.models import Staff
-            from storage.sql import placeholders
-
-            conn = Tortoise.get_connection("default")
-            _, rows = await conn.execute_query(
-                f"SELECT staff_id FROM staff_binding WHERE subject_hash IN ({', '.join(placeholders(conn, len(subjects)))})"
-                " LIMIT 1", list(subjects))
-            staff = await Staff.get_or_none(id=rows[0][0]) if rows else None
-            self._staff = staff if staff is not None and staff.is_active else None
+            self._staff = await self._load(subjects)
         return self._staff  # type: ignore[return-value]
+
+    async def _load(self, subjects: list[str]) -> "Staff | None":
+        if self.directory is not None and not await self.directory.may_be_staff(subjects):
+            return None
+        from storage.models import Staff
+        from storage.sql import placeholders
+        from tortoise import Tortoise
+
+        conn = Tortoise.get_connection("default")
+        # one plain indexed SELECT (the ORM's query building cost more than the rest of a 帮助)
+        rows = await _select(f"SELECT staff_id FROM staff_binding WHERE subject_hash IN "
+                             f"({', '.join(placeholders(conn, len(subjects)))}) LIMIT 1", list(subjects))
+        staff = await Staff.get_or_none(id=rows[0][0]) if rows else None
+        return staff if staff is not None and staff.is_active else None

@@ -57,5 +57,6 @@ async def bind(code: str, channel: str, sender: str, subject: str, services: "Se
     await StaffBinding.filter(subject_hash=subject).delete()  # one account per WeChat identity
     await StaffBinding.create(staff=staff, channel=channel, subject_hash=subject,
                               external_enc=services.cipher.seal(sender))
+    await services.redis.incr(keys.staff_bindings_version())  # every process's list of bound staff reloads
     await audit.append(f"staff:{staff.id}", "staff.bind", staff.username, {"channel": channel})
     return staff

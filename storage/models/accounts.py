@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -39,8 +40,21 @@ class Staff(Model):
         table = "staff"
 
 
+_bindings_saved = 0
+
+
+def bindings_generation() -> int:
+    """How many StaffBinding rows this process has saved: a list of bound staff older than that reloads."""
+    return _bindings_saved
+
+
 class StaffBinding(Model):
     """A staff account bound to a WeChat openid or a WeCom userid (one-time code)."""
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        global _bindings_saved
+        await super().save(*args, **kwargs)
+        _bindings_saved += 1
 
     id = fields.IntField(primary_key=True)
     staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField("core.Staff", related_name="bindings")
