@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 LEVELS = ("village", "township", "county", "unknown")
 
@@ -33,7 +34,7 @@ _VILLAGE = (
     r"|Ⓥ(?:的)?(?:干部|领导|党支部|支部|村委|两委|人)"
 )
 # Any office named "…站/所" ("林业站的人"): the one alternative that may start at any character,
-# so it is left out of the pattern used for a text with neither 站 nor 所 (it cannot match there).
+# so it is left out of the pattern used for a text without its "站/所(的)人…" tail (it cannot match there).
 _ANY_STATION = r"|[\u4e00-\u9fff]{1,3}[站所](?:的)?(?:人|工作人员|干部|领导|民警)"
 _TOWNSHIP_HEAD = (
     r"镇(?:党委)?(?:书记|长)|乡(?:党委)?(?:书记|长)|副镇长|副乡长|镇长|乡长|街道(?:办)?(?:主任|书记)?"
@@ -87,7 +88,10 @@ class LevelResult:
     titles: tuple[str, ...] = ()
 
 
-_COUNTY_CHARS = frozenset("县区市省局")
+# Every county pattern has one of these characters; found by a character-class scan, no str per character.
+_COUNTY_CHAR = re.compile("[县区市省局]")
+# What every match of the "…站/所的人" alternative ends with: without it the alternative cannot match.
+_STATION_TAIL = re.compile(r"[站所](?:的)?(?:人|工作人员|干部|领导|民警)")
 
 
 def detect_level(text: str) -> LevelResult:
@@ -99,30 +103,37 @@ def detect_level(text: str) -> LevelResult:
     if seconded is not None:
         text = _SECONDED.sub("〇", text)  # the title itself no longer reads as a village 书记
         found[seconded[0]].append(seconded[1])
+    # The highest level accused decides: a township official involved takes the case to the county
+    # even when village cadres are involved too (回避). Levels are read highest first, so the first
+    # level with a title is the answer and the lower ones are not read.
     for level, pattern in _PATTERNS:
-        if level == "county" and _COUNTY_CHARS.isdisjoint(text):
-            continue  # every county pattern has one of these characters
-        if level == "township" and "站" not in text and "所" not in text:
-            pattern = _TOWNSHIP_NO_STATION
-        for m in pattern.finditer(text):
-            before = text[max(0, m.start() - 5) : m.start()]
+        for m in _matches(level, pattern, text):
             after = text[m.end() : m.end() + 8]
             if _COMMISSION_AFTER.match(after) or m.group().endswith("纪"):
                 continue
-            receiver = _RECEIVER_BEFORE.search(before) or _RECEIVER_AFTER.match(after)
-            if level != "village" and receiver and not _SERVICE_AFTER.match(after):
+            if level != "village" and _receiver(text[max(0, m.start() - 5) : m.start()], after):
                 receivers.append(m.group())
                 continue
             if level == "township" and _inside_village_title(text, m.start()):
                 continue
             found[level].append(m.group())
-    # The highest level accused decides: a township official involved takes the case to
-    # the county even when village cadres are involved too (回避).
-    for level in ("county", "township", "village"):
         if found[level]:
-            titles = tuple(dict.fromkeys(found[level]))
-            return LevelResult(level, titles)
+            return LevelResult(level, tuple(dict.fromkeys(found[level])))
     return LevelResult("unknown", tuple(dict.fromkeys(receivers)))
+
+
+def _matches(level: str, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The level's pattern over the text, without the alternatives that cannot match in it."""
+    if level == "county" and not _COUNTY_CHAR.search(text):
+        return iter(())
+    if level == "township" and not _STATION_TAIL.search(text):
+        pattern = _TOWNSHIP_NO_STATION
+    return pattern.finditer(text)
+
+
+def _receiver(before: str, after: str) -> bool:
+    """The office is where the reporter went or complained, not where the act happened."""
+    return bool(_RECEIVER_BEFORE.search(before) or _RECEIVER_AFTER.match(after)) and not _SERVICE_AFTER.match(after)
 
 
 # A tip that names no title but happens in the village (我们村修的路, 村集体的鱼塘) is about
