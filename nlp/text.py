@@ -25,21 +25,32 @@ _HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u300
 def _half(m: re.Match[str]) -> str:
     return _HALF_WIDTH[m.group()]
 
-_TRAD_ONLY: frozenset[str] | None = None
+_TRAD_ONLY: tuple[re.Pattern[str], frozenset[str]] | None = None
 
 
-def _trad_only() -> frozenset[str]:
+def _trad_only() -> tuple[re.Pattern[str], frozenset[str]]:
+    """zhconv's traditional-only characters as (a pattern, the ones beyond the BMP). The pattern is a
+    class of those within the BMP or any character beyond it: a search scans the text in C (~0.5 µs for
+    130 characters, where a set test made a str of every character, ~4 µs). The few beyond the BMP
+    are left to a set test (in a class they would be tried one by one at every character)."""
     global _TRAD_ONLY
     if _TRAD_ONLY is None:
         from zhconv import zhconv
 
         zhconv.getdict("zh-hans")  # loads the tables, TRADONLY among them
-        _TRAD_ONLY = frozenset(zhconv.zhcdicts["TRADONLY"])
+        chars = sorted(c for c in zhconv.zhcdicts["TRADONLY"] if len(c) == 1)  # a set test met only these
+        bmp = "".join(re.escape(c) for c in chars if c <= "\uffff")
+        _TRAD_ONLY = re.compile(f"[{bmp}]|[\U00010000-\U0010ffff]"), frozenset(c for c in chars if c > "\uffff")
     return _TRAD_ONLY
 
 
+def _has_traditional(text: str) -> bool:
+    pattern, beyond_bmp = _trad_only()
+    return any(m.group() <= "\uffff" or m.group() in beyond_bmp for m in pattern.finditer(text))
+
+
 def to_simplified(text: str) -> str:
-    if _trad_only().isdisjoint(text):
+    if not _has_traditional(text):
         return text
     from zhconv import convert
 
