@@ -11,7 +11,12 @@ Run on one core:  taskset -c 0 .venv/bin/python benchmarks/bench_classify.py [--
 - Speed (texts per CPU-second, so other processes on the machine count less): full analysis vs
   bare `jieba.cut` on texts of 50–200 characters (the test split's and
   the validation messages' texts joined until each reaches 50, 90, 130 or 170 characters).
-- Start-up: a fresh process importing nlp, loading the dictionaries and model, analysing one text.
+  Fair to both: the same texts, jieba's global tokenizer initialised and ours loaded before the
+  first round, one core, the functions taking turns within each round. Reported: the rate of
+  each one's best round, and the ratio analyze/jieba round by round (min, median, max).
+  `nlp.segment.cut` alone (our HMM-off segmentation, inside analyze) is timed beside them.
+- Start-up: a fresh process importing nlp, loading the dictionaries and model, analysing one text
+  (timed inside it); and `qingfeng classify --registry …` of one message as a whole process (wall).
 sklearn is used here only.
 """
 from __future__ import annotations
@@ -36,6 +41,8 @@ from nlp import RegistryIndex, analyze, load
 reg = RegistryIndex.from_file('nlp/data/registry_demo.json'); load(); analyze('胡家庄村的村支书冒领低保', reg)
 print(time.perf_counter() - t0)
 """
+CLI_SNIPPET = "import sys; from bot.cli import main; sys.argv[0] = 'qingfeng'; sys.exit(main())"
+CLI_LINE = '{"id": 1, "text": "胡家庄村的村支书冒领低保"}\n'
 OLD_RUNNER = """
 import json, sys
 from nlp import RegistryIndex, analyze
@@ -47,17 +54,32 @@ for line in sys.stdin:
 """
 
 
-def rates(fns: dict, items: list, repeat: int = 7) -> dict[str, float]:
-    """Texts per CPU-second of each function, best of `repeat` rounds; the functions take
-    turns within each round so that a busy machine slows them alike."""
-    best = {name: float("inf") for name in fns}
+def rates(fns: dict, items: list, repeat: int = 7) -> tuple[dict[str, float], list[dict[str, float]]]:
+    """Texts per CPU-second of each function: the best of `repeat` rounds, and every round's.
+    The functions take turns within each round so that a busy machine slows them alike."""
+    rounds: list[dict[str, float]] = []
     for _ in range(repeat):
+        seconds: dict[str, float] = {}
         for name, fn in fns.items():
             t0 = time.process_time()
             for x in items:
                 fn(x)
-            best[name] = min(best[name], time.process_time() - t0)
-    return {name: len(items) / t for name, t in best.items()}
+            seconds[name] = time.process_time() - t0
+        rounds.append({name: len(items) / t for name, t in seconds.items()})
+    return {name: max(r[name] for r in rounds) for name in fns}, rounds
+
+
+def startup_seconds(runs: int = 3) -> tuple[list[float], list[float]]:
+    """(nlp start-up timed inside a fresh process, `qingfeng classify` of one line as a whole process)."""
+    inside = [float(subprocess.run([sys.executable, "-c", STARTUP_SNIPPET], cwd=ROOT, capture_output=True,
+                                   text=True, check=True).stdout) for _ in range(runs)]
+    whole: list[float] = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", CLI_SNIPPET, "classify", "--registry", "nlp/data/registry_demo.json"],
+                       cwd=ROOT, input=CLI_LINE, capture_output=True, text=True, check=True)
+        whole.append(time.perf_counter() - t0)
+    return inside, whole
 
 
 def speed_texts() -> list[str]:
@@ -135,27 +157,34 @@ def accuracy_report(rev: str) -> None:
 def speed_report(repeat: int = 7) -> None:
     import jieba
 
-    from nlp import RegistryIndex, analyze, load
+    from nlp import RegistryIndex, analyze, engine, load
+    from nlp.segment import cut
 
     if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 1:
         os.sched_setaffinity(0, {0})  # one core; a core chosen with taskset is kept
-    startups = [float(subprocess.run([sys.executable, "-c", STARTUP_SNIPPET], cwd=ROOT, capture_output=True,
-                                     text=True, check=True).stdout) for _ in range(3)]
+    inside, whole = startup_seconds()
     jieba.initialize()
     load()
     demo = RegistryIndex.from_file(ROOT / "nlp" / "data" / "registry_demo.json")
     texts = speed_texts()
     analyze(texts[0], demo)
+    tk = engine.get().segmenter.tokenizer
     lengths = sorted(len(t) for t in texts)
     print(f"\nspeed texts: {len(texts)}, length median {lengths[len(lengths) // 2]}, min {lengths[0]}, max {lengths[-1]}")
-    r = rates({"hmm": lambda t: list(jieba.cut(t)), "nohmm": lambda t: list(jieba.cut(t, HMM=False)),
-               "full": lambda t: analyze(t, demo)}, texts, repeat)
+    r, rounds = rates({"hmm": lambda t: list(jieba.cut(t)), "nohmm": lambda t: list(jieba.cut(t, HMM=False)),
+                       "ours": lambda t: cut(t, tk.FREQ, tk.total), "full": lambda t: analyze(t, demo)}, texts, repeat)
     jieba_hmm, jieba_nohmm, full = r["hmm"], r["nohmm"], r["full"]
     print(f"bare jieba.cut (default, HMM on):  {jieba_hmm:8.0f} texts/s")
     print(f"bare jieba.cut (HMM off):          {jieba_nohmm:8.0f} texts/s")
+    print(f"nlp.segment.cut (HMM off, same tokens; part of analyze): {r['ours']:8.0f} texts/s")
     print(f"nlp.analyze (category+place+level+route): {full:8.0f} texts/s")
     print(f"ratio analyze / jieba.cut default: {full / jieba_hmm:.2f}   / jieba.cut HMM off: {full / jieba_nohmm:.2f}")
-    print("start-up (import, dictionary, model, first analyze), 3 runs: " + ", ".join(f"{s:.2f} s" for s in startups))
+    per_round = sorted(x["full"] / x["hmm"] for x in rounds)
+    print(f"ratio analyze / jieba.cut default, round by round ({len(per_round)}): min {per_round[0]:.2f}, "
+          f"median {per_round[len(per_round) // 2]:.2f}, max {per_round[-1]:.2f}")
+    print("start-up (import, dictionary, model, first analyze), 3 runs: " + ", ".join(f"{s:.2f} s" for s in inside))
+    print("start-up of `qingfeng classify` (one message, whole process), 3 runs: "
+          + ", ".join(f"{s:.2f} s" for s in whole))
 
 
 def main() -> None:
