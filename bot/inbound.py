@@ -12,10 +12,9 @@ import json
 import logging
 import re
 import time
+import xml.etree.ElementTree as PlainET
 from dataclasses import dataclass
 from typing import Any, Callable
-
-import xml.etree.ElementTree as PlainET
 
 import defusedxml.ElementTree as SafeET
 from aiohttp import web

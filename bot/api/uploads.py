@@ -10,7 +10,6 @@ storage.attachments.save_attachment, a voice with a copy the panel plays.
 """
 from __future__ import annotations
 
-
 from aiohttp import BodyPartReader, web
 from pydantic import BaseModel
 

@@ -61,6 +61,7 @@ async def _staff_bindings_changed(settings: Settings) -> None:
     from redis.exceptions import RedisError
 
     from bot.cli._common import _anchor_redis
+    from bot.dispatch.sender import DIRECTORY_MAX_AGE_S
     from storage import keys
 
     redis = _anchor_redis(settings)
@@ -70,7 +71,7 @@ async def _staff_bindings_changed(settings: Settings) -> None:
         await redis.incr(keys.staff_bindings_version())
     except RedisError as exc:
         print(f"note: servers could not be told of the re-hashed staff bindings ({type(exc).__name__}); "
-              "they reload them within 30 s", file=sys.stderr)
+              f"they reload them within {DIRECTORY_MAX_AGE_S:.0f} s", file=sys.stderr)
     finally:
         await redis.aclose()
 

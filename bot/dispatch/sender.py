@@ -13,11 +13,10 @@ if TYPE_CHECKING:
 DIRECTORY_MAX_AGE_S = 30.0
 
 
-async def _select(sql: str, params: list[Any]) -> list[Any]:
+def _db() -> Any:
     from tortoise import Tortoise
 
-    _, rows = await Tortoise.get_connection("default").execute_query(sql, params)
-    return list(rows)
+    return Tortoise.get_connection("default")
 
 
 class StaffDirectory:
@@ -43,7 +42,8 @@ class StaffDirectory:
                 or time.monotonic() - self._loaded_at > DIRECTORY_MAX_AGE_S):
             self._generation = bindings_generation()
             self._loaded_at = time.monotonic()
-            self._subjects = frozenset(row[0] for row in await _select("SELECT subject_hash FROM staff_binding", []))
+            _, rows = await _db().execute_query("SELECT subject_hash FROM staff_binding")
+            self._subjects = frozenset(row[0] for row in rows)
         return not self._subjects.isdisjoint(subjects)
 
 
@@ -73,11 +73,10 @@ class Sender:
             return None
         from storage.models import Staff
         from storage.sql import placeholders
-        from tortoise import Tortoise
 
-        conn = Tortoise.get_connection("default")
+        conn = _db()
         # one plain indexed SELECT (the ORM's query building cost more than the rest of a 帮助)
-        rows = await _select(f"SELECT staff_id FROM staff_binding WHERE subject_hash IN "
-                             f"({', '.join(placeholders(conn, len(subjects)))}) LIMIT 1", list(subjects))
+        _, rows = await conn.execute_query(f"SELECT staff_id FROM staff_binding WHERE subject_hash IN "
+                                           f"({', '.join(placeholders(conn, len(subjects)))}) LIMIT 1", list(subjects))
         staff = await Staff.get_or_none(id=rows[0][0]) if rows else None
         return staff if staff is not None and staff.is_active else None
