@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -230,7 +229,9 @@ async def enqueue_replies(channel: str, openid: str, texts: list[str], services:
 
     cipher = services.cipher
     kind = "wecom_app" if channel == "work" else "custom_text"
-    thread = os.urandom(8).hex()  # the texts of one answer go out in order, like a case's messages
+    # One thread per villager, not per answer: two late answers (a queued 帮助, then 举报) go out in the order
+    # they were written, like a case's messages; the keyed hash names the villager without revealing them
+    thread = cipher.subject_hash(channel, openid)
     rows = []
     for text in texts:
         inner = {"audience": "reply", "channel": channel, "text": text,
