@@ -4,7 +4,7 @@
 
 For each pair of nlp/data/linking_pairs.jsonl (written beside the concept table),
 nlp/data/linking_pairs_heldout{,2,3,4}.jsonl (each written after a freeze, measured once, seen since)
-and nlp/data/linking_pairs_heldout5.jsonl (written after the scored method froze, unseen), both methods answer
+and nlp/data/linking_pairs_heldout5.jsonl (written after the scored method froze, measured once; seen since the category gate of session 24), both methods answer
 "would linking join these two reports?" with the gates handlers/cases/linking.py applies:
 - today (before issue 17): same village, same category, `nlp.similarity` ≥ SIMILARITY_THRESHOLD
   (0.3); it never knew who filed;
@@ -57,7 +57,7 @@ def main() -> None:
     args = ap.parse_args()
     sets = {"dev": load_pairs(DEV_PATH), "held-out 1 (seen)": load_pairs(HELDOUT_PATH),
             "held-out 2 (seen)": load_pairs(HELDOUT2_PATH), "held-out 3 (seen)": load_pairs(HELDOUT3_PATH),
-            "held-out 4 (seen)": load_pairs(HELDOUT4_PATH), "held-out 5 (unseen)": load_pairs(HELDOUT5_PATH)}
+            "held-out 4 (seen)": load_pairs(HELDOUT4_PATH), "held-out 5 (seen since session 24)": load_pairs(HELDOUT5_PATH)}
     texts = {t for ps in sets.values() for p in ps for t in (p.a.text, p.b.text)}
     cat = {t: classify_category(t).category for t in texts}
     print("| set | pairs (same/different) | method | precision | recall | F1 | tp/fp/fn |")

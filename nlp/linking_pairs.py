@@ -9,7 +9,8 @@ it is no longer unseen); `linking_pairs_heldout2.jsonl` was written after that c
 then its misses read and the table grown); `linking_pairs_heldout3.jsonl` was written after that (measured
 once, seen since; nothing of it was added to the table); `linking_pairs_heldout4.jsonl` was written
 after the cross-category rule (measured once, seen since); `linking_pairs_heldout5.jsonl` was written after
-the scored method froze (a1c8051) and measured once: the unseen one.
+the scored method froze (a1c8051) and measured once; the category gate (session 24) was chosen with it in
+view, so it is seen now.
 """
 from __future__ import annotations
 

@@ -73,6 +73,9 @@ def hamming(a: int, b: int) -> int:
 # held-out 1–4), where no pair of two matters that the refusals let through scored above 0.09, and 4 of 201
 # retellings of one matter scored below the threshold (docs/BENCHMARKS-linking.md).
 SAME_MATTER_THRESHOLD = 0.3
+# SPEC: linked reports share a category. One matter the classifier filed under two rows still meets when both name
+# the same accused and the rest agrees more than the threshold asks; measured in docs/BENCHMARKS-linking.md.
+CROSS_CATEGORY_THRESHOLD = 0.35
 WEIGHTS = {"object": 0.2, "act": 0.15, "other_act": -0.15, "category": 0.1, "pairs": 0.3, "chars": 0.25}
 PAIRS_FULL, CHARS_FULL = 0.2, 0.3  # the weighted cosine at which shared pairs / characters count in full
 
@@ -128,17 +131,26 @@ def same_matter(a: Matter, b: Matter, threshold: float = SAME_MATTER_THRESHOLD) 
 
     Another accused (post or name), another fund the concept table knows, or another date or year: never. Else a
     score: the same fund and act by the table, a shared category, and what the two texts share weighed by how rare
-    it is among villagers' messages (`nlp.salience`)."""
+    it is among villagers' messages (`nlp.salience`). Two reports filed under different categories (neither row
+    shared) meet only when both name the same accused and the score reaches CROSS_CATEGORY_THRESHOLD."""
     refused = _refusal(a, b)
     if refused:
         return MatterMatch(0.0, False, refused)
     score = round(max(0.0, sum(WEIGHTS[k] * v for k, v in evidence(a, b).items())), 4)
+    if a.categories and b.categories and not a.categories & b.categories:  # the classifier filed them apart
+        if not _accused_agree(a, b):
+            return MatterMatch(score, False, "类别不同,也没有指向同一被反映人")
+        threshold = max(threshold, CROSS_CATEGORY_THRESHOLD)
     same = score >= threshold
     return MatterMatch(score, same, _reason(a, b) if same else "相似程度不够")
 
 
+def _accused_agree(a: Matter, b: Matter) -> bool:
+    return bool(a.specific_titles & b.specific_titles) or bool(_names_agree(a, b))
+
+
 def _reason(a: Matter, b: Matter) -> str:
-    parts = ["同一被反映人" if (a.specific_titles & b.specific_titles or _names_agree(a, b)) else "",
+    parts = ["同一被反映人" if _accused_agree(a, b) else "",
              "同一事项(" + "、".join(sorted(a.objects & b.objects)) + ")" if a.objects & b.objects else "",
              "同一行为" if a.acts & b.acts else ""]
     return ",".join(p for p in parts if p) or "内容相近"

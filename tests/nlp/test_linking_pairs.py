@@ -60,3 +60,12 @@ def test_the_same_fund_with_another_act_or_only_common_words_is_another_matter()
 def test_rare_words_weigh_more_than_common_ones() -> None:
     pairs, _ = salience()
     assert pairs.weight("竹笋") > pairs.weight("补贴") > pairs.weight("村里")
+
+
+def test_reports_filed_under_two_categories_meet_only_when_they_name_the_same_accused() -> None:
+    unnamed = matter("村里竹林卖竹笋的收入被私下分了", "collective_assets")
+    assert same_matter(unnamed, matter("卖竹笋的钱没入账,被人分掉了", "collective_assets")).same
+    apart = same_matter(unnamed, matter("卖竹笋的钱没入账,被人分掉了", "eight_rules"))
+    assert not apart.same and "类别不同" in apart.reason, "SPEC: linked reports share a category"
+    assert same_matter(matter("会计把村里竹林卖竹笋的收入私下分了", "collective_assets"),
+                       matter("卖竹笋的钱会计没入账,自己分掉了", "eight_rules")).same, "the same accused: one matter"
