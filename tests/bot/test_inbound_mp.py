@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.wechat_sim import WeChatServerSim, sign
 from handlers.help import HELP_TEXT, WELCOME_TEXT
+from tests.bot.redis_written import written_keys
 
 OPENID = "oVillager000000000000000001"
 
@@ -73,7 +74,7 @@ async def test_event_without_reply_answers_success(wechat: WeChatServerSim, http
 
 
 async def _redis_keys(services: Any) -> list[bytes]:
-    return [k async for k in services.redis.scan_iter("*")]
+    return await written_keys(services.redis)
 
 
 async def test_bad_signature_refused_and_leaves_nothing(wechat: WeChatServerSim, http: Any, services: Any) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from bot.wechat_sim import WeChatServerSim, sign
 from handlers.help import GROUP_HELP_TEXT, HELP_TEXT
+from tests.bot.redis_written import written_keys
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ async def test_work_bad_signature_refused(wecom: WeChatServerSim, http: Any, ser
     query["msg_signature"] = "e" * 40
     async with http.post(wecom.base_url + "/wechat/work", params=query, data=body) as r:
         assert r.status == 403
-    assert [k async for k in services.redis.scan_iter("*")] == []
+    assert await written_keys(services.redis) == []
 
 
 async def test_work_plain_message_refused(wecom: WeChatServerSim, http: Any, services: Any) -> None:
@@ -50,4 +51,4 @@ async def test_work_plain_message_refused(wecom: WeChatServerSim, http: Any, ser
     async with http.post(wecom.base_url + "/wechat/work", params=query,
                          data=wecom.message_xml("zhangsan", content="帮助").encode()) as r:
         assert r.status == 403
-    assert [k async for k in services.redis.scan_iter("*")] == []
+    assert await written_keys(services.redis) == []
