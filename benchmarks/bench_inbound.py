@@ -1,6 +1,6 @@
 """Load test of /wechat/mp: encrypted text messages posted as the WeChat server posts them.
 
-Runs two servers, each a single process on loopback, one after the other:
+Runs two servers, each a single process on loopback, and loads them in turn, round after round:
   bare — an aiohttp endpoint that only verifies the signature, decrypts and echoes (encrypted);
   full — `qingfeng serve`: verification, dedup, rate limit, conversation lock and state, routing,
          the sealed reply cache, the encrypted passive reply.
@@ -10,7 +10,7 @@ every reply is decrypted and checked (the echo, or qingfeng's menu): a wrong ans
 Besides rate and latency it prints each server's CPU time per message (from /proc), the figure that
 decides the ratio when the server's core is the bottleneck.
 
-    .venv/bin/python benchmarks/bench_inbound.py [--messages 6000] [--concurrency 32]
+    .venv/bin/python benchmarks/bench_inbound.py [--messages 6000] [--concurrency 32] [--rounds 3]
 With DATABASE_URL / REDIS_URL set, the full server uses them; else SQLite and embedded Redis in a temp dir.
 """
 from __future__ import annotations
@@ -125,41 +125,60 @@ async def load(base: str, settings: Settings, n: int, concurrency: int, first_id
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--messages", type=int, default=6000)
+    ap.add_argument("--messages", type=int, default=6000, help="messages per server per round")
     ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="rounds, each loading both servers in turn (the order alternating): the ratio is taken "
+                         "per round, so a host whose speed drifts within the run moves both sides of it")
     args = ap.parse_args()
     settings = Settings()
-    results = {}
+    rounds: list[dict[str, dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "QINGFENG_VAR": tmp, "QINGFENG_SENDER_RATE": "100000", "QINGFENG_ENV": "development"}
         subprocess.run([sys.executable, "-m", "bot.cli", "migrate"], env=env, cwd=REPO, check=True,
                        capture_output=True)
-        for name in ("bare", "full"):
-            port = free_port()
-            if name == "bare":
-                cmd = [sys.executable, "-c", BARE_APP, str(port), settings.wechat_token, settings.wechat_aes_key,
-                       settings.wechat_appid]
-            else:
-                cmd = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
-            expect = "帮助" if name == "bare" else HELP_TEXT  # bare echoes; qingfeng answers with its menu
-            proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                base = f"http://127.0.0.1:{port}"
+        servers: dict[str, tuple[subprocess.Popen[bytes], str, str]] = {}
+        try:
+            for name in ("bare", "full"):
+                port = free_port()
+                if name == "bare":
+                    cmd = [sys.executable, "-c", BARE_APP, str(port), settings.wechat_token, settings.wechat_aes_key,
+                           settings.wechat_appid]
+                else:
+                    cmd = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
+                expect = "帮助" if name == "bare" else HELP_TEXT  # bare echoes; qingfeng answers with its menu
+                proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                servers[name] = (proc, f"http://127.0.0.1:{port}", expect)
+            # MsgIds new to this run: a Redis server keeps the last run's dedup keys for 10 minutes
+            next_id = int(time.time() * 1000) * 100_000
+            for proc, base, expect in servers.values():
                 asyncio.run(wait_up(base + "/wechat/mp"))
-                # MsgIds new to this run: a Redis server keeps the last run's dedup keys for 10 minutes
-                first_id = int(time.time() * 1000) * 100_000
-                asyncio.run(load(base, settings, 300, 8, first_id, expect))  # warm-up
-                cpu0 = cpu_seconds(proc.pid)
-                results[name] = asyncio.run(load(base, settings, args.messages, args.concurrency, first_id + 300, expect))
-                results[name]["server_cpu_us"] = (cpu_seconds(proc.pid) - cpu0) / args.messages * 1e6
-            finally:
+                asyncio.run(load(base, settings, 300, 8, next_id, expect))  # warm-up
+                next_id += 300
+            for i in range(args.rounds):
+                this: dict[str, dict[str, float]] = {}
+                for name in (("bare", "full") if i % 2 == 0 else ("full", "bare")):
+                    proc, base, expect = servers[name]
+                    cpu0 = cpu_seconds(proc.pid)
+                    this[name] = asyncio.run(load(base, settings, args.messages, args.concurrency, next_id, expect))
+                    this[name]["server_cpu_us"] = (cpu_seconds(proc.pid) - cpu0) / args.messages * 1e6
+                    next_id += args.messages
+                rounds.append(this)
+        finally:
+            for proc, _, _ in servers.values():
                 proc.terminate()
                 proc.wait(10)
-    for name, r in results.items():
-        print(f"{name:5} {r['messages']} msgs, {args.concurrency} concurrent: {r['rate']:.0f} msg/s, "
-              f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}, "
-              f"server CPU {r['server_cpu_us']:.0f} µs/msg")
-    print(f"full/bare rate: {results['full']['rate'] / results['bare']['rate']:.2f}")
+    ratios = []
+    for i, this in enumerate(rounds, 1):
+        for name in ("bare", "full"):
+            r = this[name]
+            print(f"round {i} {name:5} {r['messages']} msgs, {args.concurrency} concurrent: {r['rate']:.0f} msg/s, "
+                  f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}, "
+                  f"server CPU {r['server_cpu_us']:.0f} µs/msg")
+        ratios.append(this["full"]["rate"] / this["bare"]["rate"])
+        print(f"round {i} full/bare rate: {ratios[-1]:.2f}")
+    print(f"full/bare rate, median of {len(ratios)} rounds: {statistics.median(ratios):.2f} "
+          f"(min {min(ratios):.2f}, max {max(ratios):.2f})")
 
 
 if __name__ == "__main__":

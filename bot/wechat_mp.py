@@ -6,11 +6,13 @@ from typing import Any
 
 from aiohttp import web
 from wechatpy import parse_message
+from wechatpy.messages import MESSAGE_TYPES
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.replies import TextReply
 
 from bot.dispatch import Dispatcher
 from bot.inbound import ChannelSpec, InboundEndpoint
+from bot.wechat_parse import fast_parser
 from bot.services import Services
 
 
@@ -21,7 +23,7 @@ def _render(text: str, wmsg: Any) -> str:
 def spec(services: Services) -> ChannelSpec:
     s = services.settings
     crypto = WeChatCrypto(s.wechat_token, s.wechat_aes_key, s.wechat_appid) if s.wechat_aes_key else None
-    return ChannelSpec(name="mp", token=s.wechat_token, crypto=crypto, parse=parse_message, render_text=_render,
+    return ChannelSpec(name="mp", token=s.wechat_token, crypto=crypto, parse=fast_parser(MESSAGE_TYPES, parse_message), render_text=_render,
                        encrypted=crypto is not None)
 
 

@@ -6,10 +6,12 @@ from typing import Any
 from aiohttp import web
 from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.crypto import WeChatCrypto
+from wechatpy.enterprise.messages import MESSAGE_TYPES
 from wechatpy.enterprise.replies import TextReply
 
 from bot.dispatch import Dispatcher
 from bot.inbound import ChannelSpec, InboundEndpoint
+from bot.wechat_parse import fast_parser
 from bot.services import Services
 
 
@@ -21,7 +23,7 @@ def spec(services: Services) -> ChannelSpec:
     s = services.settings
     return ChannelSpec(
         name="work", token=s.wecom_token, crypto=WeChatCrypto(s.wecom_token, s.wecom_aes_key, s.wecom_corpid),
-        parse=parse_message, render_text=_render, encrypted=True,
+        parse=fast_parser(MESSAGE_TYPES, parse_message), render_text=_render, encrypted=True,
     )
 
 

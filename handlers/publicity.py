@@ -58,7 +58,8 @@ async def power_list(args: str, services: Services) -> Reply:
 
 
 def _question(msg: Inbound, ctx: dict[str, Any]) -> dict[str, Any] | bool:
-    if not msg.content or not (msg.in_group or ctx["state"].resting) or ID_OR_PHONE.search(msg.content):
+    if not msg.content or not (msg.in_group or ctx["state"].resting) or msg.normalised in vocabulary.START_WORDS \
+            or ID_OR_PHONE.search(msg.content):
         return False
     item = powers.answer_question(msg.content, ctx["services"])
     return {"power": item} if item else False

@@ -6,6 +6,8 @@ states ask before taking a text as their answer.
 """
 from __future__ import annotations
 
+from bot.dispatch.message import normalise_keyword
+
 CANCEL = ("取消", "退出", "算了", "不举报了", "不说了", "撤销", "cancel")
 HELP = ("帮助", "菜单", "help", "?", "？", "怎么用")
 REPORT = ("举报", "反映问题", "我要举报", "我要反映", "反映", "投诉")
@@ -27,6 +29,10 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "cancel": CANCEL, "help": HELP, "report": REPORT, "followup": FOLLOWUP, "myreports": MY_REPORTS,
     "rating": RATING, "subsidy": SUBSIDY + WHO_LOOKED, "publicity": POWERS + DISCLOSURES + ANNOUNCEMENTS + TOPICS,
 }
+
+
+# Every start word as the Keyword filter compares it: a text that is one of them is that flow's, never a question
+START_WORDS = frozenset(normalise_keyword(w) for words in FLOWS.values() for w in words)
 
 
 def words_of_other_flows(own: str) -> tuple[str, ...]:

@@ -30,6 +30,12 @@ from redis.asyncio.connection import Connection
 from redis.commands.core import AsyncScript
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+try:
+    import hiredis
+except ImportError:  # redis-py's own reader then
+    hiredis = None
 
 CLIENT_NAME = "qingfeng-scripts"
 log = logging.getLogger("qingfeng.script_batch")
@@ -50,24 +56,42 @@ def channel_supported() -> bool:
     return hasattr(Connection(), "_reader")
 
 
+def _error(reply: Exception) -> ResponseError:
+    """An error reply as redis-py raises it: NOSCRIPT (the script is loaded again) apart from the rest."""
+    text = str(reply)
+    return NoScriptError(text) if text.startswith("NOSCRIPT") else ResponseError(text)
+
+
 def _arg(value: Any) -> bytes:
     # redis-py's encoding of a command argument (Encoder.encode), for the only types the scripts pass
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, str):
-        return value.encode()
-    if isinstance(value, int) and not isinstance(value, bool):
+    kind = type(value)
+    if kind is bytes:
+        return value  # type: ignore[no-any-return]
+    if kind is str:
+        return value.encode()  # type: ignore[no-any-return]
+    if kind is int:
         return b"%d" % value
-    if isinstance(value, float):
+    if kind is float:
         return repr(value).encode()
-    raise TypeError(f"a script argument must be bytes, str, int or float, not {type(value).__name__}")
+    raise TypeError(f"a script argument must be bytes, str, int or float, not {kind.__name__}")
+
+
+_HEADS: dict[tuple[str, int, int], bytes] = {}  # per script and shape: the command's fixed start
 
 
 def _evalsha(sha: str, keys: Sequence[Any], args: Sequence[Any]) -> bytes:
-    """EVALSHA as RESP, built in one join: redis-py's pack_command cost more than the script on the hot path."""
-    parts = [sha.encode(), b"%d" % len(keys), *map(_arg, keys), *map(_arg, args)]
-    return b"".join([b"*%d\r\n$7\r\nEVALSHA\r\n" % (len(parts) + 1),
-                     *(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)])
+    """EVALSHA as RESP, as redis-py's pack_command writes it: that cost more than the script on the hot path."""
+    shape = (sha, len(keys), len(keys) + len(args))
+    head = _HEADS.get(shape)
+    if head is None:
+        name, count = sha.encode(), b"%d" % len(keys)
+        head = _HEADS[shape] = b"*%d\r\n$7\r\nEVALSHA\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (
+            shape[2] + 3, len(name), name, len(count), count)
+    out = [head]
+    for value in (*keys, *args):
+        data = _arg(value)
+        out.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(out)
 
 
 class ScriptBatch:
@@ -80,6 +104,9 @@ class ScriptBatch:
             log.error("redis-py %s has no Connection._reader: the script channel is off, scripts go through "
                       "the connection pool (slower per message; pin a redis-py that has it, see "
                       "storage/script_batch.py)", REDIS_PY_VERSION)
+        # Written straight to the connection's stream and read with hiredis: redis-py's per-command path (a
+        # timeout context and a parser call per reply) cost more than the scripts themselves
+        self._direct = hiredis is not None and self.pipelined and hasattr(Connection(), "_writer")
         self._conn: Connection | None = None
         self._outgoing: list[bytes] = []
         self._waiting: deque[asyncio.Future[Any]] = deque()  # in the order the commands were written
@@ -93,12 +120,13 @@ class ScriptBatch:
         conn = self._conn
         if conn is None or not (self._waiting or _open(conn)):
             conn = await self._reconnect(conn)
+        command = _evalsha(script.sha, keys, args)  # a bad argument fails here, before anything is queued
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         if not self._outgoing:
             # call_soon runs after the callbacks already due this turn, so their calls join this write
             loop.call_soon(self._flush, conn)
-        self._outgoing.append(_evalsha(script.sha, keys, args))
+        self._outgoing.append(command)
         self._waiting.append(future)
         try:
             return await future
@@ -127,10 +155,15 @@ class ScriptBatch:
         if conn is not self._conn:  # it failed since: its callers have been told
             return
         data, self._outgoing = self._outgoing, []
-        self._spawn(self._write(conn, data))
+        if self._direct:
+            # written now, not by a task: a turn's commands are a few hundred bytes, and the in-flight limit
+            # bounds what can pile up in the transport while Redis is slow; a broken socket shows in the read
+            conn._writer.writelines(data)  # type: ignore[union-attr]
+        else:
+            self._spawn(self._write(conn, data))
         if not self._reading:
             self._reading = True
-            self._spawn(self._read(conn))
+            self._spawn(self._read_replies(conn) if self._direct else self._read(conn))
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -143,28 +176,60 @@ class ScriptBatch:
         except Exception as exc:
             await self._fail(conn, exc)
 
+    def _answer(self, result: Any) -> None:
+        future = self._waiting.popleft()
+        if not future.done():  # its caller may have been cancelled
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
     async def _read(self, conn: Connection) -> None:
+        """redis-py's reader, one reply per call (where hiredis is missing)."""
         try:
             while self._waiting and self._conn is conn:
                 try:
                     result: Any = await conn.read_response()
                 except ResponseError as exc:  # an error reply: read whole, so the connection is still in step
                     result = exc
-                future = self._waiting.popleft()
-                if not future.done():  # its caller may have been cancelled
-                    if isinstance(result, BaseException):
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
+                self._answer(result)
         except asyncio.CancelledError:  # the loop is closing
             self._reading = False
             raise
         except Exception as exc:
             await self._fail(conn, exc)
+        self._reread()
+
+    async def _read_replies(self, conn: Connection) -> None:
+        """What arrived, parsed by hiredis: every reply complete in it answers its caller, in order. Each read
+        waits at most the client's socket timeout, as redis-py's own reads do."""
+        parser = hiredis.Reader()
+        stream = conn._reader  # type: ignore[union-attr]
+        timeout = conn.socket_timeout
+        try:
+            while self._waiting and self._conn is conn:
+                try:
+                    async with asyncio.timeout(timeout):
+                        data = await stream.read(65536)
+                except TimeoutError:
+                    raise RedisTimeoutError(f"Timeout reading from the script channel after {timeout} s") from None
+                if not data:
+                    raise RedisConnectionError("the script channel was closed by the server")
+                parser.feed(data)
+                while self._waiting and (reply := parser.gets()) is not False:
+                    self._answer(_error(reply) if isinstance(reply, hiredis.ReplyError) else reply)
+        except asyncio.CancelledError:
+            self._reading = False
+            raise
+        except Exception as exc:
+            await self._fail(conn, exc)
+        self._reread()
+
+    def _reread(self) -> None:
         self._reading = False
         if self._waiting and self._conn is not None:  # written while this reader was finishing
             self._reading = True
-            self._spawn(self._read(self._conn))
+            self._spawn(self._read_replies(self._conn) if self._direct else self._read(self._conn))
 
     async def _fail(self, conn: Connection, exc: Exception) -> None:
         if self._conn is not conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, AsyncIterator
 
+import pytest
 import pytest_asyncio
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -71,6 +72,14 @@ async def test_concurrent_calls_each_get_their_own_reply(services: Any, scripts:
     results = await asyncio.gather(*(scripts.run(echo, ["qf:test:echo"], [f"v{i}"]) for i in range(500)))
     assert results == [f"v{i}".encode() for i in range(500)]
     assert await services.redis.get("qf:test:echo") == b"500"
+
+
+async def test_arguments_reach_the_script_as_redis_py_would_send_them(services: Any, scripts: ScriptBatch) -> None:
+    every = services.redis.register_script("return {KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]}")
+    sent = ["qf:test:键", "", b"\x00\xffpending", 6000, -1, 1.5, "中文 text"]
+    assert await scripts.run(every, sent[:2], sent[2:]) == await every(keys=sent[:2], args=sent[2:])
+    with pytest.raises(TypeError):
+        await scripts.run(every, ["qf:test:x", "qf:test:y"], [True, 1, 2, 3, 4])  # redis-py refuses a bool too
 
 
 async def test_calls_share_one_connection(services: Any, scripts: ScriptBatch) -> None:
