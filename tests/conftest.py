@@ -24,7 +24,8 @@ from storage.sql import is_postgres
 REPO = Path(__file__).resolve().parent.parent
 CONTRACTS = REPO / "docs" / "contracts"
 REGISTRY_EXAMPLE = CONTRACTS / "registry.example.json"
-TEST_REDIS_DB = int(os.environ.get("QF_TEST_REDIS_DB", "9"))  # helpers running at once pick their own
+# Helpers running at once pick their own base; pytest-xdist's workers (gw0, gw1, …) take the next indexes
+TEST_REDIS_DB = int(os.environ.get("QF_TEST_REDIS_DB", "9")) + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
 # The suite runs on the development secrets (SPEC: QINGFENG_ENV); commands it starts inherit this
 os.environ["QINGFENG_ENV"] = "development"
 
@@ -123,6 +124,9 @@ async def services(services_session: Any) -> AsyncIterator[Any]:
     await truncate_all()
     await services_session.redis.flushdb()
     services_session.registry_cache.forget()
+    from handlers.publication import powers
+
+    powers.forget()  # a process-wide copy of the power list: another test's list must not answer this one's questions
     yield services_session
     await services_session.drain()
 

@@ -82,6 +82,12 @@ async def changed(services: "Services") -> None:
     await current(services)
 
 
+def forget() -> None:
+    """Drop this process's copy (the next question reloads it): for a database emptied under a running process."""
+    global _cache
+    _cache = None
+
+
 def cached(services: "Services") -> PowerList | None:
     """This process's copy, without waiting; a check against Redis starts in the background when it is due."""
     global _refreshing
