@@ -3,7 +3,7 @@
 With no environment set, tests use SQLite and the embedded Redis in a temporary
 directory. With DATABASE_URL (PostgreSQL) and REDIS_URL set — as `.ci/run`
 does — they run against those servers: a fresh database is created for the
-session and dropped after, and Redis db 9 is flushed between tests.
+session and dropped after, and Redis db 9 (10, 11 for the other xdist workers) is flushed between tests.
 """
 from __future__ import annotations
 
@@ -43,6 +43,17 @@ def _cheap_receipt_hashes() -> Any:
     receipts.COST = {"time_cost": 1, "memory_cost": 8 * 1024, "parallelism": 1}
     yield
     receipts.COST = saved
+
+
+@pytest.fixture(autouse=True)
+def _package_classifier() -> Any:
+    """After a test that left a saved keyword list or model loaded in this process, the package's files again:
+    the tests that follow (in whatever order a run gives them) classify with what the repository ships."""
+    yield
+    from handlers import model_files
+
+    if any(model_files.loaded_versions().values()):
+        model_files.forget()
 
 
 @pytest.fixture(scope="session")
