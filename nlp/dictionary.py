@@ -76,8 +76,11 @@ class Segmenter:
         words = frozenset(registry.place_words())
         with self._lock:
             for gone in self._places - words:
-                # Not del_word(): that also edits jieba's global HMM force-split table.
+                # Not del_word(): that also edits jieba's global HMM force-split table. add_word raised the total
+                # by PLACE_FREQ (whatever the word had before): lowered again, or every registry swap would shift
+                # every word's probability and, in time, how texts are cut
                 self._tk.FREQ[gone] = self._saved_freq.pop(gone, 0)
+                self._tk.total -= PLACE_FREQ
             for word in words - self._places:
                 self._saved_freq[word] = self._tk.FREQ.get(word, 0)
                 self._tk.add_word(word, PLACE_FREQ)

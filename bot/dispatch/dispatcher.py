@@ -86,7 +86,10 @@ class Dispatcher:
         if state.expired_flow:
             notice = Reply.text(EXPIRED.format(minutes=services.settings.state_ttl_s // 60))
         for router in self.routers:
-            for handler, found in router.matches(msg, ctx):
+            for handler in router.handlers:  # Router.matches, without a generator per router per message
+                found = handler.match(msg, ctx)
+                if found is None:
+                    continue
                 call_ctx = {**ctx, **found}
                 for name in handler.params:
                     if isinstance(call_ctx.get(name), Lazy):

@@ -112,14 +112,14 @@ class Handler:
     def match(self, msg: Inbound, ctx: dict[str, Any]) -> dict[str, Any] | None:
         if msg.kind not in self.kinds:
             return None
-        found: dict[str, Any] = {}
+        found: dict[str, Any] | None = None  # made only when a filter finds something: most handlers do not match
         for f in self.filters:
             r = f(msg, ctx)
             if not r:
                 return None
-            if isinstance(r, dict):
-                found.update(r)
-        return found
+            if r is not True and isinstance(r, dict):
+                found = {**found, **r} if found else dict(r)
+        return found if found is not None else {}
 
     async def call(self, ctx: dict[str, Any]) -> Reply:
         missing = [p for p in self.params if p not in ctx]

@@ -73,3 +73,15 @@ def test_an_unreadable_cache_is_left_to_jieba(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(tk, "initialize", lambda: called.append(True))
     dictionary._initialize(tk)
     assert called == [True]
+
+
+def test_another_registry_and_back_leaves_every_cut_as_it_was(demo: RegistryIndex, second: RegistryIndex) -> None:
+    fresh = Segmenter(load_keywords())
+    fresh.set_places(demo)
+    texts = [m.text for m in labelled.test_split()] + _random_texts(500, 3)
+    before, total = [fresh.cut(t) for t in texts], fresh.tokenizer.total
+    for _ in range(5):  # a county re-imports its registry, a test process swaps registries
+        fresh.set_places(second)
+        fresh.set_places(demo)
+    assert fresh.tokenizer.total == total, "jieba's total drifted: word probabilities shift"
+    assert [fresh.cut(t) for t in texts] == before
