@@ -8,16 +8,16 @@ from aiohttp import web
 from wechatpy import parse_message
 from wechatpy.messages import MESSAGE_TYPES
 from wechatpy.crypto import WeChatCrypto
-from wechatpy.replies import TextReply
 
 from bot.dispatch import Dispatcher
 from bot.inbound import ChannelSpec, InboundEndpoint
 from bot.wechat_parse import fast_parser
+from bot.wechat_reply import text_reply
 from bot.services import Services
 
 
 def _render(text: str, wmsg: Any) -> str:
-    return str(TextReply(content=text, message=wmsg).render())
+    return text_reply(text, wmsg)  # TextReply's XML (tests/bot/test_wechat_reply.py)
 
 
 def spec(services: Services) -> ChannelSpec:
