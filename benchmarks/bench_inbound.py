@@ -179,6 +179,9 @@ def main() -> None:
         print(f"round {i} full/bare rate: {ratios[-1]:.2f}")
     print(f"full/bare rate, median of {len(ratios)} rounds: {statistics.median(ratios):.2f} "
           f"(min {min(ratios):.2f}, max {max(ratios):.2f})")
+    cpu = {name: statistics.mean(this[name]["server_cpu_us"] for this in rounds) for name in ("bare", "full")}
+    print(f"server CPU per message over all rounds: bare {cpu['bare']:.0f} µs, full {cpu['full']:.0f} µs "
+          f"(bare/full {cpu['bare'] / cpu['full']:.2f}: the ratio a CPU-bound host would show)")
 
 
 if __name__ == "__main__":
