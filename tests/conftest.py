@@ -30,6 +30,28 @@ TEST_REDIS_DB = int(os.environ.get("QF_TEST_REDIS_DB", "9")) + int(os.environ.ge
 os.environ["QINGFENG_ENV"] = "development"
 
 
+TEARDOWN_S = 60.0
+
+
+async def bounded(step: Any, what: str) -> None:
+    """A session teardown step that cannot hang the run: past TEARDOWN_S it is abandoned (cancelled, not waited
+    for) and the tasks still pending are printed — what they wait on is the bug to chase — so the run ends."""
+    import asyncio
+    import sys
+
+    task = asyncio.ensure_future(step)
+    done, _ = await asyncio.wait({task}, timeout=TEARDOWN_S)
+    if task in done:
+        task.result()
+        return
+    out = sys.__stderr__
+    print(f"\nteardown of {what} still waiting after {TEARDOWN_S:.0f} s; pending tasks:", file=out)
+    for pending in asyncio.all_tasks():
+        if pending is not asyncio.current_task():
+            pending.print_stack(limit=8, file=out)
+    task.cancel()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
 
@@ -78,8 +100,8 @@ async def database_url(var_dir: Path) -> AsyncIterator[str]:
         await storage_db.migrate(url)
         await storage_db.close()
         yield url
-        await storage_db.close()
-        await storage_db.drop_database(url)
+        await bounded(storage_db.close(), "the database connections")
+        await bounded(storage_db.drop_database(url), "the test database")
     else:
         url = f"sqlite://{var_dir / 'test.sqlite3'}"
         await storage_db.migrate(url)
@@ -95,7 +117,7 @@ async def fake_wechat() -> AsyncIterator[Any]:
     fake = FakeWeChat()
     await fake.start(port=0)
     yield fake
-    await fake.stop()
+    await bounded(fake.stop(), "the fake WeChat API")
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +148,7 @@ async def services_session(settings: Settings) -> AsyncIterator[Any]:
 
     services = await build_services(settings)
     yield services
-    await close_services(services)
+    await bounded(close_services(services), "the session's services")
 
 
 @pytest_asyncio.fixture
@@ -168,7 +190,7 @@ async def app_server(settings: Settings, services_session: Any) -> AsyncIterator
     server = TestServer(await create_app(settings, services_session))
     await server.start_server()
     yield server
-    await server.close()
+    await bounded(server.close(), "the app server")
 
 
 @pytest_asyncio.fixture
