@@ -4,16 +4,16 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, RootModel
 
 from bot.api.routing import QueryIn
+from bot.open311.query import PATTERNS
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = {"json": "application/json", "xml": "text/xml"}
 W3C = "date-time"  # the spec's w3 datetime format, with a time zone
-# GeoReport clients send empty parameters for absent ones: the document says so, or a fuzzer calls it a fault
-EMPTY_OR_W3C: dict[str, object] = {"anyOf": [{"format": W3C}, {"maxLength": 0}]}
-# One pattern that takes the empty string too, not anyOf: a client negating one branch of an anyOf (schemathesis
-# does) may send "" as "invalid", which the other branch accepts
-EMPTY_OR_PAGE: dict[str, object] = {"pattern": "^(?:|[1-9][0-9]{0,3}|10000)$"}
-EMPTY_OR_PAGE_SIZE: dict[str, object] = {"pattern": "^(?:|[1-9][0-9]{0,2}|1000)$"}
+# Query parameters: one pattern each that takes the empty string too (GeoReport clients send empty for absent),
+# not anyOf — a client negating one branch of an anyOf (schemathesis does) may send "" as "invalid"
+EMPTY_OR_W3C: dict[str, object] = {"pattern": PATTERNS["start_date"]}
+EMPTY_OR_PAGE: dict[str, object] = {"pattern": PATTERNS["page"]}
+EMPTY_OR_PAGE_SIZE: dict[str, object] = {"pattern": PATTERNS["page_size"]}
 
 
 class Service(BaseModel):

@@ -11,6 +11,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Mapping
@@ -26,6 +28,15 @@ MAX_LENGTH = {"jurisdiction_id": 40, "service_request_id": 300, "service_code": 
               "end_date": 40, "status": 20, "page": 6, "page_size": 6}
 
 
+# The values a patterned parameter may take, empty (absent) included; the OpenAPI document publishes the same
+# patterns, and a value is checked as it came, before anything is trimmed, so what the document calls invalid is
+# refused here too
+W3C_VALUE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
+PATTERNS = {"start_date": f"^(?:|{W3C_VALUE})$", "end_date": f"^(?:|{W3C_VALUE})$",
+            "page": "^(?:|[1-9][0-9]{0,3}|10000)$", "page_size": "^(?:|[1-9][0-9]{0,2}|1000)$"}
+_COMPILED = {name: re.compile(p) for name, p in PATTERNS.items()}
+
+
 class QueryError(Exception):
     """A bad parameter: GeoReport answers 400 with this description."""
 
@@ -33,10 +44,14 @@ class QueryError(Exception):
 def value(query: Mapping[str, str], name: str) -> str:
     from bot.api.routing import clean_text
 
-    raw = clean_text(query.get(name) or "").strip()  # NUL and control characters are nothing a database takes
-    if len(raw) > MAX_LENGTH.get(name, 40):
+    given = query.get(name) or ""
+    if len(given) > MAX_LENGTH.get(name, 40):  # as sent: control characters count, as the document counts them
         raise QueryError(f"{name} 太长")
-    return raw
+    pattern = _COMPILED.get(name)
+    if pattern is not None and not pattern.match(given):
+        raise QueryError(f"{name} 格式不对" + (",应为 W3C 日期时间,如 2026-01-01T00:00:00+08:00"
+                                                  if name.endswith("_date") else ""))
+    return clean_text(given).strip()  # NUL and control characters are nothing a database takes
 
 
 def listed(query: Mapping[str, str], name: str) -> list[str]:
