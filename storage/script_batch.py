@@ -13,7 +13,9 @@ connection fails, every call in flight fails with that error and the next call
 connects afresh; a script Redis no longer knows (restart, SCRIPT FLUSH) is loaded
 and run again through the ordinary path.
 
-The idle-connection check reads redis-py's private `Connection._reader`. Where a redis-py
+The commands are packed here (RESP, as redis-py packs them) and written straight to the connection's stream;
+the replies are read from it with hiredis (the C parser redis-py itself uses), many per read, under the
+client's socket timeout. The idle-connection check reads redis-py's private `Connection._reader`. Where a redis-py
 release lacks it, `ScriptBatch` says so at start-up (an ERROR in the log, once) and sends
 every call through the ordinary pooled path instead of opening a connection per message.
 """
@@ -107,6 +109,9 @@ class ScriptBatch:
         # Written straight to the connection's stream and read with hiredis: redis-py's per-command path (a
         # timeout context and a parser call per reply) cost more than the scripts themselves
         self._direct = hiredis is not None and self.pipelined and hasattr(Connection(), "_writer")
+        if self.pipelined and not self._direct:
+            log.warning("script channel: %s; replies are read by redis-py, one call each (slower per message)",
+                        "hiredis is not installed" if hiredis is None else "redis-py has no Connection._writer")
         self._conn: Connection | None = None
         self._outgoing: list[bytes] = []
         self._waiting: deque[asyncio.Future[Any]] = deque()  # in the order the commands were written

@@ -189,3 +189,21 @@ async def test_missing_private_attribute_fails_loudly_and_falls_back_to_the_pool
     # the pool may open a connection or two more under another burst; one per message would be 50
     assert len(again) == 50 and len(await services.redis.client_list()) < len(clients) + 10
     await batch.close()
+
+
+async def test_without_hiredis_the_channel_still_answers_every_caller_in_order(
+        services: Any, monkeypatch: Any, caplog: Any) -> None:
+    from storage import script_batch
+
+    monkeypatch.setattr(script_batch, "hiredis", None)
+    with caplog.at_level("WARNING", logger="qingfeng.script_batch"):
+        batch = ScriptBatch(services.redis)
+    assert batch.pipelined and [r for r in caplog.records if "hiredis is not installed" in r.getMessage()]
+    echo = services.redis.register_script(ECHO)
+    try:
+        results = await asyncio.gather(*(batch.run(echo, ["qf:test:echo"], [f"v{i}"]) for i in range(200)))
+        assert results == [f"v{i}".encode() for i in range(200)]
+        with pytest.raises(ResponseError):
+            await batch.run(services.redis.register_script("return redis.error_reply('ERR no')"), [], [])
+    finally:
+        await batch.close()
