@@ -136,13 +136,17 @@ async def test_two_workers_send_each_message_once(world: World) -> None:
     assert _recorded(world) == expected
 
 
+# Long enough that a host running three test workers kills the worker and looks before the lease runs out
+LEASE_S = 8
+
+
 async def test_a_worker_killed_mid_batch_loses_nothing(world: World, settings: Any, redis_url: str) -> None:
     await _many_cases(world, 10)
     expected = await _expected(world)
     await _fail(world, mode="timeout", count=10_000, delay=60)  # every send hangs: the worker is stuck mid-batch
     env = {**os.environ, "DATABASE_URL": settings.database_url or settings.db_url, "REDIS_URL": redis_url,
            "WECHAT_API_BASE": world.fake.base_url, "WECOM_API_BASE": world.fake.wecom_base,
-           "QINGFENG_VAR": str(settings.var_dir), "QINGFENG_OUTBOX_LEASE": "3"}
+           "QINGFENG_VAR": str(settings.var_dir), "QINGFENG_OUTBOX_LEASE": str(LEASE_S)}
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -159,7 +163,7 @@ async def test_a_worker_killed_mid_batch_loses_nothing(world: World, settings: A
     assert world.fake.records == []
     # Nothing is due until the killed worker's lease runs out; then any worker takes over.
     assert (await deliver_due(world.services, FAST)).sent == 0
-    await asyncio.sleep(3.2)
+    await asyncio.sleep(LEASE_S + 0.2)
     await _until_settled(world, FAST)
     assert _recorded(world) == expected
 
