@@ -23,7 +23,8 @@ def _render(text: str, wmsg: Any) -> str:
 def spec(services: Services) -> ChannelSpec:
     s = services.settings
     crypto = WeChatCrypto(s.wechat_token, s.wechat_aes_key, s.wechat_appid) if s.wechat_aes_key else None
-    return ChannelSpec(name="mp", token=s.wechat_token, crypto=crypto, parse=fast_parser(MESSAGE_TYPES, parse_message), render_text=_render,
+    return ChannelSpec(name="mp", token=s.wechat_token, crypto=crypto, parse=fast_parser(MESSAGE_TYPES, parse_message),
+                       render_text=_render,
                        encrypted=crypto is not None)
 
 

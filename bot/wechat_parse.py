@@ -35,9 +35,9 @@ def fast_parser(message_types: dict[str, type], slow: Parse) -> Parse:
 
     def parse(xml: str) -> Any:
         fields = flat_fields(xml)
-        kind = (fields or {}).get("MsgType") or ""
-        if fields is None or not kind or kind.lower() == "event" or kind.lower().startswith("device_"):
+        kind = (fields.get("MsgType") or "").lower() if fields is not None else ""
+        if not kind or kind == "event" or kind.startswith("device_"):
             return slow(xml)
-        return message_types.get(kind.lower(), UnknownMessage)(fields)
+        return message_types.get(kind, UnknownMessage)(fields)
 
     return parse

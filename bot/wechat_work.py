@@ -10,9 +10,9 @@ from wechatpy.enterprise.messages import MESSAGE_TYPES
 
 from bot.dispatch import Dispatcher
 from bot.inbound import ChannelSpec, InboundEndpoint
+from bot.services import Services
 from bot.wechat_parse import fast_parser
 from bot.wechat_reply import text_reply
-from bot.services import Services
 
 
 def _render(text: str, wmsg: Any) -> str:

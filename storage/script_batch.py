@@ -168,7 +168,7 @@ class ScriptBatch:
             self._spawn(self._write(conn, data))
         if not self._reading:
             self._reading = True
-            self._spawn(self._read_replies(conn) if self._direct else self._read(conn))
+            self._spawn(self._reader(conn))
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -180,6 +180,9 @@ class ScriptBatch:
             await conn.send_packed_command(data, check_health=False)
         except Exception as exc:
             await self._fail(conn, exc)
+
+    def _reader(self, conn: Connection) -> Any:
+        return self._read_replies(conn) if self._direct else self._read(conn)
 
     def _answer(self, result: Any) -> None:
         future = self._waiting.popleft()
@@ -234,7 +237,7 @@ class ScriptBatch:
         self._reading = False
         if self._waiting and self._conn is not None:  # written while this reader was finishing
             self._reading = True
-            self._spawn(self._read_replies(self._conn) if self._direct else self._read(self._conn))
+            self._spawn(self._reader(self._conn))
 
     async def _fail(self, conn: Connection, exc: Exception) -> None:
         if self._conn is not conn:

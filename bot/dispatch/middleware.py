@@ -175,7 +175,6 @@ class Leases:
                                               turn.dedup_key if store else ""], [turn.token, sealed, DEDUP_TTL_S])
 
 
-
 class _Renewal:
     """Renews a handler's lock and claim every RENEW_S while it runs. A timer, not a task: the usual message ends
     long before the first renewal, and a timer costs a third of a task to start and cancel on the hot path."""

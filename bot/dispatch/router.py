@@ -117,8 +117,8 @@ class Handler:
             r = f(msg, ctx)
             if not r:
                 return None
-            if r is not True and isinstance(r, dict):
-                found = {**found, **r} if found else dict(r)
+            if isinstance(r, dict):
+                found = dict(r) if found is None else {**found, **r}
         return found if found is not None else {}
 
     async def call(self, ctx: dict[str, Any]) -> Reply:

@@ -48,7 +48,7 @@ def value(query: Mapping[str, str], name: str) -> str:
     if len(given) > MAX_LENGTH.get(name, 40):  # as sent: control characters count, as the document counts them
         raise QueryError(f"{name} 太长")
     pattern = _COMPILED.get(name)
-    if pattern is not None and not pattern.match(given):
+    if pattern is not None and not pattern.fullmatch(given):  # not match(): its $ lets a trailing newline through
         raise QueryError(f"{name} 格式不对" + (",应为 W3C 日期时间,如 2026-01-01T00:00:00+08:00"
                                                   if name.endswith("_date") else ""))
     return clean_text(given).strip()  # NUL and control characters are nothing a database takes

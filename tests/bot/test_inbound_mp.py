@@ -73,16 +73,12 @@ async def test_event_without_reply_answers_success(wechat: WeChatServerSim, http
     assert r.status == 200 and r.body == "success"
 
 
-async def _redis_keys(services: Any) -> list[bytes]:
-    return await written_keys(services.redis)
-
-
 async def test_bad_signature_refused_and_leaves_nothing(wechat: WeChatServerSim, http: Any, services: Any) -> None:
     query, body = wechat.envelope(wechat.message_xml(OPENID, content="帮助"))
     query["signature"] = "f" * 40
     async with http.post(wechat.base_url + "/wechat/mp", params=query, data=body) as r:
         assert r.status == 403
-    assert await _redis_keys(services) == []
+    assert await written_keys(services.redis) == []
 
 
 async def test_bad_msg_signature_refused(wechat: WeChatServerSim, http: Any, services: Any) -> None:
@@ -90,14 +86,14 @@ async def test_bad_msg_signature_refused(wechat: WeChatServerSim, http: Any, ser
     query["msg_signature"] = "f" * 40
     async with http.post(wechat.base_url + "/wechat/mp", params=query, data=body) as r:
         assert r.status == 403
-    assert await _redis_keys(services) == []
+    assert await written_keys(services.redis) == []
 
 
 async def test_stale_timestamp_refused(wechat: WeChatServerSim, http: Any, services: Any) -> None:
     old = int(time.time()) - 301
     r = await wechat.post_xml(http, wechat.message_xml(OPENID, content="帮助"), timestamp=old)
     assert r.status == 403
-    assert await _redis_keys(services) == []
+    assert await written_keys(services.redis) == []
 
 
 async def test_timestamp_inside_window_accepted(wechat: WeChatServerSim, http: Any) -> None:
@@ -108,7 +104,7 @@ async def test_timestamp_inside_window_accepted(wechat: WeChatServerSim, http: A
 async def test_oversized_body_refused(wechat: WeChatServerSim, http: Any, services: Any) -> None:
     r = await wechat.post_xml(http, wechat.message_xml(OPENID, content="举" * 40000))
     assert r.status == 413
-    assert await _redis_keys(services) == []
+    assert await written_keys(services.redis) == []
 
 
 @pytest.mark.parametrize("body", [
@@ -119,7 +115,7 @@ async def test_oversized_body_refused(wechat: WeChatServerSim, http: Any, servic
 async def test_malformed_body_refused(plain_wechat: WeChatServerSim, http: Any, services: Any, body: str) -> None:
     r = await plain_wechat.post_xml(http, body)
     assert r.status == 400
-    assert await _redis_keys(services) == []
+    assert await written_keys(services.redis) == []
 
 
 XML_BOMB = """<?xml version="1.0"?>
@@ -146,13 +142,13 @@ async def test_xml_entities_refused_in_plain_mode(plain_wechat: WeChatServerSim,
                                                   body: str) -> None:
     r = await plain_wechat.post_xml(http, body)
     assert r.status == 400
-    assert await _redis_keys(services) == []
+    assert await written_keys(services.redis) == []
 
 
 async def test_xml_bomb_inside_encrypted_envelope_refused(wechat: WeChatServerSim, http: Any, services: Any) -> None:
     r = await wechat.post_xml(http, XML_BOMB)
     assert r.status == 400
-    assert await _redis_keys(services) == []
+    assert await written_keys(services.redis) == []
 
 
 async def test_duplicate_msgid_processed_once(wechat: WeChatServerSim, http: Any, dispatcher: Any) -> None:
@@ -233,7 +229,7 @@ async def test_no_openid_in_redis_keys_or_logs(wechat: WeChatServerSim, http: An
                                                sensitive_log: Any) -> None:
     await wechat.send(http, OPENID, "帮助")
     await wechat.send(http, OPENID, kind="event", event="subscribe")
-    keys = await _redis_keys(services)
+    keys = await written_keys(services.redis)
     assert keys, "the dedup keys should exist"
     assert not any(OPENID.encode() in k for k in keys)
     for k in keys:
@@ -251,4 +247,4 @@ async def test_plain_message_refused_while_an_aes_key_is_set(wechat: WeChatServe
     async with http.post(wechat.base_url + "/wechat/mp", params=query,
                          data=wechat.message_xml(OPENID, content="帮助").encode()) as r:
         assert r.status == 403
-    assert await _redis_keys(services) == []
+    assert await written_keys(services.redis) == []
