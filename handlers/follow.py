@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis.asyncio import Redis
+
 from bot.dispatch import Flow, Inbound, Reply, on_event
 from bot.dispatch.dispatcher import Sender
-from bot.services import Services
 from handlers.help import WELCOME_TEXT
 from storage import keys
 
@@ -36,22 +37,22 @@ def _work(msg: Inbound, ctx: dict[str, Any]) -> bool:
     return msg.channel == "work"
 
 
-async def remember_village(scene: str, user: Sender, services: Services, registry: Any) -> str:
+async def remember_village(scene: str, user: Sender, redis: Redis, registry: Any) -> str:
     """The label of the scanned village ("" when the scene is no village of the registry)."""
     village = registry.villages.get(scene.strip())
     if village is None:
         return ""
-    await services.redis.set(keys.scanned_village(user.subject), village.code, ex=SCANNED_TTL_S)
+    await redis.set(keys.scanned_village(user.subject), village.code, ex=SCANNED_TTL_S)
     return str(registry.place_label(village.township, village.code))
 
 
-async def scanned_village(user: Sender, services: Services) -> str:
-    raw = await services.redis.get(keys.scanned_village(user.subject))
+async def scanned_village(user: Sender, redis: Redis) -> str:
+    raw = await redis.get(keys.scanned_village(user.subject))
     return raw.decode() if isinstance(raw, bytes) else (raw or "")
 
 
-async def forget_village(user: Sender, services: Services) -> None:
-    await services.redis.delete(keys.scanned_village(user.subject))
+async def forget_village(user: Sender, redis: Redis) -> None:
+    await redis.delete(keys.scanned_village(user.subject))
 
 
 async def welcome(msg: Inbound) -> Reply:
@@ -62,13 +63,13 @@ async def welcome_product(msg: Inbound) -> Reply:
     return Reply.text(WELCOME_TEXT)
 
 
-async def welcome_scan(msg: Inbound, user: Sender, services: Services, registry: Any) -> Reply:
-    place = await remember_village(msg.event_key, user, services, registry)
+async def welcome_scan(msg: Inbound, user: Sender, redis: Redis, registry: Any) -> Reply:
+    place = await remember_village(msg.event_key, user, redis, registry)
     return Reply.text(WELCOME_TEXT + ("\n\n" + SCANNED.format(place=place) if place else ""))
 
 
-async def scan(msg: Inbound, user: Sender, services: Services, registry: Any) -> Reply:
-    place = await remember_village(msg.event_key, user, services, registry)
+async def scan(msg: Inbound, user: Sender, redis: Redis, registry: Any) -> Reply:
+    place = await remember_village(msg.event_key, user, redis, registry)
     return Reply.text(SCANNED.format(place=place)) if place else Reply.empty()
 
 

@@ -124,7 +124,7 @@ async def describe(msg: Inbound, state: ConversationState, user: Sender, service
     parts: list[str] = state.data.get("parts", [])
     if plain(msg.content) in DONE_WORDS:
         # The place a location message settled, else the village whose QR code was scanned (handlers.follow)
-        home = state.data.get("home_village") or await scanned_village(user, services) or None
+        home = state.data.get("home_village") or await scanned_village(user, services.redis) or None
         return await _analyse(state, parts, msg.channel, services, registry, home)
     if parts and parts[-1] == msg.content:  # typed again after an answer that came late: kept once
         return Reply.text(T.MORE)

@@ -101,7 +101,7 @@ async def _file(msg: Inbound, state: ConversationState, user: Sender, services: 
     # kept before the conversation is cleared: a process dying between the two still answers a repeat
     await report_again.remember(services, state.subject, plain(msg.content), reply.texts, report=draft.text,
                                 draft_id=draft.draft_id)
-    await clear_after_commit(state, forget_village(user, services))  # the scanned village served this report
+    await clear_after_commit(state, forget_village(user, services.redis))  # the scanned village served this report
     return reply
 
 
