@@ -36,6 +36,8 @@ from storage.models import SubsidyLookup
 from storage.subsidy_crypto import DUMMY_NAME_HASH, NAME_PURPOSE, id_hash, id_hashes, normalise_name, rate_subject
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
     from bot.services import Services
     from storage.models import Staff
 
@@ -116,9 +118,8 @@ def scope_of(staff: "Staff") -> set[str] | None:
     return {staff.scope_code} if staff.scope_code else set()
 
 
-async def _limits(services: "Services", sender: str) -> int:
+async def _limits(r: "Redis", sender: str) -> int:
     """Minutes this sender must wait, or 0 when this try may go ahead (nobody else's tries count)."""
-    r = services.redis
     fail_sender, tries = keys.subsidy_failures("sender", sender), keys.subsidy_tries(sender)
     async with r.pipeline(transaction=False) as pipe:
         for k in (fail_sender, tries):
@@ -131,9 +132,9 @@ async def _limits(services: "Services", sender: str) -> int:
     return max(1, math.ceil(max(waits) / 60)) if waits else 0
 
 
-async def _count(services: "Services", names: Iterable[str]) -> list[int]:
+async def _count(r: "Redis", names: Iterable[str]) -> list[int]:
     """Count one try in each window; returns the new counts."""
-    async with services.redis.pipeline(transaction=False) as pipe:
+    async with r.pipeline(transaction=False) as pipe:
         for k in names:  # SET NX EX then INCR: the window starts at the first try (works on Redis < 7 too)
             pipe.set(k, 0, ex=WINDOW_S, nx=True)
             pipe.incr(k)
@@ -182,7 +183,7 @@ async def lookup(id_number: str, name: str, *, channel: str, actor: str, service
     id_subject = rate_subject(cipher, number)
     # The limits and the records are fetched at once; one query whatever the outcome, then the same
     # comparison: an absent ID and a wrong name cost the same.
-    wait, rows = await asyncio.gather(_limits(services, sender), _records(id_hashes(cipher, number)))
+    wait, rows = await asyncio.gather(_limits(services.redis, sender), _records(id_hashes(cipher, number)))
     if wait:
         return LookupResult(Outcome.LIMITED, wait_minutes=wait)
     wanted = cipher.all_lookup_hashes(name, purpose=NAME_PURPOSE)
@@ -193,7 +194,7 @@ async def lookup(id_number: str, name: str, *, channel: str, actor: str, service
                         vname, vcode, tcode)
              for i, (rid, _, prog, amount, paid, vcode, vname, tcode) in enumerate(matched, 1)]
     current = id_hash(cipher, number)
-    _, counts = await asyncio.gather(_audit(current, channel, actor[:64], len(views)), _count(services, [
+    _, counts = await asyncio.gather(_audit(current, channel, actor[:64], len(views)), _count(services.redis, [
         keys.subsidy_tries(sender)] + ([] if views else [keys.subsidy_failures("sender", sender),
                                                          keys.subsidy_failures("id", id_subject)])))
     if not views:
