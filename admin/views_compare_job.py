@@ -50,5 +50,5 @@ async def run_comparison(request: web.Request) -> web.Response:
 @routes.get("/findings/run.json")
 async def job_status(request: web.Request) -> web.Response:
     scope.require(staff_of(request), frozenset(COUNTY_ROLES))
-    view = job_view(await job.status(services_of(request)))
+    view = job_view(await job.status(services_of(request).redis))
     return web.json_response(view or {"state": "none"})

@@ -78,7 +78,7 @@ async def finding_list(request: web.Request) -> web.Response:
         "towns": towns, "villages": villages, "numbers": numbers, "states": STATE_NAMES, "across": ACROSS,
         "township_choices": towns if scope.is_county(staff) else {},
         "may_run": may_run(staff), "busy": request.query.get("busy") == "1",
-        "job": job_view(await job.status(services_of(request))) if may_run(staff) else None,
+        "job": job_view(await job.status(services_of(request).redis)) if may_run(staff) else None,
     })
 
 

@@ -46,7 +46,7 @@ async def test_township_staff_cannot_start_the_comparison(data: Data, accounts: 
     assert status == 200 and 'id="run-compare"' not in body
     assert (await nanba.post("/admin/findings/run"))[0] == 403
     assert (await nanba.get("/admin/findings/run.json"))[0] == 403
-    assert await job.status(data.services) is None
+    assert await job.status(data.services.redis) is None
 
 
 async def test_a_second_click_while_running_starts_nothing(data: Data, accounts: Any, panel_factory: Any) -> None:
