@@ -47,7 +47,7 @@ def _year(raw: str, fallback: int) -> int:
 @routes.get("/calendar")
 async def calendar_page(request: web.Request) -> web.Response:
     scope.require(staff_of(request), scope.ADMIN_ROLES)
-    this_year = today(services_of(request)).year
+    this_year = today(services_of(request).clock).year
     return await _page(request, _year(request.query.get("year", ""), this_year))
 
 
@@ -67,10 +67,10 @@ async def add_day(request: web.Request) -> web.Response:
     day = _parse_day(str(form.get("day", "")))
     kind = str(form.get("kind", ""))
     if day is None or kind not in ("rest", "work"):
-        year = today(services).year
+        year = today(services.clock).year
         return await _page(request, year, error="请填写日期(如 2027-02-10)并选择「休息」或「上班」。")
     name = str(form.get("name", "")).strip()[:64]
-    moved = await set_holiday(day, name, workday=kind == "work", actor=f"staff:{staff.id}", today=today(services))
+    moved = await set_holiday(day, name, workday=kind == "work", actor=f"staff:{staff.id}", today=today(services.clock))
     label = "上班" if kind == "work" else "休息"
     return await _page(request, day.year, done=f"已将 {day.isoformat()} 设为{label}日,{moved} 件在办案件的期限已重新计算。")
 
@@ -82,8 +82,8 @@ async def drop_day(request: web.Request) -> web.Response:
     services = services_of(request)
     day = _parse_day(str((await request.post()).get("day", "")))
     if day is None:
-        return await _page(request, today(services).year, error="日期无效。")
-    moved = await remove_holiday(day, actor=f"staff:{staff.id}", today=today(services))
+        return await _page(request, today(services.clock).year, error="日期无效。")
+    moved = await remove_holiday(day, actor=f"staff:{staff.id}", today=today(services.clock))
     return await _page(request, day.year,
                        done=f"已取消 {day.isoformat()} 的本地调整,{moved} 件在办案件的期限已重新计算。")
 
@@ -95,7 +95,7 @@ async def save_deadline(request: web.Request) -> web.Response:
     staff = staff_of(request)
     scope.require(staff, scope.ADMIN_ROLES)
     form = await request.post()
-    year = today(services_of(request)).year
+    year = today(services_of(request).clock).year
     category, stage, raw = str(form.get("category", "")), str(form.get("stage", "")), str(form.get("days", ""))
     if category != "*" and category not in CATEGORY_NAMES or stage not in STAGES:
         return await _page(request, year, error="未知的类别或环节。")

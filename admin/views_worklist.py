@@ -24,7 +24,7 @@ async def worklist_page(request: web.Request) -> web.Response:
     staff = staff_of(request)
     scope.require(staff, scope.CASE_ROLES)
     scoped = await scope.visible_cases(request)
-    today = clock_today(services_of(request))
+    today = clock_today(services_of(request).clock)
     sections = []
     for key, title in ITEMS:
         qs = await item(scoped, key, today)

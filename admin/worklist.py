@@ -75,12 +75,12 @@ async def header_counts(request: web.Request, staff: Staff) -> dict[str, int]:
     from admin.web import services_of
 
     services = services_of(request)
-    day, key = clock_today(services).isoformat(), keys.worklist_counts(scope_key(staff))
+    day, key = clock_today(services.clock).isoformat(), keys.worklist_counts(scope_key(staff))
     raw = await services.redis.get(key)
     cached = json.loads(raw) if raw else {}
     if cached.get("day") == day:  # a new day moves every deadline: counted again
         return dict(cached["counts"])
-    found = await counts(scope.cases_for(staff, await scope.county_of(request)), clock_today(services))
+    found = await counts(scope.cases_for(staff, await scope.county_of(request)), clock_today(services.clock))
     await services.redis.set(key, json.dumps({"day": day, "counts": found}), ex=CACHE_S)
     return found
 

@@ -19,6 +19,8 @@ from storage.china_time import CHINA_TZ as TZ
 from storage.models.lifecycle import DeadlineSetting, Holiday
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bot.services import Services
 
 DEFAULT_DAYS = {"accept": 3, "resolve": 30, "escalate": 5}
@@ -28,8 +30,8 @@ STAGE_NAMES = {"accept": "受理", "resolve": "办结", "escalate": "督办后�
 __all__ = ["Calendar", "calendar", "due_date", "set_deadline", "set_holiday", "remove_holiday", "working_days"]
 
 
-def today(services: "Services") -> date:
-    return datetime.fromtimestamp(services.clock(), TZ).date()
+def today(clock: "Callable[[], float]") -> date:
+    return datetime.fromtimestamp(clock(), TZ).date()
 
 
 async def working_days(category: str, stage: str, conn: Any = None) -> int:
@@ -98,13 +100,13 @@ async def _after_change(before: Calendar, day: date, what: str, actor: str, toda
 # --- hooks: due dates follow the case --------------------------------------------------------
 
 async def on_filed(case: Any, conn: Any, services: "Services") -> None:
-    case.accept_due = await due_date(case.category, "accept", today(services), conn)
+    case.accept_due = await due_date(case.category, "accept", today(services.clock), conn)
     await case.save(update_fields=["accept_due"], using_db=conn)
 
 
 async def on_transition(case: Any, event: Any, conn: Any, services: "Services") -> None:
     starts_resolve = (event.from_status, event.to_status) in {("received", "accepted"), ("rated", "investigating")}
     if starts_resolve:
-        case.resolve_due = await due_date(case.category, "resolve", today(services), conn)
+        case.resolve_due = await due_date(case.category, "resolve", today(services.clock), conn)
         case.overdue_level = 0  # each stage has its own 督办 steps; history stays in the events
         await case.save(update_fields=["resolve_due", "overdue_level"], using_db=conn)

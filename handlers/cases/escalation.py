@@ -50,7 +50,7 @@ async def sweep(services: "Services", on: date | None = None) -> SweepResult:
     """Find and act on every due and overdue case as of `on` (default: today in China)."""
     from nlp import CATEGORY_NAMES
 
-    day = on or today_of(services)
+    day = on or today_of(services.clock)
     cal = await calendar()
     county = str((await services.registry()).county_code)
     sweep_id = uuid.uuid4().hex[:16]
