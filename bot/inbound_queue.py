@@ -54,6 +54,7 @@ class Backlog:
         self._task: asyncio.Task[None] | None = None
         self._chains: dict[str, list[tuple[bytes, dict[str, Any]]]] = {}  # sender -> its entries taken, in order
         self._held: set[bytes] = set()
+        self._ready: list[tuple[bytes, dict[bytes, bytes]]] = []  # ours in the group, not started for want of room
         self._tasks: set[asyncio.Task[None]] = set()
 
     @property
@@ -152,6 +153,9 @@ class Backlog:
         room = self.limit - self.in_flight  # a message ending wakes the loop; new ones queue while it is full
         if room <= 0:
             return 0
+        if self._ready:  # read earlier while the process filled up: theirs is the first room
+            taken, self._ready = self._ready[:room], self._ready[room:]
+            return self._start(taken)
         _, claimed, *_ = await redis.xautoclaim(keys.inbound_backlog(), GROUP, self.consumer, CLAIM_IDLE_MS,
                                                 "0-0", count=min(room, BATCH))
         entries = [e for e in claimed if e[0] not in self._held]  # ours already, waiting behind their sender
@@ -159,9 +163,15 @@ class Backlog:
             got = await redis.xreadgroup(GROUP, self.consumer, {keys.inbound_backlog(): ">"},
                                          count=min(room, BATCH), block=block_ms or None)
             entries = [e for _, batch in got for e in batch] if got else []
+        # the read may have waited in Redis while messages in time took the room: the rest wait here, in order
+        room = max(self.limit - self.in_flight, 0)
+        self._held.update(entry_id for entry_id, _ in entries)
+        self._ready.extend(entries[room:])
+        return self._start(entries[:room]) + len(entries[room:])
+
+    def _start(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> int:
         for entry_id, fields in entries:
             doc = json.loads(self.services.cipher.open(fields[b"m"].decode()))
-            self._held.add(entry_id)
             self.in_flight += 1  # counted from now: read, waiting behind its sender or running
             self._chains.setdefault(doc["subject"], []).append((entry_id, doc))
             if len(self._chains[doc["subject"]]) == 1:

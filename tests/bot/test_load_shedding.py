@@ -79,3 +79,50 @@ async def test_past_the_in_flight_limit_a_villager_waits_and_gets_every_answer_l
     assert replay.texts == [HELP_TEXT], "a retry after the processing gets the answer itself"
     assert (await wechat.send(http, LATE, "南坝镇胡家庄村的村支书把我家低保扣了")).texts == [T.MORE], \
         "the conversation went on from the queued 举报: under the limit again, answered at once"
+
+
+async def test_a_message_read_while_the_process_filled_up_waits_for_room_instead_of_going_past_the_limit(
+        services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The consumer waits inside Redis (a blocking read) with room for one; a message in time takes that
+    room before the queued one arrives. The queued one must not run beside it: it waits, still in the stream."""
+    monkeypatch.setattr(services, "settings", services.settings.with_(inflight_limit=1))
+    handled: list[str] = []
+
+    class Recording:
+        async def handle(self, msg: Any, dedup_key: Any = None, subject: str = "") -> Any:
+            handled.append(msg.content)
+            from bot.dispatch import Reply
+
+            return Reply.empty()
+
+    from bot.dispatch import Inbound
+    from bot.inbound_queue import GROUP, Backlog
+
+    backlog = Backlog(services, Recording())  # type: ignore[arg-type]
+    await services.redis.xgroup_create(keys.inbound_backlog(), GROUP, id="0", mkstream=True)
+    reading = asyncio.ensure_future(backlog.drain_once(block_ms=5000))
+    await asyncio.sleep(0.2)  # the read is waiting in Redis, room for one counted before it
+    release = asyncio.Event()
+    in_time = asyncio.ensure_future(backlog.counted(release.wait()))
+    await _until(lambda: _true(backlog.in_flight == 1), "the message in time is counted")
+    msg = Inbound(channel="mp", sender=LATE, kind="text", text="帮助", msg_id="880000009", create_time=1)
+    subject = services.cipher.subject_hash("mp", LATE)
+    assert (await backlog.enqueue(msg, "qf:test:dedup:queued", subject)).texts == [SHED]
+    assert await asyncio.wait_for(reading, 10) == 1, "the blocked read returned the queued message"
+    await asyncio.sleep(0.2)
+    assert handled == [] and backlog.in_flight == 1, "not run past the limit of one"
+    assert await services.redis.xlen(keys.inbound_backlog()) == 1, "still queued"
+    release.set()
+    await in_time
+    assert await backlog.drain_once() == 1
+    await _until(lambda: _true(handled == ["帮助"] and backlog.in_flight == 0), "run once room came")
+    await _until(lambda: _xlen_is(services, 0), "acknowledged and gone from the stream")
+    await backlog.stop()
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
+async def _xlen_is(services: Any, n: int) -> bool:
+    return await services.redis.xlen(keys.inbound_backlog()) == n
