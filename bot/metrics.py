@@ -47,8 +47,16 @@ def label(value: str) -> str:
     return value if _KINDS.match(value or "") else "other"
 
 
+_MESSAGES_IN_BY: dict[tuple[str, str], Any] = {}  # labels() takes a lock and checks each value: once per pair
+
+
 def message_in(channel: str, kind: str) -> None:
-    MESSAGES_IN.labels(label(channel), label(kind)).inc()
+    child = _MESSAGES_IN_BY.get((channel, kind))
+    if child is None:
+        child = MESSAGES_IN.labels(label(channel), label(kind))
+        if len(_MESSAGES_IN_BY) < 64:  # the kinds are WeChat's few; a stranger's never grows this
+            _MESSAGES_IN_BY[(channel, kind)] = child
+    child.inc()
 
 
 def reply_late(channel: str) -> None:

@@ -38,9 +38,11 @@ WELCOME_TEXT = (
 
 
 async def _private_help(user: Sender) -> str:
-    from handlers.staff import staff_help
+    if await user.staff() is None:
+        return HELP_TEXT
+    from handlers.staff import staff_help  # the case desk's menu: only a bound account gets this far
 
-    return staff_help() if await user.staff() is not None else HELP_TEXT
+    return staff_help()
 
 
 async def show_help(msg: Inbound, user: Sender) -> Reply:

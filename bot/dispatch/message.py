@@ -35,7 +35,7 @@ class Inbound:
     def in_group(self) -> bool:
         return bool(self.chat_id)
 
-    @property
+    @cached_property  # frozen: computed once, though every keyword filter asks
     def content(self) -> str:
         """What the villager said: typed text, or the recognised speech of a voice message."""
         return (self.text or self.recognition).strip()

@@ -37,16 +37,22 @@ class Keyword:
         self.words = tuple(words)
         self.prefix = prefix
         self._pairs = tuple((w, normalise_keyword(w)) for w in words)
+        self._by_norm: dict[str, str] = {}
+        for w, nw in self._pairs:  # the first word of a spelling wins, as the loop below would choose
+            self._by_norm.setdefault(nw, w)
 
     def __call__(self, msg: Inbound, ctx: dict[str, Any]) -> FilterResult:
         content = msg.content
         if not content:
             return False
+        if not self.prefix:  # every message meets dozens of these: a dict, not a loop
+            word = self._by_norm.get(msg.normalised)
+            return {"keyword": word, "args": ""} if word is not None else False
         norm = msg.normalised
-        for w, nw in self._pairs:
+        for w, nw in self._pairs:  # in order: an earlier word's prefix wins over a later word's whole match
             if norm == nw:
                 return {"keyword": w, "args": ""}
-            if self.prefix and content.startswith(w):
+            if content.startswith(w):
                 return {"keyword": w, "args": content[len(w):].strip(" ::,,")}
         return False
 
