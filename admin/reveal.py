@@ -7,12 +7,15 @@ the identity is opened, for this one response.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from admin import scope
-from bot.services import Services
 from handlers.cases.transitions import record
 from storage import audit
 from storage.models import Case, ReporterIdentity, Staff
+
+if TYPE_CHECKING:
+    from storage.crypto import PersonalDataCipher
 
 MIN_REASON = 4
 
@@ -28,7 +31,7 @@ class Identity:
     channel: str
 
 
-async def reveal_identity(staff: Staff, case: Case, reason: str, services: Services, *,
+async def reveal_identity(staff: Staff, case: Case, reason: str, cipher: "PersonalDataCipher", *,
                           purpose: str = "") -> Identity:
     if not scope.may_see_reporter(staff):
         raise RevealRefused("只有县纪委监委可以查看举报人身份。")
@@ -42,7 +45,6 @@ async def reveal_identity(staff: Staff, case: Case, reason: str, services: Servi
     await audit.append(f"staff:{staff.id}", "reporter.reveal", case.number or str(case.id), detail)
     await record(case.id, "identity_revealed", actor=f"staff:{staff.id}",
                  reason=f"{reason}（{purpose}）" if purpose else reason)
-    cipher = services.cipher
     return Identity(name=cipher.open(ident.name_enc) if ident.name_enc else "（未留姓名）",
                     phone=cipher.open(ident.phone_enc) if ident.phone_enc else "（未留电话）",
                     channel=ident.channel)

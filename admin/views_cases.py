@@ -223,7 +223,7 @@ async def reveal(request: web.Request) -> web.Response:
     reason = str((await request.post()).get("reason", ""))
     ctx = await _case_context(request, staff, case)
     try:
-        ident = await reveal_identity(staff, case, reason, services_of(request))
+        ident = await reveal_identity(staff, case, reason, services_of(request).cipher)
     except RevealRefused as exc:
         ctx["error"] = str(exc)
         return render(request, "case.html", ctx, status=400)

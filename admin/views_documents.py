@@ -68,7 +68,7 @@ async def document_with_identity(request: web.Request) -> web.StreamResponse:
     staff, case, kind, fmt = await _target(request)
     reason = str((await request.post()).get("reason", ""))
     try:
-        ident = await reveal_identity(staff, case, reason, services_of(request), purpose=f"导出{KINDS[kind]}")
+        ident = await reveal_identity(staff, case, reason, services_of(request).cipher, purpose=f"导出{KINDS[kind]}")
     except RevealRefused as exc:
         return _refusal(403 if not scope.may_see_reporter(staff) else 400, str(exc))
     return await _export(request, staff, case, kind, fmt, Revealed(ident.name, ident.phone))
