@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.api.config import ApiConfig
     from bot.api.session import ApiSession
     from bot.services import Services
+    from storage.crypto import PersonalDataCipher
 
 WINDOW_S = 60
 
@@ -34,13 +35,13 @@ async def _hit(services: "Services", bucket: str, subject: str, limit: int, wind
         raise fail("rate_limited", headers={"Retry-After": str(max(retry, 1))})
 
 
-def ip_subject(request: web.Request, services: "Services") -> str:
+def ip_subject(request: web.Request, cipher: "PersonalDataCipher") -> str:
     # request.remote is the client as bot.client_address resolved it (QINGFENG_TRUSTED_PROXIES).
-    return services.cipher.lookup_hash(request.remote or "?", purpose="api-ip")[:32]
+    return cipher.lookup_hash(request.remote or "?", purpose="api-ip")[:32]
 
 
 async def check_ip(request: web.Request, services: "Services", config: "ApiConfig", bucket: str = "") -> None:
-    subject = ip_subject(request, services)
+    subject = ip_subject(request, services.cipher)
     await _hit(services, "api-ip", subject, config.ip_per_minute)
     if bucket:
         await _hit(services, f"api-ip-{bucket}", subject, *config.rule(bucket, "ip"))
