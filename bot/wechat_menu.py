@@ -7,7 +7,10 @@ handlers.followup, MYREPORTS handlers.myreports, SUBSIDY handlers.subsidy, HELP 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.wechat_api import MpClient
 
 MENU: dict[str, Any] = {"button": [
     {"type": "click", "name": "举报", "key": "REPORT"},
@@ -24,7 +27,7 @@ def menu_keys(menu: dict[str, Any] = MENU) -> list[str]:
     return [b["key"] for top in menu["button"] for b in [top, *top.get("sub_button", [])] if b.get("key")]
 
 
-async def create_menu(services: Any, menu: dict[str, Any] = MENU) -> dict[str, Any]:
+async def create_menu(mp: "MpClient", menu: dict[str, Any] = MENU) -> dict[str, Any]:
     """Replaces the account's menu (WeChat shows it to followers within minutes); returns menu/get's answer."""
-    await services.mp.create_menu(menu)
-    return dict(await services.mp.get_menu())
+    await mp.create_menu(menu)
+    return dict(await mp.get_menu())

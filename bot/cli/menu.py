@@ -4,6 +4,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.wechat_api import MpClient
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,7 +29,7 @@ def run_create(args: argparse.Namespace) -> int:
     from bot.wechat_menu import MENU, create_menu, menu_keys
 
     try:
-        with_services(create_menu)
+        with_services(lambda services: create_menu(services.mp))
     except WeChatAPIError as err:
         print(f"qingfeng menu create: WeChat refused the menu: errcode {err.errcode} ({err.errmsg})", file=sys.stderr)
         return 1
@@ -39,11 +43,11 @@ def run_show(args: argparse.Namespace) -> int:
     from bot.cli._common import with_services
     from bot.wechat_api import WeChatAPIError
 
-    async def get(services: object) -> dict[str, object]:
-        return dict(await services.mp.get_menu())  # type: ignore[attr-defined]
+    async def get(mp: "MpClient") -> dict[str, object]:
+        return dict(await mp.get_menu())
 
     try:
-        print(json.dumps(with_services(get), ensure_ascii=False, indent=2))
+        print(json.dumps(with_services(lambda services: get(services.mp)), ensure_ascii=False, indent=2))
     except WeChatAPIError as err:
         print(f"qingfeng menu show: errcode {err.errcode} ({err.errmsg})", file=sys.stderr)
         return 1
