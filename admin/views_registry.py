@@ -98,7 +98,7 @@ async def staff_bindcode(request: web.Request) -> web.Response:
     if target is None:
         raise web.HTTPNotFound(text="没有这个账户。")
     try:
-        code = await issue_binding_code(target.id, services_of(request))
+        code = await issue_binding_code(target.id, services_of(request).redis)
     except ValueError as exc:
         return await _staff_page(request, error=str(exc))
     return await _staff_page(request, code=code, code_for=target)

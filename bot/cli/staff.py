@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,9 +21,9 @@ def bind_code(args: argparse.Namespace) -> int:
     from handlers.cases.binding import CODE_TTL_S, issue_binding_code
     from storage.models import Staff
 
-    async def go(services: object) -> str | None:
+    async def go(services: Any) -> str | None:
         staff = await Staff.get_or_none(username=args.username, is_active=True)
-        return await issue_binding_code(staff.id, services) if staff else None  # type: ignore[arg-type]
+        return await issue_binding_code(staff.id, services.redis) if staff else None
 
     code = with_services(go)
     if code is None:

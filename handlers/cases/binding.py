@@ -16,6 +16,8 @@ from storage import audit, keys
 from storage.models import Staff, StaffBinding
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
     from bot.services import Services
 
 CODE_TTL_S = 600
@@ -26,14 +28,14 @@ class BindingRefused(Exception):
     pass
 
 
-async def issue_binding_code(staff_id: int, services: "Services") -> str:
+async def issue_binding_code(staff_id: int, redis: "Redis") -> str:
     """A fresh one-time code for `staff_id` (valid CODE_TTL_S seconds)."""
     staff = await Staff.get_or_none(id=staff_id)
     if staff is None or not staff.is_active:
         raise ValueError(f"no active staff account with id {staff_id}")
     for _ in range(20):
         code = f"{secrets.randbelow(10**6):06d}"
-        if await services.redis.set(keys.binding_code(code), str(staff.id), nx=True, ex=CODE_TTL_S):
+        if await redis.set(keys.binding_code(code), str(staff.id), nx=True, ex=CODE_TTL_S):
             await audit.append("system", "staff.bindcode", staff.username, {"ttl_s": CODE_TTL_S})
             return code
     raise RuntimeError("no free binding code; try again")

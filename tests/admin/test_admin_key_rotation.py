@@ -77,7 +77,7 @@ async def test_documented_key_rotation_leaves_every_sealed_and_hashed_row_workin
     county = await signed_in(panel_factory, services, "county_admin")  # enrols TOTP: the secret sealed with k1
     await county.http.close()
     nanba = await Staff.get(username="nanba_staff")
-    code = await issue_binding_code(nanba.id, services)
+    code = await issue_binding_code(nanba.id, services.redis)
     assert "绑定成功" in (await wechat.send(http, STAFF_OPENID, f"绑定 {code}")).texts[0]
     named = await file_report(ReportDraft(channel="mp", text="胡家庄村会计把我家的低保钱扣了一半", category="subsidy_fraud",
                                           township=NANBA, village=HUJIA, level="village", anonymous=False,

@@ -87,7 +87,7 @@ async def test_todo_lists_the_open_cases_in_scope_most_urgent_first(world: World
 async def test_binding_with_a_one_time_code(world: World, chat: Any) -> None:
     staff = await Staff.create(username="xiaoli", display_name="小李", role=Role.TOWNSHIP_STAFF, scope_code=BEIHE)
     phone = fake_openid("xiaoli-phone")
-    code = await issue_binding_code(staff.id, world.services)
+    code = await issue_binding_code(staff.id, world.services.redis)
     assert "绑定成功" in await chat(phone, f"绑定 {code}")
     binding = await StaffBinding.get(staff_id=staff.id)
     assert binding.channel == "mp" and phone not in binding.subject_hash + binding.external_enc
@@ -99,7 +99,7 @@ async def test_binding_with_a_one_time_code(world: World, chat: Any) -> None:
 
 async def test_guessing_binding_codes_is_stopped(world: World, chat: Any) -> None:
     staff = await Staff.create(username="guessed", role=Role.COUNTY_STAFF, scope_code="610798")
-    code = await issue_binding_code(staff.id, world.services)
+    code = await issue_binding_code(staff.id, world.services.redis)
     guesser = fake_openid("guesser")
     wrong = [f"{(int(code) + i) % 10**6:06d}" for i in range(1, 6)]
     for guess in wrong:
