@@ -10,7 +10,7 @@ from aiohttp.abc import AbstractAccessLogger
 from bot.config import Settings, load_settings
 from bot.dispatch import Dispatcher
 from bot.logs import request_id_middleware
-from bot.services import Services, close_services, connect_services
+from bot.services import Runtime, Services, close_services, connect_services
 
 log = logging.getLogger("qingfeng.app")
 
@@ -47,8 +47,11 @@ async def build_services(settings: Settings) -> Services:
     from handlers.cases.delivery import enqueue_replies
     from handlers.model_files import sync
 
+    async def outbox(channel: str, openid: str, texts: list[str], runtime: Runtime) -> None:
+        await enqueue_replies(channel, openid, texts, runtime.cipher)
+
     # callers of registry() classify next: the files must be current; texts that do not fit a passive reply
-    return await connect_services(settings, before_registry=sync, outbox=enqueue_replies)
+    return await connect_services(settings, before_registry=sync, outbox=outbox)
 
 
 def make_dispatcher(services: Services) -> Dispatcher:

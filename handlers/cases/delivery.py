@@ -37,6 +37,7 @@ from storage import keys
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from storage.crypto import PersonalDataCipher
 
 log = logging.getLogger("qingfeng.delivery")
 
@@ -223,11 +224,10 @@ def reply_template(text: str) -> dict[str, Any]:
         "date": local_time(utcnow()).date().isoformat(), "hint": "回复任意内容查看答复"}}
 
 
-async def enqueue_replies(channel: str, openid: str, texts: list[str], services: "Services") -> None:
+async def enqueue_replies(channel: str, openid: str, texts: list[str], cipher: "PersonalDataCipher") -> None:
     """Late answers to one villager (a reply that missed WeChat's 5 s, its second part) as durable outbox rows."""
     from storage.models import OutboxMessage
 
-    cipher = services.cipher
     kind = "wecom_app" if channel == "work" else "custom_text"
     # One thread per villager, not per answer: two late answers (a queued 帮助, then 举报) go out in the order
     # they were written, like a case's messages; the keyed hash names the villager without revealing them

@@ -59,7 +59,7 @@ async def test_a_late_reply_over_the_customer_service_quota_goes_as_a_template(v
     async with aiohttp.ClientSession() as http:
         await http.post(fake_wechat.base_url + "/_fake/fail",
                         json={"mode": "errcode", "errcode": 45047, "count": 1, "paths": ["/cgi-bin/message/custom/send"]})
-    await enqueue_replies("mp", villager.openid, ["已登记,案件编号 QF2026000123,由南坝镇纪委办理。"], services)
+    await enqueue_replies("mp", villager.openid, ["已登记,案件编号 QF2026000123,由南坝镇纪委办理。"], services.cipher)
     await _settle(services)
     kinds = [r.kind for r in fake_wechat.records if r.body.get("touser") == villager.openid]
     assert kinds == ["template"]
