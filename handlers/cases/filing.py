@@ -26,6 +26,7 @@ from storage.receipts import hash_receipt
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from storage.crypto import PersonalDataCipher
 
 # What follows every accepted filing, in its transaction and in this order: the deadline (accept_due), linking to
 # a similar open case, then the office's notification (which mentions the link). (case, connection, services)
@@ -161,6 +162,6 @@ def open_answers(cipher: Any, case: Case) -> list[tuple[str, str]]:
     return [(QUESTIONS[k].label if k in QUESTIONS else k, answers[k]) for k in ids]
 
 
-def reporter_subject(services: "Services", channel: str, openid: str) -> str:
+def reporter_subject(cipher: "PersonalDataCipher", channel: str, openid: str) -> str:
     """The key under which a 实名 reporter's cases are found (我的举报, 查询进度 by case number)."""
-    return services.cipher.lookup_hash(f"{channel}:{openid}", purpose="reporter")
+    return cipher.lookup_hash(f"{channel}:{openid}", purpose="reporter")
