@@ -28,32 +28,35 @@ from storage import audit, keys
 from storage.models import OPEN_STATUSES, Case, CaseEvent, ReporterIdentity, SubsidyRecord
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
     from bot.services import Services
     from nlp.similar import MatterMatch
+    from storage.crypto import PersonalDataCipher
 
 log = logging.getLogger("qingfeng.linking")
 MAX_CANDIDATES = 200  # one village and office, still open: far fewer in practice
 FILER_TTL_S = 180 * 24 * 3600  # longer than any case stays open (30 days, then 督办)
 
 
-def _sender_digests(services: "Services", channel: str, sender: str) -> set[str]:
+def _sender_digests(cipher: "PersonalDataCipher", channel: str, sender: str) -> set[str]:
     """Under every key, so a rotation does not split one person in two."""
-    return {h[:32] for h in services.cipher.all_lookup_hashes(f"{channel}:{sender}", purpose="filer")}
+    return {h[:32] for h in cipher.all_lookup_hashes(f"{channel}:{sender}", purpose="filer")}
 
 
 async def remember_filer(case_id: int, channel: str, sender: str | None, services: "Services") -> None:
     """Called by filing for every case; a case without a known sender clears a stale key of its id."""
     try:
         if sender:
-            await services.redis.set(keys.case_filer(case_id), ",".join(sorted(_sender_digests(services, channel, sender))),
-                                     ex=FILER_TTL_S)
+            digests = _sender_digests(services.cipher, channel, sender)
+            await services.redis.set(keys.case_filer(case_id), ",".join(sorted(digests)), ex=FILER_TTL_S)
         else:
             await services.redis.delete(keys.case_filer(case_id))
     except Exception as exc:  # a filing never fails for this: identity and dispute digests still hold
         log.warning("case %s: filer digest not kept: %s", case_id, type(exc).__name__)
 
 
-async def _filers(cases: list[Case], services: "Services", conn: Any) -> dict[int, set[str]]:
+async def _filers(cases: list[Case], redis: "Redis", conn: Any) -> dict[int, set[str]]:
     """Per case, the digests that say who filed it (empty: unknown, e.g. a panel entry or Redis lost)."""
     out: dict[int, set[str]] = {c.id: set() for c in cases}
     if not cases:
@@ -69,7 +72,7 @@ async def _filers(cases: list[Case], services: "Services", conn: Any) -> dict[in
             if rec in hashes:
                 out[case_id].add("person:" + str(hashes[rec]))
     try:
-        tags = await services.redis.mget([keys.case_filer(i) for i in ids])
+        tags = await redis.mget([keys.case_filer(i) for i in ids])
     except Exception as exc:
         log.warning("filer digests not read: %s", type(exc).__name__)
         tags = [None] * len(ids)
@@ -95,7 +98,7 @@ async def find_similar(case: Case, conn: Any, services: "Services") -> tuple[Cas
     candidates = await Case.filter(village_id=case.village_id, status__in=OPEN_STATUSES, office=case.office,
                                    id__lt=case.id).exclude(channel="compare").exclude(category="other") \
         .using_db(conn).order_by("-id").limit(MAX_CANDIDATES)
-    filers = await _filers([case, *candidates], services, conn)
+    filers = await _filers([case, *candidates], services.redis, conn)
     mine = filers[case.id]
     in_cluster: dict[int, set[str]] = {}
     for c in candidates:
@@ -115,9 +118,9 @@ async def find_similar(case: Case, conn: Any, services: "Services") -> tuple[Cas
 
 async def filed_by(case: Case, channel: str, sender: str, services: "Services") -> bool:
     """Whether this sender filed the case (their 附议 of it would count them twice)."""
-    found = (await _filers([case], services, None))[case.id]
+    found = (await _filers([case], services.redis, None))[case.id]
     reporter = {"id:" + h for h in services.cipher.all_lookup_hashes(f"{channel}:{sender}", purpose="reporter")}
-    return bool(found & ({"tag:" + d for d in _sender_digests(services, channel, sender)} | reporter))
+    return bool(found & ({"tag:" + d for d in _sender_digests(services.cipher, channel, sender)} | reporter))
 
 
 async def similar_open(text: str, category: str, village: str, *, channel: str, sender: str,
