@@ -20,6 +20,7 @@ from storage.models import (
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from nlp import RegistryIndex
 
 
 # What the reporter is told for each public event kind (the detail waits in 查询进度).
@@ -75,20 +76,19 @@ def current_due(case: Case) -> date | None:
     return case.accept_due if case.status == "received" else case.resolve_due
 
 
-async def summary(case: Case, services: "Services") -> tuple[str, str, str, str]:
+async def summary(case: Case, registry: "RegistryIndex") -> tuple[str, str, str, str]:
     """(number, category name, place, due) of a case: nothing that names anyone."""
     from nlp import CATEGORY_NAMES
 
-    reg = await services.registry()
-    place = reg.place_label(case.township_id or "", case.village_id or "") or UNKNOWN_PLACE
+    place = registry.place_label(case.township_id or "", case.village_id or "") or UNKNOWN_PLACE
     due = current_due(case)
     return case.number or "", CATEGORY_NAMES.get(case.category, case.category), place, due.isoformat() if due else "—"
 
 
-async def recipients(office: str, conn: Any, services: "Services", *, village: str | None = None,
+async def recipients(office: str, conn: Any, registry: "RegistryIndex", *, village: str | None = None,
                      ) -> list[StaffBinding]:
     """Bindings of the active staff of a commission (and the monitors of `village` when given)."""
-    county = (await services.registry()).county_code
+    county = registry.county_code
     roles = list(COUNTY_ROLES) if office == county else [Role.TOWNSHIP_STAFF]
     staff_ids = await Staff.filter(is_active=True, scope_code=office, role__in=roles).using_db(conn).values_list("id", flat=True)
     if village and office != county:  # village monitors follow their township's cases, not county ones
@@ -102,12 +102,13 @@ async def notify_office(case: Case, label: str, conn: Any, services: "Services",
                         village: str | None = None, detail: str = "", note: str = "") -> int:
     """One message per bound staff member of `office` (default: the case's office). Returns the count.
     `detail` follows the label in texts; `note` is its short form for templates."""
-    number, category, place, due = await summary(case, services)
+    registry = await services.registry()  # once for the summary and the recipients
+    number, category, place, due = await summary(case, registry)
     text = staff_text(label + detail, number, category, place, due)
     template = staff_template(label, number, category, place, due, note)
     rows = [OutboxMessage(kind=staff_kind(b.channel), recipient_enc=b.external_enc, case_id=case.id,
                           payload={"audience": "staff", "text": text, "template": template}, next_attempt_at=now())
-            for b in await recipients(office or case.office, conn, services, village=village)]
+            for b in await recipients(office or case.office, conn, registry, village=village)]
     if rows:
         await OutboxMessage.bulk_create(rows, using_db=conn)
     return len(rows)
