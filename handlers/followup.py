@@ -80,7 +80,7 @@ async def _lookup(text: str, msg: Inbound, state: ConversationState, user: Sende
         if not await _receipt_allowed(user, services):
             await state.clear()
             return Reply.text(TOO_MANY)
-        case = await find_by_receipt(receipt, services)
+        case = await find_by_receipt(receipt, services.cipher)
         if case is None:
             return Reply.text(WRONG_RECEIPT.format(n=RECEIPT_LOOKUPS_PER_HOUR))
     elif number:

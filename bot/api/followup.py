@@ -59,7 +59,7 @@ async def _own(call: Call, number: str) -> Case:
 async def _by_receipt(call: Call, receipt: str) -> Case:
     from handlers.cases.queries import find_by_receipt
 
-    case = await find_by_receipt(receipt, call.services)
+    case = await find_by_receipt(receipt, call.services.cipher)
     if case is None:
         raise fail("receipt_not_found")
     return case

@@ -21,6 +21,7 @@ from storage.receipts import hash_receipt, legacy_hashes
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from storage.crypto import PersonalDataCipher
 
 STATUS_TEXT: dict[str, str] = {
     Status.RECEIVED: "已收到,等待受理",
@@ -76,7 +77,7 @@ def _digits(receipt: str) -> str:
     return re.sub(r"\D", "", receipt.translate(str.maketrans("0123456789", "0123456789")))
 
 
-async def find_by_receipt(receipt: str, services: "Services") -> Case | None:
+async def find_by_receipt(receipt: str, cipher: "PersonalDataCipher") -> Case | None:
     """The case whose receipt this is; None for anything else (no hint whether it was close)."""
     digits = _digits(receipt)
     if len(digits) != 16:
@@ -84,16 +85,16 @@ async def find_by_receipt(receipt: str, services: "Services") -> Case | None:
     hashed = await hash_receipt(digits)
     case = await Case.filter(receipt_hash=hashed).first()
     if case is None:  # issued before argon2id: found by its old HMAC once, then it needs no key
-        case = await Case.filter(receipt_hash__in=legacy_hashes(digits, services.cipher)).first()
+        case = await Case.filter(receipt_hash__in=legacy_hashes(digits, cipher)).first()
         if case is not None:
             case.receipt_hash = hashed
             await case.save(update_fields=["receipt_hash"])
     return case
 
 
-def _reporter_hashes(channel: str, openid: str, services: "Services") -> list[str]:
+def _reporter_hashes(channel: str, openid: str, cipher: "PersonalDataCipher") -> list[str]:
     # Same value as filing.reporter_subject, under every key while a rotation runs.
-    return services.cipher.all_lookup_hashes(f"{channel}:{openid}", purpose="reporter")
+    return cipher.all_lookup_hashes(f"{channel}:{openid}", purpose="reporter")
 
 
 async def find_for_reporter(number: str, channel: str, openid: str, services: "Services") -> Case | None:
@@ -102,14 +103,14 @@ async def find_for_reporter(number: str, channel: str, openid: str, services: "S
     if not number:
         return None
     identity = await ReporterIdentity.filter(
-        case__number=number, subject_hash__in=_reporter_hashes(channel, openid, services)
+        case__number=number, subject_hash__in=_reporter_hashes(channel, openid, services.cipher)
     ).prefetch_related("case").first()
     return identity.case if identity else None
 
 
 async def list_for_reporter(channel: str, openid: str, services: "Services") -> list[Case]:
     return await Case.filter(
-        identity__subject_hash__in=_reporter_hashes(channel, openid, services)
+        identity__subject_hash__in=_reporter_hashes(channel, openid, services.cipher)
     ).order_by("-created_at", "-id")
 
 
