@@ -17,6 +17,7 @@ from storage.models.lifecycle import ReviewTurn
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from nlp import RegistryIndex
 
 
 async def _handled_by(case: Case, conn: Any) -> set[str]:
@@ -26,16 +27,15 @@ async def _handled_by(case: Case, conn: Any) -> set[str]:
     return {o for o in offices if o}
 
 
-async def choose_reviewer(case: Case, conn: Any, services: "Services") -> str:
+async def choose_reviewer(case: Case, conn: Any, registry: "RegistryIndex") -> str:
     """The commission that reviews `case` next (a township code, or the county code)."""
-    reg = await services.registry()
-    township = reg.townships.get(case.office)
+    township = registry.townships.get(case.office)
     if township is None or not township.zone:
-        return str(reg.county_code)
-    members = sorted(reg.zones.get(township.zone, ()))
+        return str(registry.county_code)
+    members = sorted(registry.zones.get(township.zone, ()))
     handled = await _handled_by(case, conn)
     if not [m for m in members if m not in handled]:
-        return str(reg.county_code)
+        return str(registry.county_code)
     await ReviewTurn.get_or_create(zone=township.zone, using_db=conn)
     turn = await ReviewTurn.select_for_update().using_db(conn).get(zone=township.zone)
     for step in range(len(members)):
@@ -50,7 +50,7 @@ async def choose_reviewer(case: Case, conn: Any, services: "Services") -> str:
 async def on_transition(case: Case, event: CaseEvent, conn: Any, services: "Services") -> None:
     if event.kind != "rated" or case.rating != "unsatisfied":
         return
-    reviewer = await choose_reviewer(case, conn, services)
+    reviewer = await choose_reviewer(case, conn, await services.registry())
     from handlers.cases.queries import office_title
 
     title = await office_title(reviewer)
