@@ -20,13 +20,13 @@ from storage.models import OPEN_STATUSES, STATUS_NAMES, Case, CaseEvent, Status
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from nlp import RegistryIndex
 
 
-async def office_codes(services: "Services") -> dict[str, str]:
+async def office_codes(registry: "RegistryIndex") -> dict[str, str]:
     """Every commission a case may go to: code → title."""
-    reg = await services.registry()
-    offices = {t.code: t.commission for t in reg.townships.values()}
-    offices[reg.county_code] = reg.county_commission
+    offices = {t.code: t.commission for t in registry.townships.values()}
+    offices[registry.county_code] = registry.county_commission
     return offices
 
 
@@ -38,7 +38,7 @@ def _check_open(case: Case, action: str) -> None:
 
 
 async def reassign(case: Case, office: str, reason: str, actor: str, services: "Services") -> Case:
-    offices = await office_codes(services)
+    offices = await office_codes(await services.registry())
     if office not in offices:
         raise BadInput(f"没有代码为 {office!r} 的纪委(应为乡镇代码或县代码)")
     if office == case.office:
@@ -84,7 +84,7 @@ async def recategorise(case: Case, category: str, reason: str, actor: str, servi
     return await Case.get(id=case.id)
 
 
-async def triage_queue(services: "Services", limit: int = 200) -> list[Case]:
+async def triage_queue(registry: "RegistryIndex", limit: int = 200) -> list[Case]:
     """Cases at the county intake desk whose place is unknown: someone must find the township."""
-    county = (await services.registry()).county_code
+    county = registry.county_code
     return await Case.filter(office=county, township_id=None, status=Status.RECEIVED).order_by("created_at", "id").limit(limit)

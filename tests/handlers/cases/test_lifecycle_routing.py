@@ -50,10 +50,10 @@ async def test_monitor_of_the_village_gets_the_tip(world: World) -> None:
 async def test_place_unknown_goes_to_the_triage_queue_until_someone_places_it(world: World) -> None:
     lost = await world.file(township="", village="", text="我们村会计克扣补贴")
     placed = await world.file()
-    assert [c.id for c in await triage_queue(world.services)] == [lost.id]
+    assert [c.id for c in await triage_queue(await world.services.registry())] == [lost.id]
     await actions.reassign(lost.id, actor_staff=world.staff["county"], office_code=DONGLING,
                            reason="回访反映人,确认是东岭镇", services=world.services)
-    assert await triage_queue(world.services) == []
+    assert await triage_queue(await world.services.registry()) == []
     assert placed.office == NANBA
 
 
