@@ -17,9 +17,9 @@ from aiohttp import web
 
 from admin import scope
 from admin.web import render, services_of, staff_of
-from handlers.cases.deadlines import (DEFAULT_DAYS, STAGE_NAMES, STAGES, remove_holiday, set_deadline, set_holiday,
-                                      today)
+from handlers.cases.deadlines import DEFAULT_DAYS, STAGE_NAMES, STAGES, remove_holiday, set_deadline, set_holiday
 from handlers.cases.workcalendar import special_days
+from storage.china_time import today
 from storage.models.lifecycle import DeadlineSetting
 
 routes = web.RouteTableDef()

@@ -19,7 +19,6 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,6 +27,7 @@ from aiohttp import web
 from admin import scope
 from admin.audit_text import AuditNames
 from admin.web import render, services_of, staff_of
+from storage.china_time import today as china_today
 from storage.models import ImportBatch
 
 routes = web.RouteTableDef()
@@ -91,7 +91,7 @@ async def _preview(path: Path, token: str, filename: str) -> Preview:
 
     pv = Preview(token, filename)
     resolver = await load_resolver()
-    today = date.today()
+    today = china_today()
 
     def run() -> None:
         info = inspect_file(path)

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Any
 
 from aiohttp import web
@@ -17,6 +16,7 @@ from admin.publication_scope import require_read, township_of, village_or_403
 from admin.web import render, services_of, staff_of
 from handlers.publication import disclosures as D
 from storage import audit
+from storage.china_time import today as china_today
 from storage.models import Township, Village
 from storage.models.publication import Disclosure, DisclosureKind, DisclosurePeriod
 
@@ -36,7 +36,7 @@ async def _page(request: web.Request, **ctx: Any) -> web.Response:
     base = {"by_town": sorted(by_town.items()), "towns": towns, "villages": villages,
             "periods": await DisclosurePeriod.all().order_by("-due_on", "kind"), "kinds": D.KIND_NAMES,
             "recent": await recent.prefetch_related("village", "period").order_by("-id").limit(30),
-            "period_name": D.period_name, "error": "", "uploaded": None, "today": date.today()}
+            "period_name": D.period_name, "error": "", "uploaded": None, "today": china_today()}
     base.update(ctx)
     return render(request, "disclosures.html", base, status=400 if base["error"] else 200)
 

@@ -16,6 +16,7 @@ from admin.web import render, staff_of
 from admin.xlsx import append, cell, workbook, xlsx_response
 from nlp.categories import CATEGORY_NAMES
 from storage import audit
+from storage.china_time import today as china_today
 from storage.models import Township
 
 routes = web.RouteTableDef()
@@ -58,7 +59,7 @@ async def statistics_xlsx(request: web.Request) -> web.Response:
     kind = request.query.get("kind", "month")
     label, start, end = period_bounds(kind, request.query.get("period", ""))
     scoped = await scope.visible_cases(request)
-    s = await stats.compute(scoped, start=start, end=end, trend_months=0, today=min(end.date(), date.today()),
+    s = await stats.compute(scoped, start=start, end=end, trend_months=0, today=min(end.date(), china_today()),
                             whole=scope.is_county(staff))
     towns = {t.code: t.name for t in await Township.all()}
     wb, ws = workbook("汇总")

@@ -15,6 +15,7 @@ from admin import scope
 from admin.publication_scope import require_read, township_of
 from admin.web import render, staff_of
 from handlers.publication import topics as T
+from storage.china_time import today as china_today
 from storage.models import Township
 from storage.models.publication import RoundStatus, TopicRound
 
@@ -38,7 +39,7 @@ async def _page(request: web.Request, **ctx: Any) -> web.Response:
         totals = await T.tally(current, township=town)
     base = {"rounds": rounds, "current": current, "items": items, "results": results, "totals": totals,
             "towns": {t.code: t.name for t in await Township.all()}, "status_names": TOPIC_STATUS_NAMES,
-            "error": "", "today": date.today()}
+            "error": "", "today": china_today()}
     base.update(ctx)
     return render(request, "topics.html", base, status=400 if base["error"] else 200)
 

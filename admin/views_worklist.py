@@ -10,7 +10,7 @@ from aiohttp import web
 from admin import scope
 from admin.web import render, services_of, staff_of
 from admin.worklist import ITEMS, item
-from handlers.cases.deadlines import today as clock_today
+from storage.china_time import today as clock_today
 from storage.models import Township, Village
 
 routes = web.RouteTableDef()

@@ -26,7 +26,7 @@ from tortoise.queryset import QuerySet
 from admin import scope
 from admin.filters import CST
 from admin.stats import overdue_q
-from handlers.cases.deadlines import today as clock_today
+from storage.china_time import today as clock_today
 from storage import keys
 from storage.models import OPEN_STATUSES, Case, CaseEvent, Staff
 

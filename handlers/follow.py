@@ -14,14 +14,15 @@ village is kept under the sender's hashed subject, never the openid, and used by
 """
 from __future__ import annotations
 
-from typing import Any
-
-from redis.asyncio import Redis
+from typing import TYPE_CHECKING, Any
 
 from bot.dispatch import Flow, Inbound, Reply, on_event
 from bot.dispatch.dispatcher import Sender
 from handlers.help import WELCOME_TEXT
 from storage import keys
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 SCANNED_TTL_S = 7 * 24 * 3600
 STAFF_WELCOME = "欢迎使用清风工作台。有新的案件会在这里通知您;回复【帮助】查看可用的指令。"

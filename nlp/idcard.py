@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from storage.china_time import today as china_today  # a birth date in China's calendar, as the ID office writes it
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 OLDEST_BIRTH_YEAR = 1890
@@ -74,7 +76,7 @@ def birth_date(number: str, *, today: date | None = None) -> date | None:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return None
-    if born.year < OLDEST_BIRTH_YEAR or born > (today or date.today()):
+    if born.year < OLDEST_BIRTH_YEAR or born > (today or china_today()):
         return None
     return born
 

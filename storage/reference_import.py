@@ -17,7 +17,6 @@ as a keyed hash (the subsidy records' purpose, so rules can join) and sealed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable
@@ -26,6 +25,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from storage import audit
+from storage.china_time import today as china_today
 from storage.crypto import PersonalDataCipher
 from storage.models import ImportBatch
 from storage.models.compare import DeathRecord, Official, Period, ProgramStandard, Registration, Relative
@@ -108,7 +108,7 @@ def _person(ctx: Ctx, row: dict[str, Any], *, name_required: bool) -> dict[str, 
 def _death(ctx: Ctx, row: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     v = _person(ctx, row, name_required=False)
     died = parse_date(row.get("died_on", ""), "死亡日期")
-    if died > date.today():
+    if died > china_today():
         raise RowError(f"死亡日期在今天之后：{died}")
     v.update(died_on=died, source=_text(row, "source", "来源", required=False))
     return (v["id_hash"],), v

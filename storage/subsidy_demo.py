@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.idcard import make_id
+from storage.china_time import today as china_today
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "建国秀英桂兰玉珍大山小红明华志强海燕文杰春梅振华德福宝林淑芬金凤永红国庆丽娟红霞俊峰家豪雪梅长青树林水生月娥"
@@ -68,7 +69,7 @@ def write_demo_csv(path: Path | str, registry: dict[str, Any], rows: int = 200, 
                    today: date | None = None) -> list[DemoPerson]:
     """Write `rows` records (about three per person) and return the people, for trying lookups."""
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or china_today()
     people = make_people(registry, max(1, rows // 3), rng)
     names = {code: (name, unique) for code, name, unique in villages_of(registry)}
     programs = list(PROGRAMS)

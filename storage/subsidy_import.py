@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from tortoise.transactions import in_transaction
 
+from storage.china_time import today as china_today
 from storage.crypto import PersonalDataCipher
 from storage.models import ImportBatch, OutboxMessage, Village
 from storage.models.subsidy_watch import SubsidySubscription
@@ -187,7 +188,7 @@ async def import_subsidies(path: Path | str, cipher: PersonalDataCipher, *, skip
         return summary
     estimate = xlsx_rows(path) if info.xlsx else max(info.lines - 1, 0)
     resolver = await load_resolver()
-    today = today or date.today()
+    today = today or china_today()
     sealer = RowSealer(cipher)
     gc_was_on = gc.isenabled()
     gc.disable()  # a million acyclic tuples: refcounting frees them; the cycle collector would rescan them all

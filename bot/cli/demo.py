@@ -68,7 +68,7 @@ async def load_demo_data(services: Any) -> list[str]:
     summary = await import_path(path, services=services)
     done.append(f"subsidies: {path.name} imported ({summary.imported} new rows); synthetic people, e.g. "
                 f"查补贴 {people[0].id_number} {people[0].name}")
-    from handlers.cases.deadlines import today
+    from storage.china_time import today
     from handlers.compare import run_all
     from handlers.publication.demo import load_publication_demo
     from storage.compare_demo import load_compare_demo

@@ -11,16 +11,14 @@ Weekends, China's holidays and the local overrides are skipped, 调休 weekends 
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from handlers.cases.workcalendar import Calendar, calendar, reschedule_open_cases
-from storage.china_time import CHINA_TZ as TZ
+from storage.china_time import today as china_today
 from storage.models.lifecycle import DeadlineSetting, Holiday
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from bot.services import Services
 
 DEFAULT_DAYS = {"accept": 3, "resolve": 30, "escalate": 5}
@@ -28,10 +26,6 @@ STAGES = tuple(DEFAULT_DAYS)
 STAGE_NAMES = {"accept": "受理", "resolve": "办结", "escalate": "督办后再限"}
 
 __all__ = ["Calendar", "calendar", "due_date", "set_deadline", "set_holiday", "remove_holiday", "working_days"]
-
-
-def today(clock: "Callable[[], float]") -> date:
-    return datetime.fromtimestamp(clock(), TZ).date()
 
 
 async def working_days(category: str, stage: str, conn: Any = None) -> int:
@@ -66,10 +60,6 @@ async def set_deadline(category: str, stage: str, days: int, *, actor: str = "cl
     return before
 
 
-def _today() -> date:
-    return datetime.now(TZ).date()
-
-
 async def set_holiday(day: date, name: str = "", *, workday: bool = False, actor: str = "cli",
                       today: date | None = None) -> int:
     """A local override (rest day, or with `workday` a working day); returns the open cases rescheduled."""
@@ -91,7 +81,7 @@ async def _after_change(before: Calendar, day: date, what: str, actor: str, toda
     after = await calendar()
     moved = 0
     if before.is_working(day) != after.is_working(day):
-        moved = await reschedule_open_cases(before, after, today or _today(),
+        moved = await reschedule_open_cases(before, after, today or china_today(),
                                             reason=f"节假日调整:{day.isoformat()} {what}")
     await audit.append(actor[:64], "calendar.change", f"day:{day.isoformat()}", {"what": what, "rescheduled": moved})
     return moved
@@ -100,13 +90,13 @@ async def _after_change(before: Calendar, day: date, what: str, actor: str, toda
 # --- hooks: due dates follow the case --------------------------------------------------------
 
 async def on_filed(case: Any, conn: Any, services: "Services") -> None:
-    case.accept_due = await due_date(case.category, "accept", today(services.clock), conn)
+    case.accept_due = await due_date(case.category, "accept", china_today(services.clock), conn)
     await case.save(update_fields=["accept_due"], using_db=conn)
 
 
 async def on_transition(case: Any, event: Any, conn: Any, services: "Services") -> None:
     starts_resolve = (event.from_status, event.to_status) in {("received", "accepted"), ("rated", "investigating")}
     if starts_resolve:
-        case.resolve_due = await due_date(case.category, "resolve", today(services.clock), conn)
+        case.resolve_due = await due_date(case.category, "resolve", china_today(services.clock), conn)
         case.overdue_level = 0  # each stage has its own 督办 steps; history stays in the events
         await case.save(update_fields=["resolve_due", "overdue_level"], using_db=conn)

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from tortoise.transactions import in_transaction
 
 from handlers.cases import notify
-from handlers.cases.deadlines import calendar, today as today_of, working_days
-from storage.china_time import utcnow
+from handlers.cases.deadlines import calendar, working_days
+from storage.china_time import CHINA_TZ, today as today_of, utcnow
 from storage.sql import Sql
 from storage.models.lifecycle import DeadlineNotice
 from storage.models import INTAKE_CHANNELS
@@ -165,10 +165,8 @@ async def _reporter_messages(q: Sql, p: dict[str, Any]) -> int:
 
 async def overdue_counts(year: int, month: int) -> dict[str, int]:
     """For the monthly statistics: escalations and second overdue steps in a month (China time)."""
-    from handlers.cases.deadlines import TZ
-
-    start = datetime(year, month, 1, tzinfo=TZ)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=TZ)
+    start = datetime(year, month, 1, tzinfo=CHINA_TZ)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=CHINA_TZ)
     rows = DeadlineNotice.filter(at__gte=start, at__lt=end)
     return {"escalated": await rows.filter(kind="escalate").count(),
             "overdue_again": await rows.filter(kind="overdue2").count(),

@@ -11,6 +11,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from storage.china_time import today as china_today
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -61,7 +62,7 @@ async def load_publication_demo(services: "Services", today: date | None = None)
     from storage.models import Village, WechatGroup
     from storage.models.publication import Announcement, Disclosure, DisclosureKind, RoundStatus, TopicRound
 
-    today = today or date.today()
+    today = today or china_today()
     done = []
     result = await import_powers(read_rows(DEMO_POWERS), services, actor="demo")
     done.append(f"小微权力清单: {result.created + result.updated + result.unchanged} items "

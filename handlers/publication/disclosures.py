@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from tortoise.transactions import in_transaction
 
 from storage import audit
+from storage.china_time import today as china_today
 from storage.models import Village
 from storage.models.publication import Disclosure, DisclosureKind, DisclosurePeriod
 
@@ -151,7 +152,7 @@ async def publish(up: Upload, *, actor: str, services: "Services", today: date |
         raise BadDisclosure("没有这个公开期或村")
     title = up.title.strip()[:128] or f"{village.name}{period_name(period)}"
     fields = {"title": title, "summary": summary[:1000], "file_name": up.file_name[-128:], "content_type": ctype,
-              "content": up.content, "published_on": today or date.today(), "uploaded_by": actor}
+              "content": up.content, "published_on": today or china_today(), "uploaded_by": actor}
     async with in_transaction():
         existing = await Disclosure.get_or_none(village_id=village.code, period_id=period.id)
         if existing:
@@ -181,7 +182,7 @@ class Late:
 
 async def late_villages(*, township: str | None = None, today: date | None = None) -> list[Late]:
     """Every (period, village) past its due date with nothing uploaded by then: the panel's list."""
-    today = today or date.today()
+    today = today or china_today()
     periods = await DisclosurePeriod.filter(due_on__lt=today).order_by("-due_on", "kind")
     vq = Village.all() if township is None else Village.filter(township_id=township)
     villages = await vq.order_by("township_id", "code")

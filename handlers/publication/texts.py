@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers.publication.disclosures import Late, period_name
+from storage.china_time import today as china_today
 from storage.models.publication import Announcement, Disclosure, Topic, TopicRound
 
 ASK_VILLAGE = "请回复您所在的村（如“胡家庄村”；同名的村请带上乡镇，如“东岭镇石桥村”）。回复【取消】退出。"
@@ -69,4 +70,4 @@ def chosen_text(r: TopicRound, topics: list[Topic]) -> str:
 
 
 def today() -> date:
-    return date.today()
+    return china_today()

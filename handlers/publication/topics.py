@@ -17,6 +17,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from storage import audit
+from storage.china_time import today as china_today
 from storage.models.publication import RoundStatus, Topic, TopicRound, TopicVote
 
 
@@ -33,7 +34,7 @@ class RoundRefused(ValueError):
 
 async def open_round() -> TopicRound | None:
     """The round villagers can vote in now (the newest open one within its dates)."""
-    today = date.today()
+    today = china_today()
     return await (TopicRound.filter(status=RoundStatus.OPEN, opens_on__lte=today, closes_on__gte=today)
                   .order_by("-id").first())
 
@@ -77,7 +78,7 @@ async def set_status(r: TopicRound, status: RoundStatus, *, actor: str, chosen: 
 
 
 async def vote(r: TopicRound, topic_id: int, subject: str, *, township: str = "", channel: str = "") -> VoteOutcome:
-    today = date.today()
+    today = china_today()
     if r.status != RoundStatus.OPEN or not r.opens_on <= today <= r.closes_on:
         return VoteOutcome.CLOSED
     if not await Topic.exists(id=topic_id, round_id=r.id):

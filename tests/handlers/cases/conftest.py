@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 
 from bot.fake_wechat import fake_openid
-from handlers.cases.deadlines import TZ
+from storage.china_time import CHINA_TZ as TZ
 from handlers.cases.delivery import DeliveryConfig, deliver_due
 from handlers.cases.filing import ReportDraft, file_report
 from storage.models import Case, Role, Staff, StaffBinding
