@@ -26,6 +26,7 @@ from storage.models.admin import MonitorAssignment
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from nlp import RegistryIndex
 
 HANDLERS = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF})
 FINDERS = HANDLERS | {Role.MONITOR}
@@ -123,8 +124,8 @@ class BadInput(ActionError, ValueError):
     code = "bad_input"
 
 
-async def county_code(services: "Services") -> str:
-    return str((await services.registry()).county_code)
+async def county_code(registry: "RegistryIndex") -> str:
+    return str(registry.county_code)
 
 
 async def monitor_could_see(monitor: Staff, case: Case, county: str) -> bool:
@@ -140,7 +141,7 @@ async def in_scope(staff: Staff, case: Case, services: "Services") -> bool:
     async def assigned() -> bool:
         return await MonitorAssignment.exists(case_id=case.id, staff_id=staff.id)
 
-    return await case_matches(staff, case, await county_code(services), assigned)
+    return await case_matches(staff, case, await county_code(await services.registry()), assigned)
 
 
 async def require(staff: Staff, case: Case, action: str, roles: frozenset[Role], services: "Services") -> None:
