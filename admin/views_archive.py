@@ -53,7 +53,8 @@ async def _subsidy_list(request: web.Request) -> tuple[dict[str, str], archive.S
         raise BadInput("请填写起止日期") from None
     if not await Village.exists(code=form.get("village", "")):
         raise BadInput("请选择村")
-    listed = await archive.subsidy_list(form["village"], form.get("program", ""), start, end, services_of(request))
+    listed = await archive.subsidy_list(form["village"], form.get("program", ""), start, end,
+                                       services_of(request).cipher)
     if not listed.rows:
         raise BadInput("这段时间该村没有这个项目的发放记录")
     return form, listed

@@ -18,7 +18,7 @@ from storage.models import SubsidyRecord, Village, WechatGroup
 from storage.models.publication import Announcement, AnnouncementVillage
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from storage.crypto import PersonalDataCipher
 
 PAGE = 20
 
@@ -81,7 +81,7 @@ class SubsidyList:
         return "\n".join(lines)
 
 
-async def subsidy_list(village: str, program: str, start: date, end: date, services: "Services") -> SubsidyList:
+async def subsidy_list(village: str, program: str, start: date, end: date, cipher: "PersonalDataCipher") -> SubsidyList:
     """The program's recipients in the village over the dates, one line per person, masked to the surname."""
     v = await Village.get(code=village)
     records = await SubsidyRecord.filter(village_id=village, program=program, paid_on__gte=start,
@@ -91,7 +91,7 @@ async def subsidy_list(village: str, program: str, start: date, end: date, servi
         name, total = per.get(r.id_hash, ("", Decimal(0)))
         if not name:
             try:
-                name = surname_only(services.cipher.open(r.name_enc))
+                name = surname_only(cipher.open(r.name_enc))
             except Exception:
                 name = "*"
         per[r.id_hash] = (name, total + r.amount)
