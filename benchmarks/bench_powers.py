@@ -72,7 +72,7 @@ async def main(args: argparse.Namespace) -> None:
         await services.registry_changed()
         demo = read_rows(REPO / "storage" / "data" / "powers_demo.yaml")
         await import_powers(demo + synthetic_rows(args.items - len(demo)), services, actor="bench")
-        listed = await powers.current(services)
+        listed = await powers.current(services.redis)
         assert len(listed.items) == args.items, len(listed.items)
 
         t = []

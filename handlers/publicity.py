@@ -18,7 +18,7 @@ the village asked for is used for the answer (and a vote's township) and not kep
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.dispatch import STATE_TTL, ConversationState, Flow, Inbound, Keyword, Reply, State, StatesGroup, group_chat, \
     on_text, private_chat
@@ -30,6 +30,9 @@ from handlers.publication import texts as T
 from handlers import vocabulary
 from nlp.publication import find_village
 from storage.models import WechatGroup
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 OUTCOME_QUESTION = re.compile(r"(最近|近期|今年|最新).{0,4}(查处|处理|处分|通报)|查处(了|结果|情况|通报)|典型案例")
 SKIP = ("跳过", "不填", "不想填", "不说")
@@ -46,8 +49,8 @@ class PublicityFlow(StatesGroup):
 
 # ---- 小微权力清单 ----
 
-async def power_list(args: str, services: Services) -> Reply:
-    listed = await powers.current(services)
+async def power_list(args: str, redis: "Redis") -> Reply:
+    listed = await powers.current(redis)
     if not args:
         return Reply.text(powers.list_text(listed))
     item = powers.by_number(listed, int(args)) if args.isascii() and args.isdigit() else listed.items.get(

@@ -67,7 +67,7 @@ def _summary(p: "object") -> PowerSummary:
 async def power_list(call: Call, query: PowersQuery) -> PowersOut:
     from handlers.publication.powers import current
 
-    listed = await current(call.services)
+    listed = await current(call.services.redis)
     items = list(listed.items.values())
     if query.q:
         words = query.q.strip()
@@ -78,7 +78,7 @@ async def power_list(call: Call, query: PowersQuery) -> PowersOut:
 async def _power(call: Call, id: str) -> "object":
     from handlers.publication.powers import current
 
-    p = (await current(call.services)).items.get(id)
+    p = (await current(call.services.redis)).items.get(id)
     if p is None:
         raise fail("not_found", "清单里没有这个事项。")
     return p

@@ -86,7 +86,7 @@ class Dispatcher:
         if state.expired_flow:
             notice = Reply.text(EXPIRED.format(minutes=services.settings.state_ttl_s // 60))
         for router in self.routers:
-            for handler in router.handlers:  # Router.matches, without a generator per router per message
+            for handler in router.handlers:  # as Router.find, going on past a SkipHandler
                 found = handler.match(msg, ctx)
                 if found is None:
                     continue

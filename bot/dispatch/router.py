@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Iterator
+from typing import Any, Awaitable, Callable
 
 from bot.dispatch.message import Inbound, normalise_keyword
 from bot.dispatch.reply import Reply
@@ -166,11 +166,9 @@ class Router:
         return self.register({"event"}, click_is(key), *filters)
 
     def find(self, msg: Inbound, ctx: dict[str, Any]) -> tuple[Handler, dict[str, Any]] | None:
-        return next(self.matches(msg, ctx), None)
-
-    def matches(self, msg: Inbound, ctx: dict[str, Any]) -> Iterator[tuple[Handler, dict[str, Any]]]:
-        """Every handler that matches, in order (the next one is tried when a handler raises SkipHandler)."""
+        """The first handler that matches (the dispatcher goes on past one that raises SkipHandler)."""
         for h in self.handlers:
             found = h.match(msg, ctx)
             if found is not None:
-                yield h, found
+                return h, found
+        return None

@@ -16,6 +16,8 @@ from storage import keys
 from storage.models.publication import PowerItem
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
     from bot.services import Services
 
 REPORT_HINT = "如果有人不按这个办，可以回复【举报】"
@@ -65,10 +67,10 @@ _cache: PowerList | None = None
 _refreshing: "object | None" = None
 
 
-async def current(services: "Services") -> PowerList:
+async def current(redis: "Redis") -> PowerList:
     """The list as the database holds it now (reloaded when another process or the panel changed it)."""
     global _cache
-    raw = await services.redis.get(keys.publication_version(AREA))
+    raw = await redis.get(keys.publication_version(AREA))
     version = raw.decode() if isinstance(raw, bytes) else str(raw or "0")
     if _cache is None or _cache.version != version:
         items = await PowerItem.all().order_by("position", "id")
@@ -79,7 +81,7 @@ async def current(services: "Services") -> PowerList:
 
 async def changed(services: "Services") -> None:
     await services.redis.incr(keys.publication_version(AREA))
-    await current(services)
+    await current(services.redis)
 
 
 def forget() -> None:
@@ -95,7 +97,7 @@ def cached(services: "Services") -> PowerList | None:
         async def refresh() -> None:
             global _refreshing
             try:
-                await current(services)
+                await current(services.redis)
             finally:
                 _refreshing = None
 
@@ -114,7 +116,7 @@ def warm_up(app: object, services: "Services") -> None:
     """A mount (bot.app): load the list before the first question, so the first one is answered too."""
     async def load(_app: object) -> None:
         try:
-            await current(services)
+            await current(services.redis)
         except Exception:  # an unmigrated database: the first keyword loads it instead
             pass
 
