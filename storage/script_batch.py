@@ -53,9 +53,11 @@ def _open(conn: Connection) -> bool:
     return reader is not None and not reader.at_eof()
 
 
-def channel_supported() -> bool:
-    """Whether this redis-py keeps the private attribute `_open` reads (checked without a connection)."""
-    return hasattr(Connection(), "_reader")
+def _private_attributes() -> frozenset[str]:
+    """Which of redis-py's private stream attributes this version keeps (`_reader` for `_open`, `_writer` for the
+    direct path): one look at an unconnected Connection, whose constructor opens nothing."""
+    probe = Connection()
+    return frozenset(name for name in ("_reader", "_writer") if hasattr(probe, name))
 
 
 def _error(reply: Exception) -> ResponseError:
@@ -101,14 +103,15 @@ class ScriptBatch:
 
     def __init__(self, redis: aioredis.Redis) -> None:
         self._redis = redis
-        self.pipelined = channel_supported()
+        kept = _private_attributes()
+        self.pipelined = "_reader" in kept
         if not self.pipelined:
             log.error("redis-py %s has no Connection._reader: the script channel is off, scripts go through "
                       "the connection pool (slower per message; pin a redis-py that has it, see "
                       "storage/script_batch.py)", REDIS_PY_VERSION)
         # Written straight to the connection's stream and read with hiredis: redis-py's per-command path (a
         # timeout context and a parser call per reply) cost more than the scripts themselves
-        self._direct = hiredis is not None and self.pipelined and hasattr(Connection(), "_writer")
+        self._direct = hiredis is not None and self.pipelined and "_writer" in kept
         if self.pipelined and not self._direct:
             log.warning("script channel: %s; replies are read by redis-py, one call each (slower per message)",
                         "hiredis is not installed" if hiredis is None else "redis-py has no Connection._writer")
