@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 from bot.dispatch import STATE_TTL, ConversationState, Flow, Inbound, Keyword, Reply, State, StatesGroup, group_chat, \
     on_text, private_chat
 from bot.dispatch.dispatcher import Sender
-from bot.services import Services
 from handlers.group import ID_OR_PHONE
 from handlers.publication import archive, disclosures, outcomes, powers, topics
 from handlers.publication import texts as T
@@ -33,6 +32,8 @@ from storage.models import WechatGroup
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+
+    from bot.config import Settings
 
 OUTCOME_QUESTION = re.compile(r"(最近|近期|今年|最新).{0,4}(查处|处理|处分|通报)|查处(了|结果|情况|通报)|典型案例")
 SKIP = ("跳过", "不填", "不想填", "不说")
@@ -74,9 +75,9 @@ async def power_question(power: powers.Power) -> Reply:
 
 # ---- 村务公开, 公示 ----
 
-async def _village_answer(want: str, code: str, services: Services, registry: Any) -> Reply:
+async def _village_answer(want: str, code: str, settings: "Settings", registry: Any) -> Reply:
     village = registry.villages[code]
-    appid = services.settings.miniapp_appid
+    appid = settings.miniapp_appid
     if want == "announcements":
         items = await archive.search(village=code).limit(5)
         link = T.miniapp_link(appid, f"pages/announcements/index?village={code}", "在小程序里查看全部公示")
@@ -87,12 +88,12 @@ async def _village_answer(want: str, code: str, services: Services, registry: An
     return Reply.text(T.disclosures_text(village.name, items, [x for x in late if x.village == code], link))
 
 
-async def _ask_or_answer(want: str, args: str, state: ConversationState, services: Services,
+async def _ask_or_answer(want: str, args: str, state: ConversationState, settings: "Settings",
                          registry: Any) -> Reply:
     choice = find_village(args, registry) if args else None
     if choice and choice.code:
         await state.clear()
-        return await _village_answer(want, choice.code, services, registry)
+        return await _village_answer(want, choice.code, settings, registry)
     await state.clear()
     await state.set(PublicityFlow.ask_village, want=want)
     if choice and choice.ambiguous:
@@ -117,15 +118,15 @@ def _keyword(*words: str) -> Any:
     return check
 
 
-async def village_affairs(args: str, state: ConversationState, services: Services, registry: Any) -> Reply:
-    return await _ask_or_answer("disclosures", args, state, services, registry)
+async def village_affairs(args: str, state: ConversationState, settings: "Settings", registry: Any) -> Reply:
+    return await _ask_or_answer("disclosures", args, state, settings, registry)
 
 
-async def notices(args: str, state: ConversationState, services: Services, registry: Any) -> Reply:
-    return await _ask_or_answer("announcements", args, state, services, registry)
+async def notices(args: str, state: ConversationState, settings: "Settings", registry: Any) -> Reply:
+    return await _ask_or_answer("announcements", args, state, settings, registry)
 
 
-async def village_named(msg: Inbound, state: ConversationState, services: Services, registry: Any) -> Reply:
+async def village_named(msg: Inbound, state: ConversationState, settings: "Settings", registry: Any) -> Reply:
     choice = find_village(msg.content, registry)
     if choice.ambiguous:
         return Reply.text(_ambiguous(choice.candidates, registry))
@@ -133,7 +134,7 @@ async def village_named(msg: Inbound, state: ConversationState, services: Servic
         return Reply.text(T.UNKNOWN_VILLAGE)
     want = state.data.get("want", "disclosures")
     await state.clear()
-    return await _village_answer(want, choice.code, services, registry)
+    return await _village_answer(want, choice.code, settings, registry)
 
 
 # ---- 群众点题 ----
