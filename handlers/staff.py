@@ -19,6 +19,7 @@ the FLOW table below it routes them.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from bot.dispatch import Flow, Inbound, Keyword, Regex, Reply, in_state, on_text, private_chat
 from bot.dispatch.dispatcher import Sender
@@ -29,6 +30,9 @@ from handlers.cases.binding import BindingRefused, bind
 from handlers.cases.scope import in_scope
 from storage.china_time import local_time
 from storage.models import EVENT_NAMES, OPEN_STATUSES, STATUS_NAMES, Case, CaseEvent, Role, Staff
+
+if TYPE_CHECKING:
+    from nlp import RegistryIndex
 
 COMMAND = re.compile(r"(?si)^\s*(不予受理|受理|转办|反馈|办结|延期)\s*[::]?\s*(QF\d{10})\s*[,,::;;]?\s*(.*)$")
 BIND = re.compile(r"^\s*绑定\s*[::]?\s*(\d{6})\s*$")
@@ -132,7 +136,7 @@ async def _run(verb: str, case: Case, rest: str, staff: Staff, services: Service
         return f"{case.number} 已不予受理,原因已告知反映人。"
     if verb == "转办":
         target, _, why = rest.partition(" ")
-        office = await _office(target, services)
+        office = await _office(target, await services.registry())
         if office:
             done = await actions.reassign(case.id, office_code=office, reason=why.strip() or f"转{target}办理", **kw)
             return f"{done.number} 已改派{target},原单位不再办理。"
@@ -152,13 +156,12 @@ async def _run(verb: str, case: Case, rest: str, staff: Staff, services: Service
     return f"{done.number} 已延期 {days} 个工作日,新期限 {_due(done)}。"
 
 
-async def _office(name: str, services: Services) -> str:
+async def _office(name: str, registry: "RegistryIndex") -> str:
     """A commission named by code, township name or commission title; "" if it is none."""
-    reg = await services.registry()
     name = name.strip()
-    if name in (reg.county_code, reg.county_commission, "县纪委", "县纪委监委"):
-        return str(reg.county_code)
-    for t in reg.townships.values():
+    if name in (registry.county_code, registry.county_commission, "县纪委", "县纪委监委"):
+        return str(registry.county_code)
+    for t in registry.townships.values():
         if name in (t.code, t.name, t.commission, *t.aliases):
             return str(t.code)
     return ""
