@@ -21,7 +21,7 @@ record ids and the keyed hash of the ID: Redis never holds an ID or a name.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.dispatch import STATE_TTL, ConversationState, Flow, Inbound, Keyword, Reply, State, StatesGroup, on_click, \
     on_text, private_chat
@@ -33,6 +33,9 @@ from handlers.subsidies.actions import subscribe, unsubscribe
 from handlers.subsidies.lookup import Outcome, lookup, lookups_by
 from handlers import vocabulary
 from nlp.idcard import check_id, extract_name, find_id_number, looks_like_id_attempt
+
+if TYPE_CHECKING:
+    from storage.crypto import PersonalDataCipher
 
 SEAL_AAD = "subsidy-flow"
 NOT_NAMES = frozenset({"好的", "谢谢", "你好", "您好", "什么", "怎么", "为什么", "不知道", "知道了", "是的", "没有", "可以",
@@ -73,12 +76,12 @@ async def who_looked(state: ConversationState, registry: Any) -> Reply:
     return Reply.text(texts.lookups_text(await lookups_by(state.data["id_hash"], registry)))
 
 
-async def subscribe_new(state: ConversationState, user: Sender, services: Services) -> Reply:
+async def subscribe_new(state: ConversationState, user: Sender, cipher: "PersonalDataCipher") -> Reply:
     data = state.data
     if not state.is_in(SubsidyFlow) or not data.get("id_hash"):
         return Reply.text(texts.NEED_LOOKUP.format(word="订阅"))
     created = await subscribe(data["id_hash"], data["sub_enc"], channel=user.channel, subject=user.subject,
-                              openid=user.openid, services=services)
+                              openid=user.openid, cipher=cipher)
     return Reply.text(texts.SUBSCRIBED if created else texts.ALREADY_SUBSCRIBED)
 
 

@@ -13,6 +13,7 @@ from storage.models.subsidy_watch import SubsidySubscription
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from storage.crypto import PersonalDataCipher
 
 DISPUTE_KINDS = {"没收到": "not_received", "未收到": "not_received", "没有收到": "not_received",
                  "金额不对": "wrong_amount", "钱数不对": "wrong_amount", "少了": "wrong_amount"}
@@ -65,9 +66,8 @@ async def file_dispute(record_id: int, kind: str, *, channel: str, openid: str, 
 
 
 async def subscribe(id_hash: str, id_number_enc: str, *, channel: str, subject: str, openid: str,
-                    services: "Services") -> bool:
+                    cipher: "PersonalDataCipher") -> bool:
     """True when a new subscription was made, False when it existed already."""
-    cipher = services.cipher
     sub, created = await SubsidySubscription.get_or_create(
         id_hash=id_hash, subject_hash=subject,
         defaults={"id_enc": id_number_enc, "channel": channel, "recipient_enc": cipher.seal(openid)},

@@ -90,7 +90,7 @@ async def test_documented_key_rotation_leaves_every_sealed_and_hashed_row_workin
     assert pending >= 1  # the township's staff are told of the new cases through the outbox
     await subscribe(services.cipher.lookup_hash("110101199003074514", purpose="subsidy-id"),
                     services.cipher.seal("110101199003074514"), channel="mp",
-                    subject=services.cipher.subject_hash("mp", SUBSCRIBER), openid=SUBSCRIBER, services=services)
+                    subject=services.cipher.subject_hash("mp", SUBSCRIBER), openid=SUBSCRIBER, cipher=services.cipher)
 
     # -- step 1: the new key first, the old one after it. Bindings still match before the rotation ran.
     during = keys.use(f"{K2['hmac']},{K1['hmac']}", f"{K2['data']},{K1['data']}")

@@ -38,7 +38,7 @@ async def test_rotation_reseals_rehashes_and_keeps_history_reachable(imported: A
     old = imported.cipher
     first = await lookup(HU.id_number, HU.name, channel="mp", actor="villager:a", services=imported)
     await subscribe(first.id_hash, old.seal(HU.id_number), channel="mp", subject="s" * 32,
-                    openid="oSubscriber0000000000000001", services=imported)
+                    openid="oSubscriber0000000000000001", cipher=imported.cipher)
 
     during = ring(old, keep_old=True)
     counts = await rotate_subsidies(during)
