@@ -85,9 +85,9 @@ async def subscribe_new(state: ConversationState, user: Sender, cipher: "Persona
     return Reply.text(texts.SUBSCRIBED if created else texts.ALREADY_SUBSCRIBED)
 
 
-async def unsubscribe_all(user: Sender, services: Services) -> Reply:
+async def unsubscribe_all(user: Sender, cipher: "PersonalDataCipher") -> Reply:
     # every key's subject: subscriptions made before a new key was put first still go
-    subjects = services.cipher.all_subject_hashes(user.channel, user.openid)
+    subjects = cipher.all_subject_hashes(user.channel, user.openid)
     return Reply.text(texts.UNSUBSCRIBED if await unsubscribe(subjects) else texts.NOT_SUBSCRIBED)
 
 
