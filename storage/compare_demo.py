@@ -77,7 +77,7 @@ async def load_compare_demo(folder: Path, services: Any, region: str, today: dat
     from storage.subsidy_import import import_path
 
     files = write_compare_demo(folder, region, today)
-    paid = await import_path(files.pop("payments"), services=services)
+    paid = await import_path(files.pop("payments"), cipher=services.cipher)
     for kind in ("standards", "deaths", "officials", "relatives"):  # relatives name imported officials
         await import_reference(kind, files[kind], services.cipher, actor="demo")
     return [f"comparison data: {paid.imported} planted payments, a standard list, a death, "

@@ -292,6 +292,7 @@ async def _queue_notifications(conn: Any, batch_id: int) -> int:
     return len(subs)
 
 
-async def import_path(path: Path | str, *, services: Any, skip_bad: bool = False, actor: str = "demo") -> ImportSummary:
-    """`import_subsidies` with the process's services (the demo's entry point)."""
-    return await import_subsidies(path, services.cipher, skip_bad=skip_bad, actor=actor)
+async def import_path(path: Path | str, *, cipher: PersonalDataCipher, skip_bad: bool = False,
+                      actor: str = "demo") -> ImportSummary:
+    """`import_subsidies` as the demo calls it (the cipher by keyword, the actor "demo")."""
+    return await import_subsidies(path, cipher, skip_bad=skip_bad, actor=actor)

@@ -65,7 +65,7 @@ async def load_demo_data(services: Any) -> list[str]:
     done.append("panel accounts (user / password): " + ", ".join(f"{u} / {p}" for u, _, _, p in DEMO_STAFF))
     path = services.settings.var_dir / "demo_subsidies.csv"
     people = write_demo_csv(path, await load_registry_dict(), rows=300)
-    summary = await import_path(path, services=services)
+    summary = await import_path(path, cipher=services.cipher)
     done.append(f"subsidies: {path.name} imported ({summary.imported} new rows); synthetic people, e.g. "
                 f"查补贴 {people[0].id_number} {people[0].name}")
     from storage.china_time import today
