@@ -82,12 +82,18 @@ async def test_arguments_reach_the_script_as_redis_py_would_send_them(services: 
         await scripts.run(every, ["qf:test:x", "qf:test:y"], [True, 1, 2, 3, 4])  # redis-py refuses a bool too
 
 
+async def _ours(services: Any) -> list[dict[str, Any]]:
+    """This test's clients: other xdist workers share the server (their own script channels included), not the db."""
+    db = str(services.redis.connection_pool.connection_kwargs.get("db", 0))
+    return [c for c in await services.redis.client_list() if str(c.get("db")) == db]
+
+
 async def test_calls_share_one_connection(services: Any, scripts: ScriptBatch) -> None:
     echo = services.redis.register_script(ECHO)
     await scripts.run(echo, ["qf:test:warm"], ["x"])
-    before = len(await services.redis.client_list())
+    before = len(await _ours(services))
     await asyncio.gather(*(scripts.run(echo, ["qf:test:echo"], [str(i)]) for i in range(200)))
-    assert len(await services.redis.client_list()) == before
+    assert len(await _ours(services)) == before
 
 
 async def test_script_error_reaches_only_its_caller(services: Any, scripts: ScriptBatch) -> None:
@@ -141,7 +147,7 @@ async def test_idle_connection_closed_by_redis_is_replaced(services: Any, script
     # Redis restarted or dropped an idle client: the next message must not be the one that fails.
     echo = services.redis.register_script(ECHO)
     await scripts.run(echo, ["qf:test:echo"], ["warm"])
-    for client in [c for c in await services.redis.client_list() if c["name"] == CLIENT_NAME]:
+    for client in [c for c in await _ours(services) if c["name"] == CLIENT_NAME]:  # not another worker's
         await services.redis.client_kill_filter(_id=client["id"])
     await asyncio.sleep(0.05)  # the event loop sees the connection close
     assert await scripts.run(echo, ["qf:test:echo"], ["after"]) == b"after"
@@ -179,15 +185,15 @@ async def test_missing_private_attribute_fails_loudly_and_falls_back_to_the_pool
     assert [r for r in caplog.records if r.levelname == "ERROR" and "Connection._reader" in r.getMessage()]
     echo = services.redis.register_script(ECHO)
     await batch.run(echo, ["qf:test:warm"], ["x"])
-    before = len(await services.redis.client_list())
+    before = len(await _ours(services))
     results = await asyncio.gather(*(batch.run(echo, ["qf:test:echo"], [str(i)]) for i in range(50)))
     assert results == [str(i).encode() for i in range(50)]
-    clients = await services.redis.client_list()
+    clients = await _ours(services)
     assert not [c for c in clients if c.get("name") == CLIENT_NAME]  # no script channel was opened
     assert len(clients) <= before + 50  # the pool's connections, reused: not one more per later message
     again = await asyncio.gather(*(batch.run(echo, ["qf:test:echo"], [str(i)]) for i in range(50)))
     # the pool may open a connection or two more under another burst; one per message would be 50
-    assert len(again) == 50 and len(await services.redis.client_list()) < len(clients) + 10
+    assert len(again) == 50 and len(await _ours(services)) < len(clients) + 10
     await batch.close()
 
 
