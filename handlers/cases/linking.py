@@ -88,7 +88,7 @@ def _match(case: Case, other: Case) -> "MatterMatch":
     return same_matter(matter(case.text, case.category), matter(other.text, other.category))
 
 
-async def find_similar(case: Case, conn: Any, services: "Services") -> tuple[Case, "MatterMatch"] | None:
+async def find_similar(case: Case, conn: Any, redis: "Redis") -> tuple[Case, "MatterMatch"] | None:
     if not case.village_id or case.channel == "compare":
         return None  # comparison clues about different people read alike: they are not one complaint
     # Only cases of the same office: a cluster is handled together and every event and notification of it
@@ -98,7 +98,7 @@ async def find_similar(case: Case, conn: Any, services: "Services") -> tuple[Cas
     candidates = await Case.filter(village_id=case.village_id, status__in=OPEN_STATUSES, office=case.office,
                                    id__lt=case.id).exclude(channel="compare").exclude(category="other") \
         .using_db(conn).order_by("-id").limit(MAX_CANDIDATES)
-    filers = await _filers([case, *candidates], services.redis, conn)
+    filers = await _filers([case, *candidates], redis, conn)
     mine = filers[case.id]
     in_cluster: dict[int, set[str]] = {}
     for c in candidates:
@@ -152,7 +152,7 @@ async def support(case_id: int, *, channel: str) -> None:
 
 
 async def on_filed(case: Case, conn: Any, services: "Services") -> None:
-    found = await find_similar(case, conn, services)
+    found = await find_similar(case, conn, services.redis)
     if found is None:
         return
     match, why = found
