@@ -84,7 +84,7 @@ async def _lookup(text: str, msg: Inbound, state: ConversationState, user: Sende
         if case is None:
             return Reply.text(WRONG_RECEIPT.format(n=RECEIPT_LOOKUPS_PER_HOUR))
     elif number:
-        case = await find_for_reporter(number, msg.channel, msg.sender, services)
+        case = await find_for_reporter(number, msg.channel, msg.sender, services.cipher)
         if case is None:
             return Reply.text(NOT_YOURS)
     else:

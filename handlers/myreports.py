@@ -25,7 +25,7 @@ async def my_reports_click(msg: Inbound, services: Services) -> Reply:
 
 
 async def _list(msg: Inbound, services: Services) -> Reply:
-    cases = await list_for_reporter(msg.channel, msg.sender, services)
+    cases = await list_for_reporter(msg.channel, msg.sender, services.cipher)
     if not cases:
         return Reply.text(NONE)
     lines = [f"您实名提交的举报({len(cases)}件):"]

@@ -131,7 +131,8 @@ async def reason(msg: Inbound, state: ConversationState, services: Services) -> 
 
 
 async def rate_typed(msg: Inbound, state: ConversationState, services: Services, keyword: str) -> Reply:
-    resolved = [c for c in await list_for_reporter(msg.channel, msg.sender, services) if c.status == Status.RESOLVED]
+    mine = await list_for_reporter(msg.channel, msg.sender, services.cipher)
+    resolved = [c for c in mine if c.status == Status.RESOLVED]
     if not resolved:
         return Reply.text(NOT_FOUND)
     if len(resolved) > 1:
@@ -141,7 +142,7 @@ async def rate_typed(msg: Inbound, state: ConversationState, services: Services,
 
 async def rate_number(msg: Inbound, state: ConversationState, services: Services, args: str) -> Reply:
     number = find_case_number(args)
-    case = await find_for_reporter(number, msg.channel, msg.sender, services) if number else None
+    case = await find_for_reporter(number, msg.channel, msg.sender, services.cipher) if number else None
     if case is None:
         return Reply.text(NOT_FOUND)
     if case.status != Status.RESOLVED:

@@ -86,7 +86,7 @@ async def _find(text: str, msg: Inbound, user: Sender, services: Services) -> Ca
             return TOO_MANY
         return await find_by_receipt(receipt, services.cipher)
     if number:
-        return await find_for_reporter(number, msg.channel, msg.sender, services)
+        return await find_for_reporter(number, msg.channel, msg.sender, services.cipher)
     return None
 
 

@@ -50,7 +50,7 @@ class ReceiptRatingIn(RatingIn):
 async def _own(call: Call, number: str) -> Case:
     from handlers.cases.queries import find_for_reporter
 
-    case = await find_for_reporter(number, CHANNEL, call.me.openid, call.services) if is_number(number) else None
+    case = await find_for_reporter(number, CHANNEL, call.me.openid, call.services.cipher) if is_number(number) else None
     if case is None:
         raise fail("case_not_found")
     return case
@@ -80,7 +80,7 @@ async def _rate(call: Call, case: Case, body: RatingIn) -> CaseOut:
 async def mine(call: Call) -> MyReportsOut:
     from handlers.cases.queries import list_for_reporter
 
-    cases = await list_for_reporter(CHANNEL, call.me.openid, call.services)
+    cases = await list_for_reporter(CHANNEL, call.me.openid, call.services.cipher)
     return MyReportsOut(reports=[await case_out(c) for c in cases[:MY_REPORTS_MAX]])
 
 

@@ -97,20 +97,20 @@ def _reporter_hashes(channel: str, openid: str, cipher: "PersonalDataCipher") ->
     return cipher.all_lookup_hashes(f"{channel}:{openid}", purpose="reporter")
 
 
-async def find_for_reporter(number: str, channel: str, openid: str, services: "Services") -> Case | None:
+async def find_for_reporter(number: str, channel: str, openid: str, cipher: "PersonalDataCipher") -> Case | None:
     """A case by number, only if this account filed it 实名; None otherwise (same answer either way)."""
     number = number.strip().upper()
     if not number:
         return None
     identity = await ReporterIdentity.filter(
-        case__number=number, subject_hash__in=_reporter_hashes(channel, openid, services.cipher)
+        case__number=number, subject_hash__in=_reporter_hashes(channel, openid, cipher)
     ).prefetch_related("case").first()
     return identity.case if identity else None
 
 
-async def list_for_reporter(channel: str, openid: str, services: "Services") -> list[Case]:
+async def list_for_reporter(channel: str, openid: str, cipher: "PersonalDataCipher") -> list[Case]:
     return await Case.filter(
-        identity__subject_hash__in=_reporter_hashes(channel, openid, services.cipher)
+        identity__subject_hash__in=_reporter_hashes(channel, openid, cipher)
     ).order_by("-created_at", "-id")
 
 
