@@ -4,28 +4,32 @@
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.dispatch import Flow, Inbound, Keyword, Reply, on_click, on_text
-from bot.services import Services
 from handlers.cases.queries import STATUS_TEXT, list_for_reporter
 from handlers.cases.questions import open_questions
 from handlers import vocabulary
 from nlp import CATEGORY_NAMES
 from storage.china_time import local_time
 
+if TYPE_CHECKING:
+    from storage.crypto import PersonalDataCipher
+
 SHOWN = 10
 NONE = "您还没有实名提交过举报。匿名举报不保存身份,请回复【查询进度】并发送回执码查看。"
 
 
-async def my_reports(msg: Inbound, services: Services) -> Reply:
-    return await _list(msg, services)
+async def my_reports(msg: Inbound, cipher: "PersonalDataCipher") -> Reply:
+    return await _list(msg, cipher)
 
 
-async def my_reports_click(msg: Inbound, services: Services) -> Reply:
-    return await _list(msg, services)
+async def my_reports_click(msg: Inbound, cipher: "PersonalDataCipher") -> Reply:
+    return await _list(msg, cipher)
 
 
-async def _list(msg: Inbound, services: Services) -> Reply:
-    cases = await list_for_reporter(msg.channel, msg.sender, services.cipher)
+async def _list(msg: Inbound, cipher: "PersonalDataCipher") -> Reply:
+    cases = await list_for_reporter(msg.channel, msg.sender, cipher)
     if not cases:
         return Reply.text(NONE)
     lines = [f"您实名提交的举报({len(cases)}件):"]
