@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.dispatch import STATE_TTL, Flow, Inbound, Keyword, Reply, SkipHandler, State, StatesGroup, on_text, \
     private_chat
@@ -25,6 +25,9 @@ from handlers.cases.queries import find_for_reporter, list_for_reporter, rate
 from handlers.cases.transitions import IllegalTransition
 from handlers import vocabulary
 from storage.models import Case, Status
+
+if TYPE_CHECKING:
+    from storage.crypto import PersonalDataCipher
 
 ASK = "请回复数字评价办理结果:\n1 满意\n2 不满意"
 ASK_REASON = "请简单说说哪里不满意(会转给复查的单位)。不想说请回复【跳过】。"
@@ -140,9 +143,9 @@ async def rate_typed(msg: Inbound, state: ConversationState, services: Services,
     return await _verdict_on(state, resolved[0], _verdict(keyword), services)
 
 
-async def rate_number(msg: Inbound, state: ConversationState, services: Services, args: str) -> Reply:
+async def rate_number(msg: Inbound, state: ConversationState, cipher: "PersonalDataCipher", args: str) -> Reply:
     number = find_case_number(args)
-    case = await find_for_reporter(number, msg.channel, msg.sender, services.cipher) if number else None
+    case = await find_for_reporter(number, msg.channel, msg.sender, cipher) if number else None
     if case is None:
         return Reply.text(NOT_FOUND)
     if case.status != Status.RESOLVED:
