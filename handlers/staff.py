@@ -84,7 +84,7 @@ async def view(user: Sender, services: Services, match: re.Match[str]) -> Reply:
     case = await Case.get_or_none(number=number)
     if case is None:
         return Reply.text(NO_CASE.format(number=number))
-    if not await in_scope(staff, case, services):
+    if not await in_scope(staff, case, await services.registry()):
         return Reply.text(f"案件 {number} 不在您的管辖范围内,不能查看。")
     return Reply.text(await case_text(case, staff, services))
 
@@ -179,8 +179,9 @@ async def _open_in_scope(staff: Staff, services: Services) -> list[Case]:
         q = q.filter(office=staff.scope_code)
     elif Role(staff.role) == Role.MONITOR:
         q = q.filter(village_id=staff.scope_code)
+    registry = await services.registry()
     cases = [c for c in await q.order_by("-overdue_level", "accept_due", "resolve_due", "id").limit(200)
-             if await in_scope(staff, c, services)]
+             if await in_scope(staff, c, registry)]
     return sorted(cases, key=lambda c: (-c.overdue_level, -c.priority, _due(c)))
 
 

@@ -212,7 +212,7 @@ async def _case_in_scope(number: str, staff: Staff, services: "Services") -> Cas
 
     found = find_case_number(number or "")
     target = await Case.get_or_none(number=found) if found else None
-    if target is None or not await in_scope(staff, target, services):  # out of scope reads as not there
+    if target is None or not await in_scope(staff, target, await services.registry()):  # out of scope reads as not there
         raise BadInput(f"没有编号为 {(number or '').strip()[:24]} 的案件，或它不在您的管辖范围内")
     return target
 

@@ -136,12 +136,12 @@ async def monitor_could_see(monitor: Staff, case: Case, county: str) -> bool:
     return await case_matches(monitor, case, county, yes)
 
 
-async def in_scope(staff: Staff, case: Case, services: "Services") -> bool:
+async def in_scope(staff: Staff, case: Case, registry: "RegistryIndex") -> bool:
     """Whether `staff` may see `case` at all (the table above)."""
     async def assigned() -> bool:
         return await MonitorAssignment.exists(case_id=case.id, staff_id=staff.id)
 
-    return await case_matches(staff, case, await county_code(await services.registry()), assigned)
+    return await case_matches(staff, case, await county_code(registry), assigned)
 
 
 async def require(staff: Staff, case: Case, action: str, roles: frozenset[Role], services: "Services") -> None:
@@ -150,6 +150,6 @@ async def require(staff: Staff, case: Case, action: str, roles: frozenset[Role],
         raise RoleNotAllowed(f"账号 {staff.username} 已停用,不能{action}")
     if Role(staff.role) not in roles:
         raise RoleNotAllowed(f"{ROLE_NAMES.get(staff.role, staff.role)}不能{action}")
-    if not await in_scope(staff, case, services):
+    if not await in_scope(staff, case, await services.registry()):
         raise NotInScope(f"案件 {case.number} 不在您的管辖范围内,不能{action}")
 

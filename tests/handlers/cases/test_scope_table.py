@@ -53,9 +53,10 @@ async def test_panel_query_and_chat_predicate_agree_for_every_role(world: World,
                                                                    everyone: dict[str, Staff]) -> None:
     assert {Role(s.role) for s in everyone.values()} == set(SCOPE)  # every role of the table is exercised
     every = await Case.all()
+    registry = await world.services.registry()
     for name, staff in everyone.items():
         queried = set(await cases_for(staff, COUNTY).values_list("id", flat=True))
-        checked = {c.id for c in every if await in_scope(staff, c, world.services)}
+        checked = {c.id for c in every if await in_scope(staff, c, registry)}
         assert queried == checked, name
 
 
