@@ -20,6 +20,7 @@ from storage.models import OPEN_STATUSES, STATUS_NAMES, Case, Staff, Status
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from nlp import RegistryIndex
 
 __all__ = [
     "ActionError", "BadInput", "NotInScope", "RoleNotAllowed", "WrongStatus", "accept", "add_finding", "ask_reporter",
@@ -206,13 +207,13 @@ async def assign_monitor(case_id: int, *, actor_staff: Staff, monitor_id: int, s
     return await Case.get(id=case.id)
 
 
-async def _case_in_scope(number: str, staff: Staff, services: "Services") -> Case:
+async def _case_in_scope(number: str, staff: Staff, registry: "RegistryIndex") -> Case:
     from handlers.cases.numbers import find_case_number
     from handlers.cases.scope import in_scope
 
     found = find_case_number(number or "")
     target = await Case.get_or_none(number=found) if found else None
-    if target is None or not await in_scope(staff, target, await services.registry()):  # out of scope reads as not there
+    if target is None or not await in_scope(staff, target, registry):  # out of scope reads as not there
         raise BadInput(f"没有编号为 {(number or '').strip()[:24]} 的案件，或它不在您的管辖范围内")
     return target
 
@@ -224,7 +225,7 @@ async def merge(case_id: int, *, actor_staff: Staff, into: str, reason: str, ser
     case = await load_case(case_id)
     await require(actor_staff, case, "合并", HANDLERS, services)
     reason = _text(reason, "合并理由")
-    target = await _case_in_scope(into, actor_staff, services)
+    target = await _case_in_scope(into, actor_staff, await services.registry())
     await require(actor_staff, target, "合并", HANDLERS, services)
     return await merge_into(case.id, target.id, actor=actor_of(actor_staff), reason=reason)
 
