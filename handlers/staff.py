@@ -86,15 +86,15 @@ async def view(user: Sender, services: Services, match: re.Match[str]) -> Reply:
         return Reply.text(NO_CASE.format(number=number))
     if not await in_scope(staff, case, await services.registry()):
         return Reply.text(f"案件 {number} 不在您的管辖范围内,不能查看。")
-    return Reply.text(await case_text(case, staff, services))
+    return Reply.text(await case_text(case, staff, await services.registry()))
 
 
-async def case_text(case: Case, staff: Staff, services: Services) -> str:
+async def case_text(case: Case, staff: Staff, registry: "RegistryIndex") -> str:
     """What a staff member reads of a case in chat: no reporter, no report text (it may name people)."""
     from handlers.cases.notify import summary
     from handlers.cases.queries import office_title
 
-    number, category, place, due = await summary(case, await services.registry())
+    number, category, place, due = await summary(case, registry)
     stage = "受理" if case.status == "received" else "办结"
     lines = [f"案件 {number}", f"状态:{STATUS_NAMES.get(case.status, case.status)}", f"类别:{category}",
              f"地点:{place}", f"承办:{await office_title(case.office)}"]
