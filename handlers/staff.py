@@ -76,7 +76,7 @@ async def todo(user: Sender, services: Services) -> Reply:
     return Reply.text("待办案件(最紧急的在前):\n" + "\n".join(lines) + more)
 
 
-async def view(user: Sender, services: Services, match: re.Match[str]) -> Reply:
+async def view(user: Sender, registry: "RegistryIndex", match: re.Match[str]) -> Reply:
     staff = await user.staff()
     if staff is None:
         return Reply.text(NOT_BOUND + "\n查询您反映的问题,请回复【查询进度 编号】。")
@@ -84,9 +84,9 @@ async def view(user: Sender, services: Services, match: re.Match[str]) -> Reply:
     case = await Case.get_or_none(number=number)
     if case is None:
         return Reply.text(NO_CASE.format(number=number))
-    if not await in_scope(staff, case, await services.registry()):
+    if not await in_scope(staff, case, registry):
         return Reply.text(f"案件 {number} 不在您的管辖范围内,不能查看。")
-    return Reply.text(await case_text(case, staff, await services.registry()))
+    return Reply.text(await case_text(case, staff, registry))
 
 
 async def case_text(case: Case, staff: Staff, registry: "RegistryIndex") -> str:
