@@ -63,11 +63,11 @@ async def bind_account(msg: Inbound, user: Sender, services: Services, match: re
                       "回复【待办】查看待办案件。")
 
 
-async def todo(user: Sender, services: Services) -> Reply:
+async def todo(user: Sender, registry: "RegistryIndex") -> Reply:
     staff = await user.staff()
     if staff is None:
         return Reply.text(NOT_BOUND)
-    cases = await _open_in_scope(staff, services)
+    cases = await _open_in_scope(staff, registry)
     if not cases:
         return Reply.text("目前没有待办案件。")
     lines = [f"{c.number} {STATUS_NAMES.get(c.status, c.status)} 期限 {_due(c)}" + (" 督办" if c.overdue_level else "")
@@ -172,14 +172,13 @@ def _due(case: Case) -> str:
     return due.isoformat() if due else "—"
 
 
-async def _open_in_scope(staff: Staff, services: Services) -> list[Case]:
+async def _open_in_scope(staff: Staff, registry: "RegistryIndex") -> list[Case]:
 
     q = Case.filter(status__in=OPEN_STATUSES)
     if Role(staff.role) == Role.TOWNSHIP_STAFF:
         q = q.filter(office=staff.scope_code)
     elif Role(staff.role) == Role.MONITOR:
         q = q.filter(village_id=staff.scope_code)
-    registry = await services.registry()
     cases = [c for c in await q.order_by("-overdue_level", "accept_due", "resolve_due", "id").limit(200)
              if await in_scope(staff, c, registry)]
     return sorted(cases, key=lambda c: (-c.overdue_level, -c.priority, _due(c)))
