@@ -81,7 +81,7 @@ async def power_save(request: web.Request) -> web.Response:
         for k in changed:
             setattr(item, k, row[k])
         await item.save()
-        await power_list.changed(services_of(request))
+        await power_list.changed(services_of(request).redis)
         await audit.append(f"staff:{staff.id}", "powers.edit", f"power:{item.code}", {"fields": changed})
     return await _item_page(request, item, saved=True)
 

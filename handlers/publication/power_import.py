@@ -154,7 +154,7 @@ async def import_powers(rows: list[tuple[int, dict[str, Any]]], services: "Servi
             else:
                 result.unchanged += 1
     if result.created or result.updated:
-        await power_list.changed(services)
+        await power_list.changed(services.redis)
         await audit.append(actor, "powers.import", "", {"created": result.created, "updated": result.updated,
                                                         "skipped": len(problems)})
     return result

@@ -79,9 +79,9 @@ async def current(redis: "Redis") -> PowerList:
     return _cache
 
 
-async def changed(services: "Services") -> None:
-    await services.redis.incr(keys.publication_version(AREA))
-    await current(services.redis)
+async def changed(redis: "Redis") -> None:
+    await redis.incr(keys.publication_version(AREA))
+    await current(redis)
 
 
 def forget() -> None:
