@@ -99,7 +99,7 @@ async def power_import(request: web.Request) -> web.Response:
         return await _list(request, error="文件太大（最多 5 MB）")
     try:
         rows = read_rows(data=data, name=upload.filename or "")
-        result = await import_powers(rows, services_of(request), actor=f"staff:{staff.id}",
+        result = await import_powers(rows, services_of(request).redis, actor=f"staff:{staff.id}",
                                      skip_bad=form.get("skip_bad") == "1")
     except PowerImportFailed as exc:
         return await _list(request, error=f"{len(exc.problems)} 行有误，未导入任何内容", problems=exc.problems)

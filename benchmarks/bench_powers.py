@@ -71,7 +71,7 @@ async def main(args: argparse.Namespace) -> None:
         await import_registry(load_file(REPO / "nlp" / "data" / "registry_demo.json"))
         await services.registry_changed()
         demo = read_rows(REPO / "storage" / "data" / "powers_demo.yaml")
-        await import_powers(demo + synthetic_rows(args.items - len(demo)), services, actor="bench")
+        await import_powers(demo + synthetic_rows(args.items - len(demo)), services.redis, actor="bench")
         listed = await powers.current(services.redis)
         assert len(listed.items) == args.items, len(listed.items)
 

@@ -35,7 +35,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     async def go(services: Any) -> int:
         try:
-            result = await import_powers(read_rows(args.file), services, actor="cli", skip_bad=args.skip_bad)
+            result = await import_powers(read_rows(args.file), services.redis, actor="cli", skip_bad=args.skip_bad)
         except PowerImportFailed as exc:
             print_bad_rows("publication powers import", args.file, exc.problems)
             return 1

@@ -64,7 +64,7 @@ async def load_publication_demo(services: "Services", today: date | None = None)
 
     today = today or china_today()
     done = []
-    result = await import_powers(read_rows(DEMO_POWERS), services, actor="demo")
+    result = await import_powers(read_rows(DEMO_POWERS), services.redis, actor="demo")
     done.append(f"小微权力清单: {result.created + result.updated + result.unchanged} items "
                 f"(ask 低保怎么申请, 宅基地审批要多久, or 权力清单)")
     year, quarter = last_due_quarter(today)

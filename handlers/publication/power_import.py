@@ -20,7 +20,7 @@ from storage import audit
 from storage.models.publication import PowerItem
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from redis.asyncio import Redis
 
 HEADERS = {"编号": "code", "事项": "title", "事项名称": "title", "类别": "section", "关联问题类别": "categories",
            "关键词": "keywords", "决策主体": "decider", "实施主体": "decider", "办理流程": "steps", "流程": "steps",
@@ -120,7 +120,7 @@ def read_rows(path: Path | None = None, *, data: bytes | None = None, name: str 
     raise PowerImportFailed([Problem(0, "只接受 .yaml/.yml 或 .xlsx 文件")])
 
 
-async def import_powers(rows: list[tuple[int, dict[str, Any]]], services: "Services", *, actor: str,
+async def import_powers(rows: list[tuple[int, dict[str, Any]]], redis: "Redis", *, actor: str,
                         skip_bad: bool = False) -> PowerImportResult:
     result = PowerImportResult()
     good: list[dict[str, Any]] = []
@@ -154,7 +154,7 @@ async def import_powers(rows: list[tuple[int, dict[str, Any]]], services: "Servi
             else:
                 result.unchanged += 1
     if result.created or result.updated:
-        await power_list.changed(services.redis)
+        await power_list.changed(redis)
         await audit.append(actor, "powers.import", "", {"created": result.created, "updated": result.updated,
                                                         "skipped": len(problems)})
     return result

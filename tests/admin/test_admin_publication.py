@@ -104,7 +104,7 @@ async def test_case_page_shows_the_rules_of_the_power_its_report_is_about(panel_
     from handlers.publication.power_import import import_powers, read_rows
     from tests.admin.conftest import file_case
 
-    await import_powers(read_rows(DEMO_POWERS), services, actor="test")
+    await import_powers(read_rows(DEMO_POWERS), services.redis, actor="test")
     case = await file_case(services, "胡家庄村评低保时村干部把指标给了亲戚", township="610798101",
                            village="610798101201", category="favoritism")
     nanba = await signed_in(panel_factory, services, "nanba_staff")

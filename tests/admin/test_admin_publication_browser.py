@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's c
 async def test_township_clerk_uploads_a_late_villages_disclosure_and_sees_the_flowchart(
         page: Any, accounts: Any, services: Any, tmp_path: Any) -> None:
     period = await D.quarter_period(DisclosureKind.FINANCE, date.today().year - 1, 4)
-    await import_powers(read_rows(DEMO_POWERS), services, actor="test")
+    await import_powers(read_rows(DEMO_POWERS), services.redis, actor="test")
     await sign_in(page, "nanba_staff")
     await page.click("nav >> text=公开")
     await page.click("#pubnav >> text=村务公开")

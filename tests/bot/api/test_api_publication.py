@@ -17,7 +17,7 @@ PUBLICATION_PATHS = ("/api/v1/powers", "/api/v1/powers/{id}", "/api/v1/disclosur
 
 @pytest_asyncio.fixture
 async def powers(registry_loaded: Any) -> Any:
-    await import_powers(read_rows(DEMO_POWERS), registry_loaded, actor="test")
+    await import_powers(read_rows(DEMO_POWERS), registry_loaded.redis, actor="test")
     return registry_loaded
 
 

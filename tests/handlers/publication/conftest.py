@@ -14,7 +14,7 @@ DEMO_POWERS = REPO / "storage" / "data" / "powers_demo.yaml"
 async def powers_loaded(registry_loaded: Any) -> Any:
     from handlers.publication.power_import import import_powers, read_rows
 
-    await import_powers(read_rows(DEMO_POWERS), registry_loaded, actor="test")
+    await import_powers(read_rows(DEMO_POWERS), registry_loaded.redis, actor="test")
     return registry_loaded
 
 

@@ -64,5 +64,5 @@ async def test_a_new_item_is_answered_after_an_import(villager2: Villager, servi
 
     rows = [(1, {"code": "X1", "title": "村级水费收缴", "keywords": ["水费"], "steps": ["村里公布标准", "按户收缴并开票"],
                  "time_limit": "每季度一次"})]
-    await import_powers(rows, services, actor="test")
+    await import_powers(rows, services.redis, actor="test")
     assert (await villager2.one("水费怎么交")).startswith("【村级水费收缴】")
