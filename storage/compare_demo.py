@@ -1,7 +1,7 @@
 """The demo's comparison data: reference lists and a few planted payments, so 比对疑点 has something to show.
 
     write_compare_demo(dir, region, today) -> {kind: path}   CSV files in the formats of docs/contracts/
-    load_compare_demo(dir, services)       -> lines for the demo's banner (imports them; idempotent)
+    load_compare_demo(dir, cipher)         -> lines for the demo's banner (imports them; idempotent)
 
 Made-up people only (ID numbers from `nlp.idcard.make_id`, check character right), planted so that each
 rule of handlers/compare has one case to raise in the demo county (nlp/data/registry_demo.json):
@@ -16,10 +16,13 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from nlp.idcard import make_id
 from storage.subsidy_demo import HEADER, SOURCES
+
+if TYPE_CHECKING:
+    from storage.crypto import PersonalDataCipher
 
 HJZ, DL, MJH = "610798101201", "610798102201", "610798102203"
 STANDARDS = [  # program, max_per_payment, max_per_year, period, universal, notes: above every synthetic amount
@@ -72,14 +75,14 @@ def write_compare_demo(folder: Path, region: str, today: date) -> dict[str, Path
     }
 
 
-async def load_compare_demo(folder: Path, services: Any, region: str, today: date) -> list[str]:
+async def load_compare_demo(folder: Path, cipher: "PersonalDataCipher", region: str, today: date) -> list[str]:
     from storage.reference_import import import_reference
     from storage.subsidy_import import import_path
 
     files = write_compare_demo(folder, region, today)
-    paid = await import_path(files.pop("payments"), cipher=services.cipher)
+    paid = await import_path(files.pop("payments"), cipher=cipher)
     for kind in ("standards", "deaths", "officials", "relatives"):  # relatives name imported officials
-        await import_reference(kind, files[kind], services.cipher, actor="demo")
+        await import_reference(kind, files[kind], cipher, actor="demo")
     return [f"comparison data: {paid.imported} planted payments, a standard list, a death, "
             "a village official and his spouse (one of each rule's findings)"]
 

@@ -74,7 +74,7 @@ async def load_demo_data(services: Any) -> list[str]:
     from storage.compare_demo import load_compare_demo
 
     done.extend(await load_publication_demo(services))
-    done.extend(await load_compare_demo(services.settings.var_dir, services, "610798", today(services.clock)))
+    done.extend(await load_compare_demo(services.settings.var_dir, services.cipher, "610798", today(services.clock)))
     compared = await run_all(services, actor="demo")
     found = sum(compared.found.values())
     done.append(f"comparison run: {found} findings on 比对疑点, {compared.clues} new clues "
