@@ -39,7 +39,7 @@ def cases_for(staff: Staff, county: str) -> QuerySet[Case]:
 
 
 async def county_of(request: web.Request) -> str:
-    return await county_code(await services_of(request).registry())
+    return county_code(await services_of(request).registry())
 
 
 async def visible_cases(request: web.Request) -> QuerySet[Case]:

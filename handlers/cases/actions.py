@@ -188,7 +188,7 @@ async def assign_monitor(case_id: int, *, actor_staff: Staff, monitor_id: int, s
     case = await load_case(case_id)
     await require(actor_staff, case, "交办监督员", HANDLERS, services)
     monitor = await Staff.get_or_none(id=monitor_id, role=Role.MONITOR, is_active=True)
-    county = await county_code(await services.registry())
+    county = county_code(await services.registry())
     if monitor is None or not (actor_staff.scope_code == county or monitor.scope_code.startswith(actor_staff.scope_code)):
         raise BadInput("您的管辖范围内没有这名作风监督员。")
     if not await monitor_could_see(monitor, case, county):

@@ -124,7 +124,7 @@ class BadInput(ActionError, ValueError):
     code = "bad_input"
 
 
-async def county_code(registry: "RegistryIndex") -> str:
+def county_code(registry: "RegistryIndex") -> str:
     return str(registry.county_code)
 
 
@@ -141,7 +141,7 @@ async def in_scope(staff: Staff, case: Case, registry: "RegistryIndex") -> bool:
     async def assigned() -> bool:
         return await MonitorAssignment.exists(case_id=case.id, staff_id=staff.id)
 
-    return await case_matches(staff, case, await county_code(registry), assigned)
+    return await case_matches(staff, case, county_code(registry), assigned)
 
 
 async def require(staff: Staff, case: Case, action: str, roles: frozenset[Role], services: "Services") -> None:
