@@ -94,7 +94,7 @@ async def case_text(case: Case, staff: Staff, registry: "RegistryIndex") -> str:
     from handlers.cases.notify import summary
     from handlers.cases.queries import office_title
 
-    number, category, place, due = await summary(case, registry)
+    number, category, place, due = summary(case, registry)
     stage = "受理" if case.status == "received" else "办结"
     lines = [f"案件 {number}", f"状态:{STATUS_NAMES.get(case.status, case.status)}", f"类别:{category}",
              f"地点:{place}", f"承办:{await office_title(case.office)}"]

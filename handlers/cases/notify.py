@@ -76,7 +76,7 @@ def current_due(case: Case) -> date | None:
     return case.accept_due if case.status == "received" else case.resolve_due
 
 
-async def summary(case: Case, registry: "RegistryIndex") -> tuple[str, str, str, str]:
+def summary(case: Case, registry: "RegistryIndex") -> tuple[str, str, str, str]:
     """(number, category name, place, due) of a case: nothing that names anyone."""
     from nlp import CATEGORY_NAMES
 
@@ -103,7 +103,7 @@ async def notify_office(case: Case, label: str, conn: Any, services: "Services",
     """One message per bound staff member of `office` (default: the case's office). Returns the count.
     `detail` follows the label in texts; `note` is its short form for templates."""
     registry = await services.registry()  # once for the summary and the recipients
-    number, category, place, due = await summary(case, registry)
+    number, category, place, due = summary(case, registry)
     text = staff_text(label + detail, number, category, place, due)
     template = staff_template(label, number, category, place, due, note)
     rows = [OutboxMessage(kind=staff_kind(b.channel), recipient_enc=b.external_enc, case_id=case.id,

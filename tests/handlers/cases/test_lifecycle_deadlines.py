@@ -102,7 +102,7 @@ async def test_sweep_reminds_the_day_before_then_escalates_then_counts_the_secon
         assert any("逾期督办" in t for t in world.texts_to(who)), who
     assert len(world.to_reporter()) == 1 and "督办" in str(world.to_reporter()[0].body)
     # The SQL-built summary is the one notify.py writes.
-    number, category, place, due = await summary(fresh, await sv.registry())
+    number, category, place, due = summary(fresh, await sv.registry())
     written = [m.payload["text"] for m in await OutboxMessage.filter(case_id=case.id, kind="wecom_app")]
     assert staff_text("逾期督办(已报县纪委监委)", number, category, place, due) in written
     # and the county (bound in WeCom) reads those essentials on its card
