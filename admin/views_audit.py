@@ -54,7 +54,7 @@ async def audit_log(request: web.Request) -> web.Response:
 async def _page(request: web.Request, q: dict[str, str], entries: list[AuditEntry], verify: object,
                 more: int) -> web.Response:
     reg = await services_of(request).registry()
-    names = await AuditNames.load(await office_codes(reg),
+    names = await AuditNames.load(office_codes(reg),
                                   {c: v.name for c, v in reg.villages.items()})
     people = {f"staff:{sid}": names.person(str(sid)) for sid in sorted(names.staff)}
     return render(request, "audit.html", {

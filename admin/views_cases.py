@@ -63,7 +63,7 @@ async def case_list(request: web.Request) -> web.Response:
     return render(request, "cases.html", {
         "rows": rows, "total": f"{COUNT_CAP}+" if total > COUNT_CAP else total, "page": page, "pages": pages, "f": f, "towns": towns,
         "villages": villages, "township_choices": towns if scope.is_county(staff) else {},
-        "offices": await office_codes(await services_of(request).registry()),
+        "offices": office_codes(await services_of(request).registry()),
         **({"bulk_monitors": await monitors_for(staff)} if scope.may_act(staff) else {}),
     })
 
@@ -79,7 +79,7 @@ async def case_export(request: web.Request) -> web.Response:
         "number", "created_at", "category", "status", "township_id", "village_id", "office", "accept_due",
         "resolve_due")
     reg = await services_of(request).registry()
-    offices = await office_codes(reg)
+    offices = office_codes(reg)
     wb, ws = workbook("案件")
     append(ws, ["编号", "登记时间", "类别", "状态", "乡镇", "村", "承办单位", "受理期限", "办结期限"])
     for number, created, cat, status, town, village, office, adue, rdue in rows:
@@ -128,7 +128,7 @@ async def _case_context(request: web.Request, staff: Staff, case: Case) -> dict[
         "categories": CATEGORY_NAMES,
         "offices": await Township.all().order_by("code").values("code", "name"),
         "county": await County.first(),
-        "office_name": (await office_codes(await services_of(request).registry())).get(case.office, "未定"),
+        "office_name": office_codes(await services_of(request).registry()).get(case.office, "未定"),
         "actor_names": await actor_names(),
         "show_reporter": not monitor,
         "can_reveal": scope.may_see_reporter(staff) and not case.anonymous,

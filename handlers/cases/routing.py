@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from nlp import RegistryIndex
 
 
-async def office_codes(registry: "RegistryIndex") -> dict[str, str]:
+def office_codes(registry: "RegistryIndex") -> dict[str, str]:
     """Every commission a case may go to: code → title."""
     offices = {t.code: t.commission for t in registry.townships.values()}
     offices[registry.county_code] = registry.county_commission
@@ -38,7 +38,7 @@ def _check_open(case: Case, action: str) -> None:
 
 
 async def reassign(case: Case, office: str, reason: str, actor: str, services: "Services") -> Case:
-    offices = await office_codes(await services.registry())
+    offices = office_codes(await services.registry())
     if office not in offices:
         raise BadInput(f"没有代码为 {office!r} 的纪委(应为乡镇代码或县代码)")
     if office == case.office:
