@@ -20,6 +20,7 @@ from tortoise import Tortoise
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from storage.attachments import _root as _attachment_root
 from storage.crypto import PersonalDataCipher
 from storage.key_rotation import Progress
 from storage.models import Attachment, Case, OutboxMessage, ReporterIdentity, Staff, StaffBinding
@@ -102,10 +103,6 @@ async def rotate_table(name: str, cipher: PersonalDataCipher, progress: Progress
             seen += len(rows)
         if progress:
             progress(name, seen)
-
-
-def _attachment_root(var_dir: Path) -> Path:
-    return Path(var_dir) / "attachments"
 
 
 def _reseal_file(path: Path, cipher: PersonalDataCipher) -> bool:
