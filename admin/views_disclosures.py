@@ -13,7 +13,7 @@ from aiohttp import web
 
 from admin import scope
 from admin.publication_scope import require_read, township_of, village_or_403
-from admin.web import render, services_of, staff_of
+from admin.web import render, staff_of
 from handlers.publication import disclosures as D
 from storage import audit
 from storage.china_time import today as china_today
@@ -64,7 +64,7 @@ async def disclosure_upload(request: web.Request) -> web.Response:
         d = await D.publish(D.Upload(village.code, period_id, str(form.get("title", "")),
                                      str(form.get("summary", "")), upload.filename or "",
                                      upload.file.read(D.MAX_BYTES + 1)),
-                            actor=f"staff:{staff.id}", services=services_of(request))
+                            actor=f"staff:{staff.id}")
     except D.BadDisclosure as exc:
         return await _page(request, error=str(exc))
     return await _page(request, uploaded=d)

@@ -39,6 +39,7 @@ def _where(pattern: str) -> set[str]:
 
 @pytest.mark.parametrize(("rule", "pattern", "home"), [
     ("China's time zone", r"ZoneInfo\(|timezone\(timedelta\(hours=8", {"storage/china_time.py"}),
+    ("the current time, in UTC", r"^def (utc)?now\(", {"storage/china_time.py"}),
     ("the open statuses", r"^OPEN_STATUSES\b[^=]*=", {"storage/models/cases.py"}),
     ("the statuses' Chinese names", r"^STATUS_NAMES\b[^=]*=", {"storage/models/cases.py"}),
     ("the case events' Chinese names", r"^EVENT_NAMES\b[^=]*=", {"storage/models/cases.py"}),
@@ -53,8 +54,9 @@ def test_each_rule_is_defined_in_one_module(rule: str, pattern: str, home: set[s
 
 
 def test_no_module_takes_today_from_the_servers_zone() -> None:
-    # date.today() and a naive datetime.now() read the host's zone: a container's UTC is a day behind China
-    assert _where(r"\bdate\.today\(\)|datetime\.now\(\)|datetime\.today\(\)") == set()
+    # date.today(), a naive datetime.now() and astimezone() with no zone read the host's: a container's UTC is a
+    # day behind China until 08:00 there
+    assert _where(r"\bdate\.today\(\)|datetime\.now\(\)|datetime\.today\(\)|\.astimezone\(\)") == set()
 
 
 def test_today_is_chinas_date_while_utc_is_still_on_the_day_before() -> None:

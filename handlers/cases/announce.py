@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
 
-from handlers.cases.notify import now
 from handlers.cases.scope import BadInput, RoleNotAllowed
 from storage import audit
+from storage.china_time import utcnow
 from storage.models import COUNTY_ROLES, OutboxMessage, Role, Staff, WechatGroup
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ async def announce(text: str, group_chat_ids: list[str], actor: Any, services: "
                              office_name=registry.county_commission, kind=kind, title=title, using_db=conn)
         await OutboxMessage.bulk_create([
             OutboxMessage(kind="webhook", recipient_enc=services.cipher.seal(keys[i]),
-                          payload={"audience": "group", "text": text}, next_attempt_at=now()) for i in ids
+                          payload={"audience": "group", "text": text}, next_attempt_at=utcnow()) for i in ids
         ], using_db=conn)
     await audit.append(who, "announce", f"{len(ids)} groups", {"groups": ids, "chars": len(text)})
     return len(ids)

@@ -140,7 +140,7 @@ async def _staff_messages(q: Sql, p: dict[str, Any], category_names: dict[str, s
 
 async def _reporter_messages(q: Sql, p: dict[str, Any]) -> int:
     news = notify.REPORTER_NEWS["escalated"]
-    on = utcnow().astimezone().date().isoformat()
+    on = today_of().isoformat()  # China's date, as notify_reporter writes it
     # notify.reporter_payload, in SQL
     p.update(rpurpose="reporter", rnews=news, rstatus=notify.REPORTER_STATUS["escalated"], ron=on,
              rhint=notify.REPORTER_HINT)

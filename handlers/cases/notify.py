@@ -11,9 +11,10 @@ Payloads carry no personal data; the recipient is sealed (`recipient_enc`).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from storage.china_time import today as china_today, utcnow
 from storage.models import (
     COUNTY_ROLES, INTAKE_CHANNELS, Case, CaseEvent, OutboxMessage, ReporterIdentity, Role, Staff, StaffBinding,
 )
@@ -36,10 +37,6 @@ REPORTER_STATUS = {
     "reply": "有回复", "reassigned": "已转办", "extended": "已延期", "reopened": "重新核查", "escalated": "已督办",
     "question": "待您回答",
 }
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # The texts, the one definition: filled in here per case, and in SQL for a whole sweep (escalation.py, Sql.concat).
@@ -107,7 +104,7 @@ async def notify_office(case: Case, label: str, conn: Any, services: "Services",
     text = staff_text(label + detail, number, category, place, due)
     template = staff_template(label, number, category, place, due, note)
     rows = [OutboxMessage(kind=staff_kind(b.channel), recipient_enc=b.external_enc, case_id=case.id,
-                          payload={"audience": "staff", "text": text, "template": template}, next_attempt_at=now())
+                          payload={"audience": "staff", "text": text, "template": template}, next_attempt_at=utcnow())
             for b in await recipients(office or case.office, conn, registry, village=village)]
     if rows:
         await OutboxMessage.bulk_create(rows, using_db=conn)
@@ -131,17 +128,17 @@ def reporter_kind(channel: str) -> str:
     return {"mp": "custom_text", "work": "wecom_app", "miniapp": "subscribe"}.get(channel, "template")
 
 
-async def notify_reporter(case: Case, kind: str, conn: Any, services: "Services") -> bool:
+async def notify_reporter(case: Case, kind: str, conn: Any) -> bool:
     """Tell a 实名 reporter; anonymous reports have no identity row, so nothing is pushed."""
     if kind not in REPORTER_NEWS or case.anonymous:
         return False
     identity = await ReporterIdentity.filter(case_id=case.id).using_db(conn).first()
     if identity is None or identity.channel in INTAKE_CHANNELS:
         return False  # a letter, visit or call: staff answer the reporter the way they came
-    on = now().astimezone().date().isoformat()
+    on = china_today().isoformat()  # China's date, not the server's zone
     await OutboxMessage.create(kind=reporter_kind(identity.channel), recipient_enc=identity.openid_enc,
                                payload={**reporter_payload(case.number or "", kind, on), "channel": identity.channel},
-                               case_id=case.id, next_attempt_at=now(), using_db=conn)
+                               case_id=case.id, next_attempt_at=utcnow(), using_db=conn)
     return True
 
 
@@ -159,7 +156,7 @@ async def on_filed(case: Case, conn: Any, services: "Services") -> None:
 
 async def on_transition(case: Case, event: CaseEvent, conn: Any, services: "Services") -> None:
     if event.public:
-        await notify_reporter(case, event.kind, conn, services)
+        await notify_reporter(case, event.kind, conn)
     data = event.data or {}
     moved = {"reassigned": ("to", "from"), "recategorised": ("office_to", "office_from")}.get(event.kind)
     new, old = (data.get(moved[0]), data.get(moved[1])) if moved else (None, None)
@@ -181,6 +178,6 @@ async def _told_lately(case: Case, event: CaseEvent, conn: Any) -> bool:
     """A reporter sending five photos in a row makes one notice: an addition soon after another is not announced."""
     if event.kind != "supplement":
         return False  # an answer is always announced
-    since = now() - REPORTER_QUIET
+    since = utcnow() - REPORTER_QUIET
     return await CaseEvent.filter(case_id=case.id, kind__in=list(REPORTER_WROTE), at__gte=since,
                                   id__lt=event.id).using_db(conn).exists()

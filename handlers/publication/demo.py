@@ -77,7 +77,7 @@ async def load_publication_demo(services: "Services", today: date | None = None)
         on = period.due_on + timedelta(days=6) if late else period.due_on - timedelta(days=3 + n % 9)
         await disclosures.publish(disclosures.Upload(v.code, period.id, "", "", f"{v.code}-{period.label}.xlsx",
                                                      finance_xlsx(v.name, period.starts_on, n)),
-                                  actor="demo", services=services, today=on)
+                                  actor="demo", today=on)
     done.append(f"村务公开: {period.label} finance for {len(villages) - 1} of {len(villages)} villages "
                 f"(one late, one missing: 村务公开 in chat, /admin/disclosures)")
     if not await TopicRound.exists():

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
@@ -23,9 +22,6 @@ from storage import audit
 from storage.china_time import today as china_today
 from storage.models import Village
 from storage.models.publication import Disclosure, DisclosureKind, DisclosurePeriod
-
-if TYPE_CHECKING:
-    from bot.services import Services
 
 KIND_NAMES = {DisclosureKind.FINANCE: "财务公开", DisclosureKind.ASSETS: "“三资”公开",
               DisclosureKind.DECISIONS: "“四议两公开”决策公开"}
@@ -130,7 +126,7 @@ class Upload:
     content: bytes
 
 
-async def publish(up: Upload, *, actor: str, services: "Services", today: date | None = None) -> Disclosure:
+async def publish(up: Upload, *, actor: str, today: date | None = None) -> Disclosure:
     """Store (or replace) the village's disclosure for the period; audited. Scope is the caller's check."""
     if not up.content:
         raise BadDisclosure("请选择要上传的文件")

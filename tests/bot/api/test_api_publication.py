@@ -57,7 +57,7 @@ async def test_disclosures_of_a_village_with_the_late_list_and_the_file(make_use
     p = await D.quarter_period(DisclosureKind.FINANCE, date.today().year - 1, 2)
     content = xlsx_bytes(FINANCE_ROWS)
     await D.publish(D.Upload("610798101201", p.id, "", "", "q2.xlsx", content), actor="staff:1",
-                    services=registry_loaded, today=p.due_on - timedelta(days=1))
+                    today=p.due_on - timedelta(days=1))
     u = make_user()
     body = (await u.get("/api/v1/disclosures?village=610798101201", auth=False)).body
     [d] = body["disclosures"]

@@ -27,7 +27,7 @@ async def past_period() -> DisclosurePeriod:
 async def upload(village: str, period: DisclosurePeriod, services: Any, *, on: date | None = None,
                  rows: list[list[Any]] | None = None, summary: str = "") -> Any:
     return await D.publish(D.Upload(village, period.id, "", summary, "caiwu.xlsx", xlsx_bytes(rows or FINANCE_ROWS)),
-                           actor="staff:1", services=services, today=on or period.due_on - timedelta(days=5))
+                           actor="staff:1", today=on or period.due_on - timedelta(days=5))
 
 
 def test_quarter_is_due_on_the_20th_of_the_next_quarters_first_month() -> None:
@@ -47,7 +47,7 @@ async def test_upload_sums_income_and_spending_and_refuses_an_id_number(registry
     masked = await upload(SQ1, p, services, rows=[["收款人", "支出"], ["张*", 300], ["李**", 200]])
     assert masked.summary == "本期支出合计500.00元"
     with pytest.raises(D.BadDisclosure, match="XLSX"):
-        await D.publish(D.Upload(SQ1, p.id, "", "x", "fake.xlsx", b"not a spreadsheet"), actor="t", services=services)
+        await D.publish(D.Upload(SQ1, p.id, "", "x", "fake.xlsx", b"not a spreadsheet"), actor="t")
 
 
 async def test_late_village_raises_one_disclosure_clue_and_an_explanation_closes_it(registry_loaded: Any) -> None:
