@@ -148,7 +148,8 @@ class Backlog:
 
     async def drain_once(self, block_ms: int = 0) -> int:
         """Take what fits under the limit now (taken-over entries first) without waiting for it to finish:
-        each sender's entries run one after another, senders in parallel. Returns how many were taken."""
+        each sender's entries run one after another, senders in parallel. Returns how many were taken (started, or
+        read while the room filled up and kept here in order until there is room again)."""
         redis = self.services.redis
         room = self.limit - self.in_flight  # a message ending wakes the loop; new ones queue while it is full
         if room <= 0:

@@ -136,7 +136,7 @@ async def _run(verb: str, case: Case, rest: str, staff: Staff, services: Service
         return f"{case.number} 已不予受理,原因已告知反映人。"
     if verb == "转办":
         target, _, why = rest.partition(" ")
-        office = await _office(target, await services.registry())
+        office = _office(target, await services.registry())
         if office:
             done = await actions.reassign(case.id, office_code=office, reason=why.strip() or f"转{target}办理", **kw)
             return f"{done.number} 已改派{target},原单位不再办理。"
@@ -156,7 +156,7 @@ async def _run(verb: str, case: Case, rest: str, staff: Staff, services: Service
     return f"{done.number} 已延期 {days} 个工作日,新期限 {_due(done)}。"
 
 
-async def _office(name: str, registry: "RegistryIndex") -> str:
+def _office(name: str, registry: "RegistryIndex") -> str:
     """A commission named by code, township name or commission title; "" if it is none."""
     name = name.strip()
     if name in (registry.county_code, registry.county_commission, "县纪委", "县纪委监委"):

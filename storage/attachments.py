@@ -158,7 +158,8 @@ def check_and_clean(data: bytes, content_type: str, kind: str) -> tuple[bytes, s
     return (strip_metadata(body) if real == "audio/mp4" else body), real
 
 
-def _root(var_dir: Path) -> Path:
+def attachment_root(var_dir: Path) -> Path:
+    """Where the sealed files live (the key rotation reseals them in place)."""
     return Path(var_dir) / "attachments"
 
 
@@ -176,7 +177,7 @@ async def _store(case_id: int, clean: bytes, content_type: str, kind: str, servi
                  **row: Any) -> Attachment:
     blob = services.cipher.seal_bytes(clean)
     rel = f"{case_id}/{secrets.token_hex(16)}.bin"
-    await asyncio.to_thread(_write, _root(services.settings.var_dir) / rel, blob)
+    await asyncio.to_thread(_write, attachment_root(services.settings.var_dir) / rel, blob)
     return await Attachment.create(case_id=case_id, kind=kind, content_type=content_type, size=len(clean),
                                    path=rel, sha256=hashlib.sha256(clean).hexdigest(), **row)
 
@@ -221,7 +222,7 @@ async def ensure_playable(att: Attachment, services: AttachmentContext) -> Attac
 
 async def read_attachment(att: Attachment, services: AttachmentContext) -> bytes:
     """The stored plaintext; raises DecryptionError or ValueError if the file was tampered with."""
-    root = _root(services.settings.var_dir)
+    root = attachment_root(services.settings.var_dir)
     path = (root / att.path).resolve()
     if root.resolve() not in path.parents:
         raise ValueError("attachment path outside the attachments directory")

@@ -20,7 +20,7 @@ from tortoise import Tortoise
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from storage.attachments import _root as _attachment_root
+from storage.attachments import attachment_root
 from storage.crypto import PersonalDataCipher
 from storage.key_rotation import Progress
 from storage.models import Attachment, Case, OutboxMessage, ReporterIdentity, Staff, StaffBinding
@@ -120,7 +120,7 @@ def _reseal_file(path: Path, cipher: PersonalDataCipher) -> bool:
 
 
 async def rotate_attachments(cipher: PersonalDataCipher, var_dir: Path, progress: Progress | None = None) -> int:
-    root, changed, seen = _attachment_root(var_dir), 0, 0
+    root, changed, seen = attachment_root(var_dir), 0, 0
     async for att in _attachments():
         path = root / att.path
         if path.exists() and await asyncio.to_thread(_reseal_file, path, cipher):
@@ -181,7 +181,7 @@ async def check_keys(cipher: PersonalDataCipher, var_dir: Path) -> list[str]:
                     stale += 1
             if stale:
                 problems.append(f"{name}: {stale} {h.column} values hashed with an HMAC key that is not configured")
-    root, files = _attachment_root(var_dir), {}
+    root, files = attachment_root(var_dir), {}
     async for att in _attachments():
         path = root / att.path
         if path.exists():

@@ -35,18 +35,20 @@ class StaffDirectory:
         if version != self._version:
             self._version, self._subjects = version, None
 
-    def surely_not_staff(self, subjects: list[str]) -> bool:
-        """Without a wait: the list is fresh and none of `subjects` is in it (a 帮助 from a villager)."""
+    def _fresh(self) -> bool:
         from storage.models.accounts import bindings_generation
 
         return (self._subjects is not None and self._generation == bindings_generation()
-                and time.monotonic() - self._loaded_at <= DIRECTORY_MAX_AGE_S and self._subjects.isdisjoint(subjects))
+                and time.monotonic() - self._loaded_at <= DIRECTORY_MAX_AGE_S)
+
+    def surely_not_staff(self, subjects: list[str]) -> bool:
+        """Without a wait: the list is fresh and none of `subjects` is in it (a 帮助 from a villager)."""
+        return self._fresh() and self._subjects is not None and self._subjects.isdisjoint(subjects)
 
     async def may_be_staff(self, subjects: list[str]) -> bool:
         from storage.models.accounts import bindings_generation
 
-        if (self._subjects is None or self._generation != bindings_generation()
-                or time.monotonic() - self._loaded_at > DIRECTORY_MAX_AGE_S):
+        if not self._fresh():
             self._generation = bindings_generation()
             self._loaded_at = time.monotonic()
             _, rows = await _db().execute_query("SELECT subject_hash FROM staff_binding")
